@@ -1,0 +1,3 @@
+//! The `jitsu` command line (skeleton).
+
+fn main() {}

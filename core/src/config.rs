@@ -1,0 +1,332 @@
+//! The `.jitsuconf` model: the JSON file the original jitsu reads and writes.
+//!
+//! Files round-trip byte for byte: key order and unknown keys are kept, and the output is
+//! `JSON.stringify(config, null, 2)` as the original writes it.
+
+use serde_json::{Map, Value};
+use thiserror::Error;
+
+use crate::name::{NameError, TokenName, Username};
+use crate::token::{mask_secret, ApiToken};
+
+/// Default `apiTokenName`, the token `jitsu login` creates.
+pub const DEFAULT_TOKEN_NAME: &str = "jitsu";
+/// Default `protocol`.
+pub const DEFAULT_PROTOCOL: &str = "https";
+/// Default `remoteHost`.
+pub const DEFAULT_REMOTE_HOST: &str = "api.nodejitsu.com";
+/// Keys `config delete` refuses to remove.
+pub const RESERVED_KEYS: [&str; 5] = ["auth", "root", "remoteUri", "tmproot", "userconfig"];
+
+/// Why a configuration could not be read or changed.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ConfigError {
+    /// The file is not valid JSON.
+    #[error("configuration is not valid JSON at line {line}, column {column}: {reason} — fix or remove the file")]
+    Syntax {
+        /// 1-based line of the error.
+        line: usize,
+        /// 1-based column of the error.
+        column: usize,
+        /// What the JSON parser expected.
+        reason: String,
+    },
+    /// Valid JSON, but not an object.
+    #[error("configuration must be a JSON object ({{ ... }}), found {found} — fix or remove the file")]
+    NotObject {
+        /// The kind of JSON value found.
+        found: &'static str,
+    },
+    /// A key that exists but has the wrong type, such as a numeric `username`.
+    #[error("configuration value {key} must be {expected} — run `jitsu config set {key} <value>`")]
+    WrongType {
+        /// The key.
+        key: String,
+        /// What was expected.
+        expected: &'static str,
+    },
+    /// `config get` of a key that has no value.
+    #[error("No configuration value for {key}")]
+    Missing {
+        /// The key.
+        key: String,
+    },
+    /// `config delete` of a reserved key.
+    #[error("Cannot delete reserved setting {key}")]
+    Reserved {
+        /// The key.
+        key: String,
+    },
+    /// `config set` without a key or value.
+    #[error("You must pass both <key> and <value>")]
+    MissingArgument,
+    /// A value that breaks a rule (username or token name).
+    #[error(transparent)]
+    Name(#[from] NameError),
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A `.jitsuconf` file in memory.
+///
+/// ```
+/// use jitsu_core::Config;
+/// let mut c = Config::from_json(r#"{"username": "alice", "colors": false}"#).unwrap();
+/// assert_eq!(c.username().unwrap(), Some("alice"));
+/// assert_eq!(c.remote_uri().unwrap(), "https://api.nodejitsu.com");
+/// c.set("port", "8080").unwrap();
+/// assert_eq!(c.remote_uri().unwrap(), "https://api.nodejitsu.com:8080");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Config {
+    values: Map<String, Value>,
+}
+
+impl Config {
+    /// An empty configuration (every key at its default).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Parses the text of a `.jitsuconf`. An empty or blank file is an empty configuration.
+    pub fn from_json(text: &str) -> Result<Self, ConfigError> {
+        if text.trim().is_empty() {
+            return Ok(Self::new());
+        }
+        let value: Value = serde_json::from_str(text).map_err(|e| ConfigError::Syntax {
+            line: e.line(),
+            column: e.column(),
+            reason: syntax_reason(&e),
+        })?;
+        match value {
+            Value::Object(values) => Ok(Self { values }),
+            other => Err(ConfigError::NotObject {
+                found: kind_of(&other),
+            }),
+        }
+    }
+
+    /// The file text, as the original writes it: 2-space indentation, no trailing newline.
+    pub fn to_json(&self) -> String {
+        // Serialising a map of JSON values cannot fail.
+        serde_json::to_string_pretty(&self.values).unwrap_or_else(|_| "{}".to_owned())
+    }
+
+    /// The keys and values stored in the file, in file order.
+    pub fn values(&self) -> &Map<String, Value> {
+        &self.values
+    }
+
+    /// The value stored in the file for `key`, without defaults.
+    pub fn get_raw(&self, key: &str) -> Option<&Value> {
+        self.values.get(key)
+    }
+
+    /// The value for `key`: the file's, else the default (`apiTokenName`, `protocol`,
+    /// `remoteHost`, `remoteUri`, `colors`, `loglevel`, `timeout`, `userconfig`).
+    pub fn get(&self, key: &str) -> Result<Value, ConfigError> {
+        if let Some(v) = self.values.get(key) {
+            return Ok(v.clone());
+        }
+        let default = match key {
+            "apiTokenName" => Value::from(DEFAULT_TOKEN_NAME),
+            "protocol" => Value::from(DEFAULT_PROTOCOL),
+            "remoteHost" => Value::from(DEFAULT_REMOTE_HOST),
+            "remoteUri" => Value::from(self.remote_uri()?),
+            "colors" => Value::Bool(true),
+            "loglevel" => Value::from("info"),
+            "timeout" => Value::from(240_000),
+            "userconfig" => Value::from(".jitsuconf"),
+            _ => {
+                return Err(ConfigError::Missing {
+                    key: key.to_owned(),
+                })
+            }
+        };
+        Ok(default)
+    }
+
+    /// `jitsu config set <key> <value>`: stores `"true"`/`"false"` as booleans, anything else
+    /// as a string. `username` and `apiTokenName` must satisfy their rules.
+    pub fn set(&mut self, key: &str, value: &str) -> Result<(), ConfigError> {
+        if key.is_empty() {
+            return Err(ConfigError::MissingArgument);
+        }
+        match key {
+            "username" => {
+                Username::parse(value)?;
+            }
+            "apiTokenName" => {
+                TokenName::parse(value)?;
+            }
+            _ => {}
+        }
+        let v = match value {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            other => Value::from(other),
+        };
+        self.values.insert(key.to_owned(), v);
+        Ok(())
+    }
+
+    /// `jitsu config delete <key>`: removes the key and returns its old value.
+    pub fn delete(&mut self, key: &str) -> Result<Value, ConfigError> {
+        if RESERVED_KEYS.contains(&key) {
+            return Err(ConfigError::Reserved {
+                key: key.to_owned(),
+            });
+        }
+        self.values
+            .shift_remove(key)
+            .ok_or_else(|| ConfigError::Missing {
+                key: key.to_owned(),
+            })
+    }
+
+    fn str_value(&self, key: &str) -> Result<Option<&str>, ConfigError> {
+        match self.values.get(key) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s)),
+            Some(_) => Err(ConfigError::WrongType {
+                key: key.to_owned(),
+                expected: "a string",
+            }),
+        }
+    }
+
+    /// The configured account, if any.
+    pub fn username(&self) -> Result<Option<&str>, ConfigError> {
+        self.str_value("username")
+    }
+
+    /// The stored API token as text, if any (not parsed: a file may hold anything).
+    pub fn api_token(&self) -> Result<Option<&str>, ConfigError> {
+        self.str_value("apiToken")
+    }
+
+    /// The stored API token, parsed.
+    pub fn api_token_parsed(&self) -> Result<Option<ApiToken>, ConfigError> {
+        match self.api_token()? {
+            None => Ok(None),
+            Some(t) => ApiToken::parse(t)
+                .map(Some)
+                .map_err(|_| ConfigError::WrongType {
+                    key: "apiToken".to_owned(),
+                    expected: "a token (UUID) printed by `jitsu tokens create`",
+                }),
+        }
+    }
+
+    /// A password left in the file by the original jitsu, if any.
+    pub fn password(&self) -> Result<Option<&str>, ConfigError> {
+        self.str_value("password")
+    }
+
+    /// The token name used by `jitsu login` (default `jitsu`).
+    pub fn api_token_name(&self) -> Result<&str, ConfigError> {
+        Ok(self.str_value("apiTokenName")?.unwrap_or(DEFAULT_TOKEN_NAME))
+    }
+
+    /// The API host (default `api.nodejitsu.com`).
+    pub fn remote_host(&self) -> Result<&str, ConfigError> {
+        Ok(self.str_value("remoteHost")?.unwrap_or(DEFAULT_REMOTE_HOST))
+    }
+
+    /// The protocol, `http` or `https` (default `https`).
+    pub fn protocol(&self) -> Result<&str, ConfigError> {
+        Ok(self.str_value("protocol")?.unwrap_or(DEFAULT_PROTOCOL))
+    }
+
+    /// The port, if set; the original stores it as a number or, after `config set`, a string.
+    pub fn port(&self) -> Result<Option<u16>, ConfigError> {
+        let wrong = || ConfigError::WrongType {
+            key: "port".to_owned(),
+            expected: "a port number between 1 and 65535",
+        };
+        match self.values.get("port") {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Number(n)) => n
+                .as_u64()
+                .and_then(|p| u16::try_from(p).ok())
+                .filter(|p| *p != 0)
+                .map(Some)
+                .ok_or_else(wrong),
+            Some(Value::String(s)) if s.is_empty() => Ok(None),
+            Some(Value::String(s)) => s
+                .parse::<u16>()
+                .ok()
+                .filter(|p| *p != 0)
+                .map(Some)
+                .ok_or_else(wrong),
+            Some(_) => Err(wrong()),
+        }
+    }
+
+    /// `protocol://remoteHost[:port]`, as the original computes it.
+    pub fn remote_uri(&self) -> Result<String, ConfigError> {
+        let mut uri = format!("{}://{}", self.protocol()?, self.remote_host()?);
+        if let Some(port) = self.port()? {
+            uri.push_str(&format!(":{port}"));
+        }
+        Ok(uri)
+    }
+
+    /// Whether the `X-Powered-By` check is switched off (`ignorePoweredBy: true`).
+    pub fn ignore_powered_by(&self) -> bool {
+        matches!(self.values.get("ignorePoweredBy"), Some(Value::Bool(true)))
+    }
+
+    /// What a successful `jitsu login` stores: `username`, `apiToken`, `apiTokenName`; any
+    /// password left by the original is removed.
+    pub fn login(&mut self, username: &Username, token_name: &TokenName, token: &ApiToken) {
+        self.values
+            .insert("username".to_owned(), Value::from(username.as_str()));
+        self.values
+            .insert("apiToken".to_owned(), Value::from(token.expose()));
+        self.values
+            .insert("apiTokenName".to_owned(), Value::from(token_name.as_str()));
+        self.values.shift_remove("password");
+    }
+
+    /// What `jitsu logout` does: removes `username`, `password` and `apiToken`, keeps
+    /// `apiTokenName`.
+    pub fn logout(&mut self) {
+        for key in ["username", "password", "apiToken"] {
+            self.values.shift_remove(key);
+        }
+    }
+
+    /// The file's values for `config list`, with `password` and `apiToken` masked.
+    pub fn listing(&self) -> Map<String, Value> {
+        self.values
+            .iter()
+            .map(|(k, v)| {
+                let shown = match (k.as_str(), v) {
+                    ("password" | "apiToken", Value::String(s)) => Value::from(mask_secret(s)),
+                    ("password" | "apiToken", _) => Value::from("****"),
+                    _ => v.clone(),
+                };
+                (k.clone(), shown)
+            })
+            .collect()
+    }
+}
+
+fn syntax_reason(e: &serde_json::Error) -> String {
+    // serde_json appends " at line L column C"; line and column are reported separately.
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(i) => text[..i].to_owned(),
+        None => text,
+    }
+}

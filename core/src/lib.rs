@@ -1,0 +1,36 @@
+//! `jitsu-core`: every rule of the jitsu token system, in one place and without I/O.
+//!
+//! The server, the `jitsu` CLI, the dashboard and the npm package all call this crate, so they
+//! can never disagree about what a valid token name is, how a token is masked, what the
+//! `.jitsuconf` file looks like or how the Nodejitsu wire protocol is spoken.
+//!
+//! - [`name`]: validated [`TokenName`], [`Username`], plus password and e-mail rules.
+//! - [`token`]: the [`ApiToken`] secret (UUID v4), masking and the storage digest.
+//! - [`config`]: the `.jitsuconf` model ([`Config`]).
+//! - [`share`]: the shared-access handout ([`SharedAccess`]).
+//! - [`protocol`]: request descriptions and answer parsers for the Nodejitsu API (sans-IO).
+//!
+//! ```
+//! use jitsu_core::{ApiToken, TokenName};
+//!
+//! let name = TokenName::parse("ci-deploy").unwrap();
+//! let token = ApiToken::generate();
+//! assert_eq!(token.mask().len(), 36);
+//! assert!(format!("{token:?}").contains("****"));
+//! assert_eq!(name.as_str(), "ci-deploy");
+//! ```
+
+pub mod config;
+pub mod name;
+pub mod protocol;
+pub mod share;
+pub mod token;
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+pub use config::{Config, ConfigError};
+pub use name::{validate_email, validate_password, NameError, Password, TokenName, Username};
+pub use protocol::{ApiError, Credentials, Method, Request};
+pub use share::{shell_quote, Remote, SharedAccess};
+pub use token::{mask_secret, ApiToken, TokenError, TokenHash};

@@ -1,0 +1,1 @@
+//! The jitsu token API server (skeleton).

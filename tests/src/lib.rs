@@ -1,0 +1,1 @@
+//! End-to-end tests across the parts (helpers live here; tests in `tests/tests/`).

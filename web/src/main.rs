@@ -1,0 +1,3 @@
+//! The jitsu dashboard (skeleton).
+
+fn main() {}
