@@ -32,7 +32,9 @@ pub enum ConfigError {
         reason: String,
     },
     /// Valid JSON, but not an object.
-    #[error("configuration must be a JSON object ({{ ... }}), found {found} — fix or remove the file")]
+    #[error(
+        "configuration must be a JSON object ({{ ... }}), found {found} — fix or remove the file"
+    )]
     NotObject {
         /// The kind of JSON value found.
         found: &'static str,
@@ -234,7 +236,9 @@ impl Config {
 
     /// The token name used by `jitsu login` (default `jitsu`).
     pub fn api_token_name(&self) -> Result<&str, ConfigError> {
-        Ok(self.str_value("apiTokenName")?.unwrap_or(DEFAULT_TOKEN_NAME))
+        Ok(self
+            .str_value("apiTokenName")?
+            .unwrap_or(DEFAULT_TOKEN_NAME))
     }
 
     /// The API host (default `api.nodejitsu.com`).

@@ -27,7 +27,7 @@ pub mod share;
 pub mod token;
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 
 pub use config::{Config, ConfigError};
 pub use name::{validate_email, validate_password, NameError, Password, TokenName, Username};

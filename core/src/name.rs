@@ -202,8 +202,7 @@ pub fn validate_email(email: &str) -> Result<(), NameError> {
     let bad = || NameError::BadEmail {
         value: email.to_owned(),
     };
-    if email.len() > MAX_EMAIL_BYTES || email.chars().any(|c| c.is_whitespace() || c.is_control())
-    {
+    if email.len() > MAX_EMAIL_BYTES || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(bad());
     }
     let (local, domain) = email.split_once('@').ok_or_else(bad)?;

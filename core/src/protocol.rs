@@ -193,7 +193,12 @@ pub fn auth(user: &Username, credentials: &Credentials) -> Request {
 /// `POST /users/:username`: creates an account. The body carries `username`, `email` and
 /// `password`, as the original client sends them; no `Authorization` header.
 pub fn signup(user: &Username, email: &str, password: &Password) -> Request {
-    let mut req = Request::new(Method::Post, user_path(user), user.as_str(), &Credentials::Session);
+    let mut req = Request::new(
+        Method::Post,
+        user_path(user),
+        user.as_str(),
+        &Credentials::Session,
+    );
     req.body = Some(
         serde_json::json!({
             "username": user.as_str(),
@@ -234,7 +239,11 @@ pub fn list_tokens(user: &Username, credentials: &Credentials) -> Request {
 pub fn create_token(user: &Username, name: &TokenName, credentials: &Credentials) -> Request {
     Request::new(
         Method::Put,
-        format!("{}/tokens/{}", user_path(user), encode_segment(name.as_str())),
+        format!(
+            "{}/tokens/{}",
+            user_path(user),
+            encode_segment(name.as_str())
+        ),
         user.as_str(),
         credentials,
     )
@@ -254,7 +263,11 @@ pub fn create_token_unnamed(user: &Username, credentials: &Credentials) -> Reque
 pub fn destroy_token(user: &Username, name: &TokenName, credentials: &Credentials) -> Request {
     Request::new(
         Method::Delete,
-        format!("{}/tokens/{}", user_path(user), encode_segment(name.as_str())),
+        format!(
+            "{}/tokens/{}",
+            user_path(user),
+            encode_segment(name.as_str())
+        ),
         user.as_str(),
         credentials,
     )
@@ -272,7 +285,12 @@ pub fn start_session(user: &Username, password: &Password) -> Request {
 
 /// `DELETE /session`: ends the dashboard session.
 pub fn end_session() -> Request {
-    Request::new(Method::Delete, "/session".to_owned(), "", &Credentials::Session)
+    Request::new(
+        Method::Delete,
+        "/session".to_owned(),
+        "",
+        &Credentials::Session,
+    )
 }
 
 /// The original clients' text for each error status.
@@ -384,7 +402,11 @@ pub fn check_powered_by(header: Option<&str>) -> Result<(), ApiError> {
     }
 }
 
-fn parse_json<T: for<'de> Deserialize<'de>>(status: u16, body: &str, what: &str) -> Result<T, ApiError> {
+fn parse_json<T: for<'de> Deserialize<'de>>(
+    status: u16,
+    body: &str,
+    what: &str,
+) -> Result<T, ApiError> {
     check_status(status, body)?;
     serde_json::from_str(body).map_err(|e| ApiError::BadAnswer(format!("{what}: {e}")))
 }
@@ -476,7 +498,10 @@ impl CreatedToken {
     pub fn to_json(&self) -> Value {
         let mut m = Map::new();
         m.insert("operation".to_owned(), Value::from(self.operation.as_str()));
-        m.insert(self.name.as_str().to_owned(), Value::from(self.token.expose()));
+        m.insert(
+            self.name.as_str().to_owned(),
+            Value::from(self.token.expose()),
+        );
         Value::Object(m)
     }
 }
@@ -523,7 +548,11 @@ pub struct Destroyed {
 
 /// Parses the answer of a token destruction.
 pub fn parse_destroyed(status: u16, body: &str) -> Result<Destroyed, ApiError> {
-    parse_json(status, body, "destroyed token (expected {\"ok\": true, \"id\": ...})")
+    parse_json(
+        status,
+        body,
+        "destroyed token (expected {\"ok\": true, \"id\": ...})",
+    )
 }
 
 /// How a request was authenticated, as `GET /auth` reports it.
@@ -565,8 +594,12 @@ pub struct Available {
 
 /// Parses the answer of `GET /users/:u/available`.
 pub fn parse_available(status: u16, body: &str) -> Result<bool, ApiError> {
-    parse_json::<Available>(status, body, "availability (expected {\"available\": bool})")
-        .map(|a| a.available)
+    parse_json::<Available>(
+        status,
+        body,
+        "availability (expected {\"available\": bool})",
+    )
+    .map(|a| a.available)
 }
 
 /// An account as `GET /users/:u` and signup describe it.

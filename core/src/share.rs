@@ -157,9 +157,10 @@ impl SharedAccess {
 /// ```
 pub fn shell_quote(value: &str) -> String {
     let plain = !value.is_empty()
-        && value
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/' | ':' | '@' | ',' | '+' | '%'));
+        && value.chars().all(|c| {
+            c.is_ascii_alphanumeric()
+                || matches!(c, '_' | '-' | '.' | '/' | ':' | '@' | ',' | '+' | '%')
+        });
     if plain {
         return value.to_owned();
     }

@@ -1,1 +1,220 @@
-fn main() {}
+//! Build, serve and test orchestration: `cargo xtask <command>`.
+//!
+//! Every command installs what it needs when it is missing (wasm target, the pinned
+//! wasm-bindgen CLI, Debian's Chromium, npm's binaryen and the npm test packages), so a fresh
+//! machine needs nothing but Rust, Node and root access to apt.
+
+mod tools;
+mod web;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  test               fmt, clippy (native + wasm32), native tests, wasm tests in Node and
+                     headless Chromium, JS tests of the npm package, browser end-to-end tests
+  serve [--listen A] build the dashboard and start `jitsu server` (default 127.0.0.1:8080)
+  pkg                build the npm package into pkg/ (prints wasm sizes)
+  dist               build the dashboard into dist/ (prints wasm sizes)
+  bench [core|server|cli]
+                     criterion benchmarks of jitsu-core, the server load test, CLI start-up
+  setup              install the toolchain pieces only";
+
+/// A failed step: what failed, for the closing summary.
+#[derive(Debug)]
+pub(crate) struct Failed(pub(crate) String);
+
+pub(crate) type Result<T = ()> = std::result::Result<T, Failed>;
+
+/// The workspace root (the parent of `xtask/`).
+pub(crate) fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Runs a command in the workspace root, echoing it; fails on a non-zero exit.
+pub(crate) fn run(mut cmd: impl std::borrow::BorrowMut<Command>) -> Result {
+    let cmd = cmd.borrow_mut();
+    let shown = format!("{cmd:?}").replace('"', "");
+    println!("xtask: $ {shown}");
+    let status = cmd
+        .current_dir(
+            cmd.get_current_dir()
+                .map(Path::to_path_buf)
+                .unwrap_or_else(root),
+        )
+        .status()
+        .map_err(|e| Failed(format!("could not start {shown}: {e}")))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(Failed(format!("{shown} exited with {status}")))
+    }
+}
+
+/// `cargo` with the given arguments.
+pub(crate) fn cargo(args: &[&str]) -> Command {
+    let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned()));
+    c.args(args);
+    c
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let outcome = match args.as_slice() {
+        ["test", rest @ ..] => test(rest),
+        ["serve", rest @ ..] => serve(rest),
+        ["pkg"] => tools::ensure_wasm().and_then(|t| web::build_pkg(&t)),
+        ["dist"] => tools::ensure_wasm().and_then(|t| web::build_dist(&t)),
+        ["bench", rest @ ..] => bench(rest),
+        ["setup"] => tools::ensure_all().map(|_| ()),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failed(why)) => {
+            eprintln!("xtask: error: {why}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(args: &[&str]) -> Result {
+    let listen = match args {
+        [] => "127.0.0.1:8080",
+        ["--listen", addr] => addr,
+        _ => return Err(Failed(format!("serve takes [--listen ADDR], got {args:?}"))),
+    };
+    let tools = tools::ensure_wasm()?;
+    web::build_dist(&tools)?;
+    run(cargo(&["build", "--release", "-p", "jitsu-cli"]))?;
+    let dist = root().join("dist");
+    let data = root().join(".jitsu");
+    run(Command::new(root().join("target/release/jitsu"))
+        .args(["server", "--listen", listen, "--data"])
+        .arg(&data)
+        .arg("--dashboard")
+        .arg(&dist))
+}
+
+/// One named step of `cargo xtask test`.
+type Step<'a> = (&'a str, Box<dyn Fn() -> Result + 'a>);
+
+fn test(args: &[&str]) -> Result {
+    let keep_going = args.contains(&"--keep-going");
+    let tools = tools::ensure_all()?;
+    let t = &tools;
+    let steps: Vec<Step<'_>> = vec![
+        (
+            "fmt",
+            Box::new(|| run(cargo(&["fmt", "--all", "--", "--check"]))),
+        ),
+        (
+            "clippy (native)",
+            Box::new(|| {
+                run(cargo(&[
+                    "clippy",
+                    "--workspace",
+                    "--exclude",
+                    "jitsu-web",
+                    "--all-targets",
+                    "--",
+                    "-D",
+                    "warnings",
+                ]))
+            }),
+        ),
+        (
+            "clippy (wasm32)",
+            Box::new(|| {
+                run(cargo(&[
+                    "clippy",
+                    "--target",
+                    "wasm32-unknown-unknown",
+                    "-p",
+                    "jitsu-core",
+                    "-p",
+                    "jitsu-web",
+                    "--all-targets",
+                    "--",
+                    "-D",
+                    "warnings",
+                ]))
+            }),
+        ),
+        (
+            "native tests",
+            Box::new(|| run(cargo(&["test", "--workspace", "--exclude", "jitsu-web"]))),
+        ),
+        ("wasm tests (Node)", Box::new(|| web::wasm_tests_node(t))),
+        (
+            "wasm tests (Chromium)",
+            Box::new(|| web::wasm_tests_browser(t)),
+        ),
+        ("npm package + JS tests", Box::new(|| web::pkg_tests(t))),
+        (
+            "dashboard end-to-end (Chromium)",
+            Box::new(|| web::browser_tests(t)),
+        ),
+    ];
+    let started = Instant::now();
+    let mut passed = 0;
+    let mut failed = Vec::new();
+    for (name, step) in &steps {
+        println!("\nxtask: ==> {name}");
+        let t0 = Instant::now();
+        match step() {
+            Ok(()) => {
+                passed += 1;
+                println!("xtask: <== {name}: ok ({:.1}s)", t0.elapsed().as_secs_f64());
+            }
+            Err(Failed(why)) => {
+                println!("xtask: <== {name}: FAILED: {why}");
+                failed.push(*name);
+                if !keep_going {
+                    break;
+                }
+            }
+        }
+    }
+    println!(
+        "\nxtask: all steps done in {:.0}s",
+        started.elapsed().as_secs_f64()
+    );
+    for name in &failed {
+        println!("xtask: failed step: {name}");
+    }
+    println!("steps: {passed} passed, {} failed", failed.len());
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(Failed(format!("{} step(s) failed", failed.len())))
+    }
+}
+
+fn bench(args: &[&str]) -> Result {
+    match args {
+        [] | ["core"] => run(cargo(&["bench", "-p", "jitsu-core", "--bench", "core"])),
+        ["server"] => run(cargo(&[
+            "run",
+            "--release",
+            "-p",
+            "jitsu-server",
+            "--bin",
+            "jitsu-server-bench",
+        ])),
+        ["cli"] => run(Command::new("bash").arg(root().join("cli/bench.sh"))),
+        _ => Err(Failed(format!(
+            "bench takes core, server or cli, got {args:?}"
+        ))),
+    }
+}
