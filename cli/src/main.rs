@@ -1,3 +1,119 @@
-//! The `jitsu` command line (skeleton).
+//! The `jitsu` command line: token management, `.jitsuconf`, login/logout and `jitsu server`,
+//! with the look and feel of the original Nodejitsu CLI. Every rule comes from `jitsu-core`;
+//! this crate owns the terminal, the config file on disk and the HTTP transport.
 
-fn main() {}
+mod app;
+mod args;
+mod commands;
+mod conffile;
+mod error;
+mod output;
+mod prompt;
+mod transport;
+
+use std::io::{self, IsTerminal};
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser};
+
+use crate::app::App;
+use crate::args::{Cli, Command};
+use crate::conffile::ConfFile;
+use crate::error::CliError;
+use crate::output::{Output, Style};
+use crate::prompt::Prompter;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Completion { shell } => {
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "jitsu", &mut io::stdout());
+            return ExitCode::SUCCESS;
+        }
+        Command::Server(args) => {
+            return match commands::server::run(args) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    Output::new(Style::Text { colors: false }).error(e.to_string());
+                    ExitCode::FAILURE
+                }
+            };
+        }
+        _ => {}
+    }
+
+    let loaded = conffile::locate(cli.jitsuconf.as_deref(), cli.localconf)
+        .and_then(ConfFile::load)
+        .map_err(CliError::from);
+    let config_colors = !matches!(
+        loaded
+            .as_ref()
+            .ok()
+            .and_then(|c| c.config.get_raw("colors")),
+        Some(serde_json::Value::Bool(false))
+    );
+    let style = if cli.raw {
+        Style::Raw
+    } else {
+        Style::Text {
+            colors: !cli.no_colors && config_colors && io::stdout().is_terminal(),
+        }
+    };
+    let out = Output::new(style);
+    let described = cli.command.describe();
+    let user = loaded
+        .as_ref()
+        .ok()
+        .and_then(|c| c.config.username().ok().flatten().map(str::to_owned));
+    welcome(&out, user.as_deref(), &described);
+
+    let result = loaded.and_then(|conf| {
+        let mut app = App::new(out, conf, Prompter::new(cli.password_stdin));
+        dispatch(&mut app, cli.command)
+    });
+    match result {
+        Ok(()) => {
+            out.info("Nodejitsu ok");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            if !matches!(e, CliError::Warning(_)) {
+                out.error(format!("Error running command {described}"));
+            }
+            for (level, line) in e.lines() {
+                out.line(level, line);
+            }
+            out.info("Nodejitsu not ok");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn welcome(out: &Output, user: Option<&str>, described: &str) {
+    match user {
+        Some(u) => out.info(format!("Welcome to Nodejitsu {u}")),
+        None => out.info("Welcome to Nodejitsu"),
+    }
+    out.info(format!(
+        "jitsu v{}, {} {}",
+        env!("CARGO_PKG_VERSION"),
+        std::env::consts::OS,
+        std::env::consts::ARCH
+    ));
+    out.info("It worked if it ends with Nodejitsu ok");
+    out.info(format!("Executing command {described}"));
+}
+
+fn dispatch(app: &mut App, command: Command) -> Result<(), CliError> {
+    match command {
+        Command::Tokens(cmd) => commands::tokens::run(app, cmd),
+        Command::Config(cmd) => commands::config::run(app, cmd),
+        Command::Login { username } => commands::account::login(app, username).map(|_| ()),
+        Command::Logout { revoke } => commands::account::logout(app, revoke),
+        Command::Whoami => commands::account::whoami(app),
+        Command::Signup { username, email } => commands::account::signup(app, username, email),
+        // Handled before the configuration is read.
+        Command::Server(_) | Command::Completion { .. } => Ok(()),
+    }
+}

@@ -1,0 +1,61 @@
+//! What every command works with: the output, the configuration file, the prompter and a
+//! client for the configured server.
+
+use jitsu_core::Username;
+
+use crate::conffile::ConfFile;
+use crate::error::CliError;
+use crate::output::Output;
+use crate::prompt::Prompter;
+use crate::transport::{Answer, Client};
+
+/// The state of one `jitsu` run.
+#[derive(Debug)]
+pub(crate) struct App {
+    pub(crate) out: Output,
+    pub(crate) conf: ConfFile,
+    pub(crate) prompter: Prompter,
+    client: Option<Client>,
+}
+
+impl App {
+    pub(crate) fn new(out: Output, conf: ConfFile, prompter: Prompter) -> Self {
+        Self {
+            out,
+            conf,
+            prompter,
+            client: None,
+        }
+    }
+
+    /// The client for the configured server, built on first use.
+    pub(crate) fn client(&mut self) -> Result<&Client, CliError> {
+        if self.client.is_none() {
+            let client = Client::from_config(&self.conf.config)?;
+            if matches!(
+                self.conf.config.get_raw("rejectUnauthorized"),
+                Some(serde_json::Value::Bool(false))
+            ) {
+                self.out.warn(
+                    "rejectUnauthorized is false in the configuration: ignored, TLS certificates are always verified",
+                );
+            }
+            self.client = Some(client);
+        }
+        // Just filled above.
+        self.client.as_ref().ok_or(CliError::NotLoggedIn)
+    }
+
+    /// Sends a core request and returns the answer.
+    pub(crate) fn send(&mut self, req: &jitsu_core::Request) -> Result<Answer, CliError> {
+        Ok(self.client()?.send(req)?)
+    }
+
+    /// The configured username, parsed.
+    pub(crate) fn configured_user(&self) -> Result<Option<Username>, CliError> {
+        match self.conf.config.username()? {
+            Some(u) => Ok(Some(Username::parse(u)?)),
+            None => Ok(None),
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//! `jitsu config set|get|delete|list`: the original's behaviour and messages, through the core's
+//! [`Config`](jitsu_core::Config) model.
+
+use jitsu_core::{mask_secret, ConfigError};
+use serde_json::{json, Value};
+
+use crate::app::App;
+use crate::args::ConfigCmd;
+use crate::error::CliError;
+
+/// Keys whose values are never printed in clear.
+const SECRET_KEYS: [&str; 2] = ["apiToken", "password"];
+
+pub(crate) fn run(app: &mut App, cmd: ConfigCmd) -> Result<(), CliError> {
+    match cmd {
+        ConfigCmd::Set { key, value } => set(app, key, value),
+        ConfigCmd::Get { key } => get(app, key),
+        ConfigCmd::Delete { key } => delete(app, key),
+        ConfigCmd::List => list(app),
+    }
+}
+
+fn set(app: &mut App, key: Option<String>, value: Option<String>) -> Result<(), CliError> {
+    let (Some(key), Some(value)) = (key, value) else {
+        return Err(ConfigError::MissingArgument.into());
+    };
+    if key == "password" {
+        return Err(CliError::Usage(
+            "jitsu never stores the password: it asks for it when a command needs it \
+             (set JITSU_PASSWORD or pass --password-stdin in scripts)"
+                .to_owned(),
+        ));
+    }
+    app.conf.config.set(&key, &value)?;
+    app.conf.save()?;
+    Ok(())
+}
+
+/// How a value is shown: strings bare, secrets masked, anything else as JSON.
+fn shown(key: &str, value: &Value) -> String {
+    match value {
+        Value::String(s) if SECRET_KEYS.contains(&key) => mask_secret(s),
+        _ if SECRET_KEYS.contains(&key) => "****".to_owned(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn get(app: &mut App, key: Option<String>) -> Result<(), CliError> {
+    let Some(key) = key else {
+        return Err(CliError::Usage("You must pass <key>".to_owned()));
+    };
+    let value = app.conf.config.get(&key)?;
+    let text = shown(&key, &value);
+    app.out.data_with(
+        format!("{key} {text}"),
+        json!({ "key": key, "value": text }),
+    );
+    Ok(())
+}
+
+fn delete(app: &mut App, key: Option<String>) -> Result<(), CliError> {
+    let Some(key) = key else {
+        return Err(CliError::Usage("You must pass <key>".to_owned()));
+    };
+    match app.conf.config.delete(&key) {
+        Ok(_) => {
+            app.conf.save()?;
+            Ok(())
+        }
+        // The original warns and carries on; nothing is written.
+        Err(e @ (ConfigError::Missing { .. } | ConfigError::Reserved { .. })) => {
+            app.out.warn(e.to_string());
+            Ok(())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn list(app: &mut App) -> Result<(), CliError> {
+    let listing = Value::Object(app.conf.config.listing());
+    app.out
+        .info(format!("Configuration file: {}", app.conf.path().display()));
+    if app.out.is_raw() {
+        app.out.data_with("configuration", listing);
+        return Ok(());
+    }
+    let pretty = serde_json::to_string_pretty(&listing).unwrap_or_else(|_| "{}".to_owned());
+    for line in pretty.lines() {
+        app.out.data(line);
+    }
+    Ok(())
+}

@@ -1,0 +1,6 @@
+//! One module per command group.
+
+pub(crate) mod account;
+pub(crate) mod config;
+pub(crate) mod server;
+pub(crate) mod tokens;

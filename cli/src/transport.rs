@@ -1,0 +1,125 @@
+//! The blocking HTTP client: performs the core's [`Request`]s against the configured server.
+//! Every status is handed to the core's parsers (ureq's own status errors are off), and the
+//! `X-Powered-By: Nodejitsu` rule is checked first, as the original client does.
+
+use std::time::Duration;
+
+use jitsu_core::protocol::{check_powered_by, POWERED_BY_HEADER};
+use jitsu_core::{ApiError, Config, ConfigError, Request};
+use serde_json::Value;
+use thiserror::Error;
+
+/// `user-agent` of every request.
+pub(crate) const USER_AGENT: &str = concat!("jitsu/", env!("CARGO_PKG_VERSION"));
+
+/// Why a request got no usable answer.
+#[derive(Debug, Error)]
+pub(crate) enum TransportError {
+    #[error("cannot reach the API at {url}: {reason} — is the server running? Check `jitsu config get remoteUri`")]
+    Unreachable { url: String, reason: String },
+    #[error("configuration value proxy is not a usable proxy URL: {0}")]
+    Proxy(String),
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Api(#[from] ApiError),
+}
+
+/// A server answer: status and body text, for the core's parsers.
+#[derive(Debug)]
+pub(crate) struct Answer {
+    pub(crate) status: u16,
+    pub(crate) body: String,
+}
+
+/// A client bound to one server.
+#[derive(Debug)]
+pub(crate) struct Client {
+    agent: ureq::Agent,
+    base: String,
+    headers: Vec<(String, String)>,
+    check_powered_by: bool,
+}
+
+impl Client {
+    /// A client for the configuration's `remoteUri`, with its `headers`, `timeout`, `proxy`
+    /// and `ignorePoweredBy` settings. TLS certificates are always verified.
+    pub(crate) fn from_config(config: &Config) -> Result<Self, TransportError> {
+        let timeout_ms = match config.get("timeout")? {
+            Value::Number(n) => n.as_u64().unwrap_or(240_000),
+            Value::String(s) => s.parse().unwrap_or(240_000),
+            _ => 240_000,
+        };
+        let proxy = match config.get_raw("proxy") {
+            Some(Value::String(p)) if !p.is_empty() => {
+                Some(ureq::Proxy::new(p).map_err(|e| TransportError::Proxy(e.to_string()))?)
+            }
+            _ => None,
+        };
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .user_agent(USER_AGENT)
+            .timeout_global(Some(Duration::from_millis(timeout_ms.max(1))))
+            .proxy(proxy)
+            .build()
+            .new_agent();
+        let headers = match config.get_raw("headers") {
+            Some(Value::Object(map)) => map
+                .iter()
+                .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_owned())))
+                .collect(),
+            _ => Vec::new(),
+        };
+        Ok(Self {
+            agent,
+            base: config.remote_uri()?,
+            headers,
+            check_powered_by: !config.ignore_powered_by(),
+        })
+    }
+
+    /// Performs `req` and returns the answer; the status is not judged here.
+    pub(crate) fn send(&self, req: &Request) -> Result<Answer, TransportError> {
+        let url = req.url(&self.base);
+        let unreachable = |reason: String| TransportError::Unreachable {
+            url: self.base.clone(),
+            reason,
+        };
+        let mut builder = ureq::http::Request::builder()
+            .method(req.method.as_str())
+            .uri(&url);
+        for (k, v) in req.headers.iter().chain(self.headers.iter()) {
+            builder = builder.header(k.as_str(), v.as_str());
+        }
+        let sent = match &req.body {
+            Some(body) => builder.body(body.clone()).map(|r| self.agent.run(r)),
+            None => builder.body(()).map(|r| self.agent.run(r)),
+        };
+        let mut response = sent
+            .map_err(|e| unreachable(e.to_string()))?
+            .map_err(|e| unreachable(describe(&e)))?;
+        if self.check_powered_by {
+            let header = response
+                .headers()
+                .get(POWERED_BY_HEADER)
+                .and_then(|v| v.to_str().ok());
+            check_powered_by(header)?;
+        }
+        let status = response.status().as_u16();
+        let body = response
+            .body_mut()
+            .read_to_string()
+            .map_err(|e| unreachable(describe(&e)))?;
+        Ok(Answer { status, body })
+    }
+}
+
+fn describe(e: &ureq::Error) -> String {
+    match e {
+        ureq::Error::Io(io) => io.to_string(),
+        ureq::Error::HostNotFound => "host not found".to_owned(),
+        ureq::Error::ConnectionFailed => "connection failed".to_owned(),
+        ureq::Error::Timeout(_) => "no answer before the timeout".to_owned(),
+        other => other.to_string(),
+    }
+}
