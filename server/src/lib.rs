@@ -1,1 +1,159 @@
-//! The jitsu token API server (skeleton).
+//! `jitsu-server`: the token API server, compatible with the original Nodejitsu clients.
+//!
+//! - [`router`] builds the whole application from an [`AppState`] (tests can drive it with
+//!   `tower::ServiceExt::oneshot` or over a socket with [`serve`]).
+//! - [`run`] is what `jitsu server` calls: it opens the SQLite database in the data folder,
+//!   binds, prints `jitsu server listening on http://ADDR` and serves until SIGINT/SIGTERM.
+//! - Storage sits behind the [`storage::Storage`] trait; [`storage::SqliteStorage`] is the
+//!   embedded default.
+//!
+//! Every rule (names, tokens, masking, answers) comes from `jitsu-core`.
+//!
+//! ```no_run
+//! use jitsu_server::{run, ServerConfig};
+//! run(ServerConfig {
+//!     listen: "127.0.0.1:8080".parse().unwrap(),
+//!     data_dir: ".jitsu".into(),
+//!     dashboard_dir: None,
+//!     allow_origins: vec![],
+//! })
+//! .unwrap();
+//! ```
+
+mod api;
+mod auth;
+mod error;
+mod extract;
+mod layers;
+mod limiter;
+mod password;
+mod session;
+mod state;
+pub mod storage;
+pub mod time;
+
+use std::future::Future;
+use std::io::{IsTerminal as _, Write as _};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use thiserror::Error;
+use tokio::net::TcpListener;
+
+pub use api::router;
+pub use auth::Caller;
+pub use error::AppError;
+pub use password::{M_COST_KIB, P_COST, T_COST};
+pub use session::COOKIE_NAME;
+pub use state::{AppState, Settings, BODY_LIMIT};
+
+/// How `jitsu server` is started.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerConfig {
+    /// Address to listen on; port 0 picks a free port (the printed URL shows the real one).
+    pub listen: SocketAddr,
+    /// Folder of the SQLite database, created on first start.
+    pub data_dir: PathBuf,
+    /// Folder of the built dashboard, served at `/`.
+    pub dashboard_dir: Option<PathBuf>,
+    /// Origins allowed for CORS (none by default: the dashboard is same-origin).
+    pub allow_origins: Vec<String>,
+}
+
+/// Why the server could not start or stopped with an error.
+#[derive(Debug, Error)]
+pub enum ServerError {
+    /// The database could not be opened or migrated.
+    #[error("cannot open the database: {0}")]
+    Storage(#[from] storage::StorageError),
+    /// The address could not be bound.
+    #[error("cannot listen on {addr}: {source} — is another server running there?")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The runtime or the socket failed.
+    #[error("server I/O error: {0}")]
+    Io(#[from] std::io::Error),
+    /// The server state could not be prepared.
+    #[error("cannot start the server: {0}")]
+    Setup(String),
+}
+
+/// Starts the server and blocks until SIGINT or SIGTERM.
+pub fn run(config: ServerConfig) -> Result<(), ServerError> {
+    init_tracing();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async move {
+        let state = AppState::open(&config)?;
+        let listener =
+            TcpListener::bind(config.listen)
+                .await
+                .map_err(|source| ServerError::Bind {
+                    addr: config.listen,
+                    source,
+                })?;
+        let addr = listener.local_addr()?;
+        println!("jitsu server listening on http://{addr}");
+        std::io::stdout().flush()?;
+        tracing::info!(%addr, data = %config.data_dir.display(), "serving");
+        serve_with_shutdown(listener, state, shutdown_signal()).await
+    })
+}
+
+/// Serves the application on `listener` until the process ends.
+pub async fn serve(listener: TcpListener, state: AppState) -> Result<(), ServerError> {
+    serve_with_shutdown(listener, state, std::future::pending()).await
+}
+
+/// Serves the application on `listener` until `shutdown` completes, then drains.
+pub async fn serve_with_shutdown(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServerError> {
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    Ok(())
+}
+
+/// Logs go to stderr (stdout carries only the URL line); `JITSU_LOG` sets the filter.
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("JITSU_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .try_init();
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

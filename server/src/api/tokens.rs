@@ -1,0 +1,122 @@
+//! Token management: list, create (named or not), regenerate, destroy. Password or session only.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use jitsu_core::protocol::{CreatedToken, Destroyed, Operation, TokenInfo, TokenList};
+use jitsu_core::{ApiToken, Username};
+use serde_json::Value;
+
+use crate::auth::Caller;
+use crate::error::AppError;
+use crate::extract::{self, TokenParams, UserParam};
+use crate::state::AppState;
+use crate::storage::NewToken;
+use crate::time;
+
+fn manage(caller: &Caller, username: &Username) -> Result<(), AppError> {
+    caller.require_owner(username)?;
+    caller.require_password()
+}
+
+fn fresh() -> (ApiToken, NewToken) {
+    let token = ApiToken::generate();
+    let stored = NewToken {
+        hash: token.token_hash(),
+        mask: token.mask(),
+        created_at: time::now(),
+    };
+    (token, stored)
+}
+
+/// `GET /users/:username/tokens` → `{"apiTokens": {name: mask}, "tokens": [...]}`.
+pub(crate) async fn list(
+    State(state): State<AppState>,
+    UserParam(username): UserParam,
+    caller: Caller,
+) -> Result<Json<TokenList>, AppError> {
+    manage(&caller, &username)?;
+    let infos = state
+        .storage()
+        .list_tokens(caller.user_id)?
+        .into_iter()
+        .map(|t| TokenInfo {
+            name: t.name,
+            mask: t.mask,
+            created_at: Some(time::rfc3339(t.created_at)),
+            last_used_at: t.last_used_at.map(time::rfc3339),
+        })
+        .collect();
+    Ok(Json(TokenList::from_infos(infos)))
+}
+
+/// `PUT /users/:username/tokens/:name` → 201 `{"operation": "insert"|"update", name: token}`.
+pub(crate) async fn create_named(
+    State(state): State<AppState>,
+    TokenParams(username, name): TokenParams,
+    caller: Caller,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), AppError> {
+    extract::empty_object(&body)?;
+    manage(&caller, &username)?;
+    let (token, stored) = fresh();
+    let user_id = caller.user_id;
+    let stored_name = name.clone();
+    let operation = state
+        .db(move |s| s.put_token(user_id, &stored_name, &stored))
+        .await?;
+    tracing::info!(user = %username, token = %name, op = operation.as_str(), "token stored");
+    let created = CreatedToken {
+        operation,
+        name,
+        token,
+    };
+    Ok((StatusCode::CREATED, Json(created.to_json())))
+}
+
+/// `POST /users/:username/tokens` → 201, the server picks `token-N`.
+pub(crate) async fn create_unnamed(
+    State(state): State<AppState>,
+    UserParam(username): UserParam,
+    caller: Caller,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), AppError> {
+    extract::empty_object(&body)?;
+    manage(&caller, &username)?;
+    let (token, stored) = fresh();
+    let user_id = caller.user_id;
+    let name = state
+        .db(move |s| s.create_token_auto(user_id, &stored))
+        .await?;
+    tracing::info!(user = %username, token = %name, op = "insert", "token stored");
+    let created = CreatedToken {
+        operation: Operation::Insert,
+        name,
+        token,
+    };
+    Ok((StatusCode::CREATED, Json(created.to_json())))
+}
+
+/// `DELETE /users/:username/tokens/:name` → `{"ok": true, "id": name}`, 404 if absent.
+pub(crate) async fn destroy(
+    State(state): State<AppState>,
+    TokenParams(username, name): TokenParams,
+    caller: Caller,
+    body: Bytes,
+) -> Result<Json<Destroyed>, AppError> {
+    extract::empty_object(&body)?;
+    manage(&caller, &username)?;
+    let user_id = caller.user_id;
+    let target = name.clone();
+    if !state.db(move |s| s.delete_token(user_id, &target)).await? {
+        return Err(AppError::NotFound(format!(
+            "{username} has no token named {name:?} — `jitsu tokens list` shows the names"
+        )));
+    }
+    tracing::info!(user = %username, token = %name, "token destroyed");
+    Ok(Json(Destroyed {
+        ok: true,
+        id: name.as_str().to_owned(),
+    }))
+}

@@ -1,0 +1,96 @@
+//! Accounts: sign up, availability, reading the account.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use jitsu_core::protocol::{Available, UserInfo};
+use jitsu_core::{validate_email, validate_password, Password};
+use serde::Deserialize;
+
+use crate::auth::Caller;
+use crate::error::AppError;
+use crate::extract::{self, UserParam};
+use crate::state::AppState;
+use crate::storage::{NewUser, UserRecord};
+use crate::time;
+
+#[derive(Deserialize)]
+struct SignupBody {
+    #[serde(default)]
+    username: Option<String>,
+    email: String,
+    password: String,
+}
+
+fn user_info(r: &UserRecord) -> UserInfo {
+    UserInfo {
+        username: r.username.clone(),
+        email: Some(r.email.clone()),
+        created_at: Some(time::rfc3339(r.created_at)),
+    }
+}
+
+/// `POST /users/:username` with `{username?, email, password}` → 201 and the account.
+pub(crate) async fn signup(
+    State(state): State<AppState>,
+    UserParam(username): UserParam,
+    body: Bytes,
+) -> Result<(StatusCode, Json<UserInfo>), AppError> {
+    let body: SignupBody = extract::json(&body)?;
+    let password = Password::new(body.password);
+    if let Some(named) = &body.username {
+        if named != username.as_str() {
+            return Err(AppError::BadRequest(format!(
+                "the body names the user {named:?} but the path names {:?} — they must match",
+                username.as_str()
+            )));
+        }
+    }
+    validate_email(&body.email)?;
+    validate_password(password.expose())?;
+    if state.storage().user_by_name(username.as_str())?.is_some() {
+        return Err(AppError::Conflict(format!(
+            "the username {:?} is taken — choose another one",
+            username.as_str()
+        )));
+    }
+    let password_hash = state.passwords().hash(password).await?;
+    let email = body.email;
+    let name = username.as_str().to_owned();
+    let record = state
+        .db(move |s| {
+            s.create_user(NewUser {
+                username: &name,
+                email: &email,
+                password_hash: &password_hash,
+                created_at: time::now(),
+            })
+        })
+        .await?;
+    tracing::info!(user = %record.username, "account created");
+    Ok((StatusCode::CREATED, Json(user_info(&record))))
+}
+
+/// `GET /users/:username/available` → `{"available": bool}`.
+pub(crate) async fn available(
+    State(state): State<AppState>,
+    UserParam(username): UserParam,
+) -> Result<Json<Available>, AppError> {
+    let taken = state.storage().user_by_name(username.as_str())?.is_some();
+    Ok(Json(Available { available: !taken }))
+}
+
+/// `GET /users/:username`: the account, for its owner (password, token or session).
+pub(crate) async fn get_user(
+    State(state): State<AppState>,
+    UserParam(username): UserParam,
+    caller: Caller,
+) -> Result<Json<UserInfo>, AppError> {
+    caller.require_owner(&username)?;
+    let record = state
+        .storage()
+        .user_by_name(username.as_str())?
+        .ok_or_else(|| AppError::NotFound("this account no longer exists".to_owned()))?;
+    Ok(Json(user_info(&record)))
+}

@@ -1,0 +1,204 @@
+//! Who is calling: HTTP Basic with a password or a token, or a dashboard session cookie.
+//!
+//! A secret shaped like a token is looked up by its digest first; when no token of that user
+//! matches it is tried as the password, so a password that happens to look like a UUID still
+//! works. Only password attempts count against the failure limits, so token holders are never
+//! locked out by someone guessing the password.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{header, Method};
+use jitsu_core::protocol::{parse_basic_auth, AuthMethod};
+use jitsu_core::{ApiToken, Password, TokenHash, Username};
+
+use crate::error::AppError;
+use crate::session;
+use crate::state::AppState;
+use crate::time;
+
+/// An authenticated caller.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// The account's primary key.
+    pub user_id: i64,
+    /// The account's name.
+    pub username: String,
+    /// Password, token or session.
+    pub method: AuthMethod,
+    /// The token's name when a token was used.
+    pub token_name: Option<String>,
+}
+
+impl Caller {
+    /// 403 unless the caller is `username`.
+    pub(crate) fn require_owner(&self, username: &Username) -> Result<(), AppError> {
+        if self.username == username.as_str() {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden(format!(
+                "you are signed in as {:?} and cannot act on the account {:?}",
+                self.username,
+                username.as_str()
+            )))
+        }
+    }
+
+    /// 403 when the caller used a token: managing tokens and the account needs the password.
+    pub(crate) fn require_password(&self) -> Result<(), AppError> {
+        match self.method {
+            AuthMethod::Password | AuthMethod::Session => Ok(()),
+            AuthMethod::Token => Err(AppError::Forbidden(
+                "an API token can read the account but not manage tokens — use the account \
+                 password (jitsu prompts for it) or the dashboard"
+                    .to_owned(),
+            )),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        authenticate(parts, state).await?.ok_or_else(|| {
+            AppError::NotAuthorized(
+                "authentication required — send Authorization: Basic base64(username:password \
+                 or token), or sign in to the dashboard"
+                    .to_owned(),
+            )
+        })
+    }
+}
+
+/// The client's address (from the socket; forwarded headers are not trusted).
+pub(crate) fn client_ip(parts: &Parts) -> IpAddr {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip())
+}
+
+/// Resolves the caller, `None` when the request carries no credentials at all.
+pub(crate) async fn authenticate(
+    parts: &Parts,
+    state: &AppState,
+) -> Result<Option<Caller>, AppError> {
+    if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
+        let value = value.to_str().map_err(|_| {
+            AppError::NotAuthorized("Authorization header is not valid text".to_owned())
+        })?;
+        let (user, secret) =
+            parse_basic_auth(value).map_err(|e| AppError::NotAuthorized(e.to_string()))?;
+        return basic(parts, state, &user, secret).await.map(Some);
+    }
+    if let Some(id) = session::cookie_value(&parts.headers) {
+        return session_caller(parts, state, &id).await.map(Some);
+    }
+    Ok(None)
+}
+
+async fn basic(
+    parts: &Parts,
+    state: &AppState,
+    user: &str,
+    secret: Password,
+) -> Result<Caller, AppError> {
+    if let Ok(token) = ApiToken::parse(secret.expose()) {
+        if let Some(caller) = by_token(state, user, &token.token_hash())? {
+            return Ok(caller);
+        }
+    }
+    let account_key = format!("user:{user}");
+    let address_key = format!("addr:{}", client_ip(parts));
+    let wait = [
+        state.per_account().check(&account_key),
+        state.per_address().check(&address_key),
+    ]
+    .into_iter()
+    .filter_map(Result::err)
+    .max();
+    if let Some(retry_after) = wait {
+        return Err(AppError::TooManyRequests { retry_after });
+    }
+    let record = match Username::parse(user) {
+        Ok(name) => state.storage().user_by_name(name.as_str())?,
+        Err(_) => None,
+    };
+    let phc = record.as_ref().map(|r| r.password_hash.clone());
+    if state.passwords().verify(secret, phc).await? {
+        if let Some(r) = record {
+            return Ok(Caller {
+                user_id: r.id,
+                username: r.username,
+                method: AuthMethod::Password,
+                token_name: None,
+            });
+        }
+    }
+    state.per_account().record_failure(&account_key);
+    state.per_address().record_failure(&address_key);
+    tracing::info!(client = %client_ip(parts), "failed password attempt");
+    Err(AppError::bad_credentials())
+}
+
+/// A token lookup is one indexed read: it runs inline rather than paying a thread hop.
+fn by_token(state: &AppState, user: &str, hash: &TokenHash) -> Result<Option<Caller>, AppError> {
+    let Some(owner) = state.storage().token_by_hash(hash)? else {
+        return Ok(None);
+    };
+    if !owner.hash.ct_eq(hash) || owner.username != user {
+        return Ok(None);
+    }
+    let now = time::now();
+    let interval = state.settings().touch_interval.as_secs() as i64;
+    if owner.last_used_at.is_none_or(|t| now - t >= interval) {
+        let storage = state.storage().clone();
+        let id = owner.token_id;
+        tokio::task::spawn_blocking(move || {
+            if let Err(e) = storage.touch_token(id, now) {
+                tracing::warn!(error = %e, "could not record token use");
+            }
+        });
+    }
+    Ok(Some(Caller {
+        user_id: owner.user_id,
+        username: owner.username,
+        method: AuthMethod::Token,
+        token_name: Some(owner.name),
+    }))
+}
+
+async fn session_caller(parts: &Parts, state: &AppState, id: &str) -> Result<Caller, AppError> {
+    let expired = || {
+        AppError::NotAuthorized(
+            "your dashboard session has ended — sign in again with your password".to_owned(),
+        )
+    };
+    let hash = TokenHash::of(id.as_bytes());
+    let record = state
+        .storage()
+        .session_by_hash(&hash)?
+        .ok_or_else(expired)?;
+    let now = time::now();
+    let settings = state.settings();
+    if now - record.last_seen_at >= settings.session_idle.as_secs() as i64
+        || now - record.created_at >= settings.session_max.as_secs() as i64
+    {
+        return Err(expired());
+    }
+    if !matches!(parts.method, Method::GET | Method::HEAD) {
+        session::check_origin(parts, state)?;
+    }
+    if now - record.last_seen_at >= settings.touch_interval.as_secs() as i64 {
+        let sid = record.id;
+        state.db(move |s| s.touch_session(sid, now)).await?;
+    }
+    Ok(Caller {
+        user_id: record.user_id,
+        username: record.username,
+        method: AuthMethod::Session,
+        token_name: None,
+    })
+}

@@ -1,0 +1,125 @@
+//! The one error type of the HTTP layer and its conversion into a Nodejitsu error answer.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use jitsu_core::protocol::ErrorBody;
+use jitsu_core::NameError;
+use thiserror::Error;
+
+use crate::storage::StorageError;
+
+/// Everything a handler can answer instead of success. Each variant maps to one status; the
+/// message is meant for the user and never carries internals (those are logged).
+#[derive(Debug, Error)]
+pub enum AppError {
+    /// 400: the request is malformed (path, name, body).
+    #[error("{0}")]
+    BadRequest(String),
+    /// 401: no credentials, or wrong ones.
+    #[error("{0}")]
+    NotAuthorized(String),
+    /// 403: authenticated, but not allowed to do this.
+    #[error("{0}")]
+    Forbidden(String),
+    /// 404: no such route or item.
+    #[error("{0}")]
+    NotFound(String),
+    /// 405: the route exists, the method does not.
+    #[error("this method is not allowed on this path — see the Nodejitsu API reference")]
+    MethodNotAllowed,
+    /// 409: the item exists already.
+    #[error("{0}")]
+    Conflict(String),
+    /// 413: the body is over the limit.
+    #[error("request body is larger than {limit} bytes — send a smaller JSON body")]
+    PayloadTooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// 429: too many failed password attempts.
+    #[error("too many failed password attempts — wait {retry_after} seconds and try again")]
+    TooManyRequests {
+        /// Seconds until the next attempt is accepted.
+        retry_after: u64,
+    },
+    /// 500: a fault on our side; the detail is logged, not sent.
+    #[error("internal error — the server log has the details")]
+    Internal(String),
+}
+
+impl AppError {
+    /// The HTTP status of this error.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::NotAuthorized(_) => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The standard 401 answer: the same text whether the user exists or not.
+    pub fn bad_credentials() -> Self {
+        AppError::NotAuthorized(
+            "username or password/token is wrong — check them, or sign in again with `jitsu login`"
+                .to_owned(),
+        )
+    }
+}
+
+/// The short machine-readable `error` field for a status.
+pub(crate) fn error_code(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "bad_request",
+        401 => "not_authorized",
+        403 => "forbidden",
+        404 => "not_found",
+        405 => "method_not_allowed",
+        409 => "conflict",
+        413 => "payload_too_large",
+        415 => "unsupported_media_type",
+        429 => "too_many_requests",
+        s if s >= 500 => "internal",
+        _ => "request_failed",
+    }
+}
+
+impl From<NameError> for AppError {
+    fn from(e: NameError) -> Self {
+        AppError::BadRequest(e.to_string())
+    }
+}
+
+impl From<StorageError> for AppError {
+    fn from(e: StorageError) -> Self {
+        match e {
+            StorageError::UsernameTaken => {
+                AppError::Conflict("this username is taken — choose another one".to_owned())
+            }
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        if let AppError::Internal(detail) = &self {
+            tracing::error!(%detail, "internal error");
+        }
+        let body = ErrorBody::new(error_code(status), self.to_string());
+        let mut response = (status, Json(body)).into_response();
+        if let AppError::TooManyRequests { retry_after } = self {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+        }
+        response
+    }
+}

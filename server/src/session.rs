@@ -1,0 +1,162 @@
+//! Dashboard sessions: `POST /session` trades the password for a random id carried in an
+//! HttpOnly, SameSite=Strict cookie; only the id's SHA-256 digest is stored. State-changing
+//! requests riding on the cookie must come from our own origin (or an allowed one).
+
+use axum::extract::State;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use jitsu_core::protocol::{AuthMethod, SessionInfo};
+use jitsu_core::TokenHash;
+use uuid::Uuid;
+
+use crate::auth::Caller;
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::time;
+
+/// Name of the session cookie.
+pub const COOKIE_NAME: &str = "jitsu_session";
+
+/// The session id from the `Cookie` header, if any.
+pub(crate) fn cookie_value(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == COOKIE_NAME)
+        .map(|(_, v)| v.to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+/// 403 unless `Origin` is the server's own origin (from `Host`) or an allowed origin.
+pub(crate) fn check_origin(
+    parts: &axum::http::request::Parts,
+    state: &AppState,
+) -> Result<(), AppError> {
+    check_origin_headers(&parts.headers, state)
+}
+
+fn check_origin_headers(headers: &HeaderMap, state: &AppState) -> Result<(), AppError> {
+    let text = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
+    let origin = text(header::ORIGIN);
+    let host = text(header::HOST);
+    match origin {
+        Some(o) if origin_allowed(o, host, &state.settings().allow_origins) => Ok(()),
+        _ => Err(AppError::Forbidden(
+            "cross-origin request refused: changes made with the dashboard session must come \
+             from the dashboard's own origin"
+                .to_owned(),
+        )),
+    }
+}
+
+fn origin_allowed(origin: &str, host: Option<&str>, allowed: &[String]) -> bool {
+    let own =
+        host.is_some_and(|h| origin == format!("http://{h}") || origin == format!("https://{h}"));
+    own || allowed.iter().any(|a| a.trim_end_matches('/') == origin)
+}
+
+fn cookie(value: &str, max_age: u64, secure: bool) -> Result<HeaderValue, AppError> {
+    let secure = if secure { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{COOKIE_NAME}={value}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}{secure}"
+    ))
+    .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// Behind a TLS-terminating proxy the cookie must be `Secure`.
+fn behind_tls(headers: &HeaderMap) -> bool {
+    headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("https"))
+}
+
+/// `POST /session`: Basic username:password → `{"username","expiresAt"}` and the cookie.
+pub(crate) async fn start(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    caller: Caller,
+) -> Result<Response, AppError> {
+    if headers.contains_key(header::ORIGIN) {
+        check_origin_headers(&headers, &state)?;
+    }
+    if caller.method != AuthMethod::Password {
+        return Err(AppError::Forbidden(
+            "a dashboard session starts with the account password, not a token or another session"
+                .to_owned(),
+        ));
+    }
+    // Two v4 UUIDs: 244 random bits from the OS generator.
+    let id = format!("{}{}", Uuid::new_v4().simple(), Uuid::new_v4().simple());
+    let hash = TokenHash::of(id.as_bytes());
+    let now = time::now();
+    let settings = state.settings().clone();
+    let user_id = caller.user_id;
+    state
+        .db(move |s| {
+            s.purge_sessions(
+                now - settings.session_idle.as_secs() as i64,
+                now - settings.session_max.as_secs() as i64,
+            )?;
+            s.create_session(&hash, user_id, now)
+        })
+        .await?;
+    let body = SessionInfo {
+        username: caller.username,
+        expires_at: time::rfc3339(now + state.settings().session_idle.as_secs() as i64),
+    };
+    let max_age = state.settings().session_max.as_secs();
+    let mut response = (StatusCode::OK, Json(body)).into_response();
+    response.headers_mut().insert(
+        header::SET_COOKIE,
+        cookie(&id, max_age, behind_tls(&headers))?,
+    );
+    Ok(response)
+}
+
+/// `DELETE /session`: ends the session of the cookie (if any) and clears the cookie.
+pub(crate) async fn end(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    if let Some(id) = cookie_value(&headers) {
+        check_origin_headers(&headers, &state)?;
+        let hash = TokenHash::of(id.as_bytes());
+        state.db(move |s| s.delete_session(&hash)).await?;
+    }
+    let mut response = Json(serde_json::json!({ "ok": true })).into_response();
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, cookie("", 0, behind_tls(&headers))?);
+    Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::origin_allowed;
+
+    #[test]
+    fn own_origin_and_listed_origins_are_allowed() {
+        let allowed = vec!["https://app.example.com/".to_owned()];
+        assert!(origin_allowed(
+            "http://127.0.0.1:8080",
+            Some("127.0.0.1:8080"),
+            &[]
+        ));
+        assert!(origin_allowed("https://app.example.com", None, &allowed));
+        assert!(!origin_allowed(
+            "http://evil.example",
+            Some("127.0.0.1:8080"),
+            &allowed
+        ));
+        assert!(!origin_allowed("null", Some("127.0.0.1:8080"), &[]));
+    }
+}

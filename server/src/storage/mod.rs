@@ -1,0 +1,206 @@
+//! Persistence behind a small trait, so a second backend (PostgreSQL) can be added without
+//! touching the handlers. The trait is blocking: handlers call writes on tokio's blocking
+//! pool, and a PostgreSQL backend can use a blocking client (or `block_on`) behind it.
+//!
+//! Secrets never reach this layer in clear: tokens and session ids arrive as their SHA-256
+//! [`TokenHash`], passwords as Argon2id PHC strings.
+
+mod sqlite;
+
+use std::collections::HashSet;
+use std::fmt;
+
+use jitsu_core::protocol::Operation;
+use jitsu_core::{TokenHash, TokenName};
+use thiserror::Error;
+
+pub use sqlite::{SqliteStorage, DB_FILE};
+
+/// Primary key of an account.
+pub type UserId = i64;
+
+/// Why a storage operation failed.
+#[derive(Debug, Error)]
+pub enum StorageError {
+    /// The username exists already.
+    #[error("username is taken")]
+    UsernameTaken,
+    /// The database refused or failed.
+    #[error("database error: {0}")]
+    Database(String),
+    /// The database file or folder could not be prepared.
+    #[error("cannot prepare the data folder {path}: {source}")]
+    Io {
+        /// The folder or file.
+        path: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+}
+
+/// An account to create.
+#[derive(Debug, Clone)]
+pub struct NewUser<'a> {
+    /// Validated username.
+    pub username: &'a str,
+    /// Validated e-mail address.
+    pub email: &'a str,
+    /// Argon2id PHC string.
+    pub password_hash: &'a str,
+    /// Unix seconds.
+    pub created_at: i64,
+}
+
+/// A stored account.
+#[derive(Clone)]
+pub struct UserRecord {
+    /// Primary key.
+    pub id: UserId,
+    /// Username.
+    pub username: String,
+    /// E-mail address.
+    pub email: String,
+    /// Argon2id PHC string.
+    pub password_hash: String,
+    /// Unix seconds.
+    pub created_at: i64,
+}
+
+impl fmt::Debug for UserRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("UserRecord")
+            .field("id", &self.id)
+            .field("username", &self.username)
+            .field("created_at", &self.created_at)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A stored token, as listed (never its value).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenRecord {
+    /// Primary key.
+    pub id: i64,
+    /// Token name.
+    pub name: String,
+    /// Masked value.
+    pub mask: String,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds of the last recorded use.
+    pub last_used_at: Option<i64>,
+}
+
+/// A token found by its digest, with its owner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenOwner {
+    /// Token primary key.
+    pub token_id: i64,
+    /// The stored digest (callers compare it in constant time).
+    pub hash: TokenHash,
+    /// Token name.
+    pub name: String,
+    /// Owner.
+    pub user_id: UserId,
+    /// Owner's username.
+    pub username: String,
+    /// Unix seconds of the last recorded use.
+    pub last_used_at: Option<i64>,
+}
+
+/// A token to store.
+#[derive(Debug, Clone)]
+pub struct NewToken {
+    /// Digest of the value.
+    pub hash: TokenHash,
+    /// Masked value.
+    pub mask: String,
+    /// Unix seconds.
+    pub created_at: i64,
+}
+
+/// A stored dashboard session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    /// Primary key.
+    pub id: i64,
+    /// Owner.
+    pub user_id: UserId,
+    /// Owner's username.
+    pub username: String,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds of the last recorded activity.
+    pub last_seen_at: i64,
+}
+
+/// Persistence of accounts, tokens and sessions.
+pub trait Storage: Send + Sync + fmt::Debug {
+    /// Creates an account; [`StorageError::UsernameTaken`] if the name exists.
+    fn create_user(&self, user: NewUser<'_>) -> Result<UserRecord, StorageError>;
+    /// Finds an account by name.
+    fn user_by_name(&self, username: &str) -> Result<Option<UserRecord>, StorageError>;
+    /// Finds a token and its owner by the digest of its value.
+    fn token_by_hash(&self, hash: &TokenHash) -> Result<Option<TokenOwner>, StorageError>;
+    /// Records that a token was used at `now`.
+    fn touch_token(&self, token_id: i64, now: i64) -> Result<(), StorageError>;
+    /// All tokens of an account, sorted by name.
+    fn list_tokens(&self, user: UserId) -> Result<Vec<TokenRecord>, StorageError>;
+    /// Stores a token under `name`, replacing the value of an existing one in place.
+    fn put_token(
+        &self,
+        user: UserId,
+        name: &TokenName,
+        token: &NewToken,
+    ) -> Result<Operation, StorageError>;
+    /// Stores a token under the first free name `token-N` (see [`first_free_name`]), atomically.
+    fn create_token_auto(&self, user: UserId, token: &NewToken) -> Result<TokenName, StorageError>;
+    /// Deletes a token; `false` if there was none of that name.
+    fn delete_token(&self, user: UserId, name: &TokenName) -> Result<bool, StorageError>;
+    /// Stores many tokens in one transaction (bulk import, benchmarks). Names must be free.
+    fn import_tokens(
+        &self,
+        user: UserId,
+        tokens: &mut dyn Iterator<Item = (TokenName, NewToken)>,
+    ) -> Result<usize, StorageError>;
+    /// Stores a new session under the digest of its id.
+    fn create_session(&self, hash: &TokenHash, user: UserId, now: i64) -> Result<(), StorageError>;
+    /// Finds a session by the digest of its id.
+    fn session_by_hash(&self, hash: &TokenHash) -> Result<Option<SessionRecord>, StorageError>;
+    /// Records activity on a session.
+    fn touch_session(&self, session_id: i64, now: i64) -> Result<(), StorageError>;
+    /// Ends a session; `false` if there was none.
+    fn delete_session(&self, hash: &TokenHash) -> Result<bool, StorageError>;
+    /// Deletes sessions idle since before `idle_before` or created before `created_before`.
+    fn purge_sessions(&self, idle_before: i64, created_before: i64) -> Result<usize, StorageError>;
+}
+
+/// Prefix of server-chosen token names.
+pub const AUTO_NAME_PREFIX: &str = "token-";
+
+/// The first name `token-1`, `token-2`, ... not in `existing`. Shared by every backend.
+pub fn first_free_name<'a>(existing: impl IntoIterator<Item = &'a str>) -> TokenName {
+    let taken: HashSet<u64> = existing
+        .into_iter()
+        .filter_map(|n| n.strip_prefix(AUTO_NAME_PREFIX))
+        .filter(|n| !n.starts_with('0'))
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    let n = (1..).find(|n| !taken.contains(n)).unwrap_or(1);
+    TokenName::parse(&format!("{AUTO_NAME_PREFIX}{n}")).expect("token-N is a valid token name")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_free_name;
+
+    #[test]
+    fn first_free_name_fills_the_first_gap() {
+        assert_eq!(first_free_name([]).as_str(), "token-1");
+        assert_eq!(
+            first_free_name(["token-1", "token-3", "x"]).as_str(),
+            "token-2"
+        );
+        assert_eq!(first_free_name(["token-01", "token-1"]).as_str(), "token-2");
+    }
+}
