@@ -170,11 +170,15 @@ fn node_test(dir: &str, env: &[(&str, PathBuf)]) -> Result {
     run(&mut cmd)
 }
 
-/// Builds `pkg/`, runs the JS tests against it (ESM and CJS), then packs it and installs the
-/// tarball into a scratch project.
+/// Builds `pkg/` and the `jitsu` binary, then runs the JS tests: the package imported as ESM
+/// and CJS, packed and installed from the tarball, and its `Client` against the real server.
 pub(crate) fn pkg_tests(tools: &Tools) -> Result {
     build_pkg(tools)?;
-    node_test("tests/js", &[])
+    run(cargo(&["build", "-p", "jitsu-cli"]))?;
+    node_test(
+        "tests/js",
+        &[("JITSU_BIN", root().join("target/debug/jitsu"))],
+    )
 }
 
 /// Builds the dashboard and the `jitsu` binary, then drives the dashboard in Chromium.
