@@ -26,7 +26,9 @@ pub mod protocol;
 pub mod share;
 pub mod token;
 
-#[cfg(target_arch = "wasm32")]
+// The JS bindings are for the npm package; the dashboard (a Rust wasm app) turns them off
+// with `default-features = false` so they do not weigh on its download.
+#[cfg(all(target_arch = "wasm32", feature = "bindings"))]
 pub mod wasm;
 
 pub use config::{Config, ConfigError};

@@ -1,3 +1,5 @@
-//! The jitsu dashboard (skeleton).
+//! Entry point of the dashboard's wasm module.
 
-fn main() {}
+fn main() {
+    jitsu_web::run();
+}

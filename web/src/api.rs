@@ -1,0 +1,176 @@
+//! All HTTP of the dashboard: performs the requests `jitsu_core::protocol` describes with
+//! gloo-net and parses the answers with core's parsers.
+//!
+//! The page is served by the API server itself, so every request is same-origin: the browser
+//! adds the HttpOnly session cookie and the `Origin` header on its own, and no credential is
+//! ever held by script after sign-in.
+
+use gloo_net::http::{Method as HttpMethod, RequestBuilder};
+use jitsu_core::protocol::{
+    self, AuthInfo, CreatedToken, Destroyed, SessionInfo, TokenList, UserInfo,
+};
+use jitsu_core::{ApiError, Credentials, Method, Password, Request, TokenName, Username};
+use thiserror::Error;
+
+/// Why a request did not succeed.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum Failure {
+    /// The server answered with an error (or an answer core could not read).
+    #[error("{error}{}", wait_hint(*.retry_after))]
+    Api {
+        /// Core's description, `Nodejitsu Error (401): Not Authorized — ...`.
+        error: ApiError,
+        /// Seconds to wait, from `Retry-After` (sent with 429).
+        retry_after: Option<u32>,
+    },
+    /// The server could not be reached at all.
+    #[error(
+        "Could not reach the server ({0}) — check that jitsu server is running, then try again"
+    )]
+    Network(String),
+}
+
+fn wait_hint(retry_after: Option<u32>) -> String {
+    match retry_after {
+        Some(1) => " Try again in 1 second.".to_owned(),
+        Some(s) => format!(" Try again in {s} seconds."),
+        None => String::new(),
+    }
+}
+
+impl Failure {
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Failure::Api { error, .. } => error.status(),
+            Failure::Network(_) => None,
+        }
+    }
+
+    /// Whether the session (or the password) was refused.
+    pub fn is_unauthorized(&self) -> bool {
+        self.status() == Some(401)
+    }
+}
+
+impl From<ApiError> for Failure {
+    fn from(error: ApiError) -> Self {
+        Failure::Api {
+            error,
+            retry_after: None,
+        }
+    }
+}
+
+/// A raw answer: status and body text.
+struct Answer {
+    status: u16,
+    body: String,
+    retry_after: Option<u32>,
+}
+
+impl Answer {
+    /// Runs one of core's parsers, keeping the wait time of a 429.
+    fn parse<T>(self, parser: fn(u16, &str) -> Result<T, ApiError>) -> Result<T, Failure> {
+        parser(self.status, &self.body).map_err(|error| Failure::Api {
+            error,
+            retry_after: self.retry_after,
+        })
+    }
+}
+
+fn http_method(method: Method) -> HttpMethod {
+    match method {
+        Method::Get => HttpMethod::GET,
+        Method::Post => HttpMethod::POST,
+        Method::Put => HttpMethod::PUT,
+        Method::Delete => HttpMethod::DELETE,
+    }
+}
+
+fn network(error: gloo_net::Error) -> Failure {
+    Failure::Network(error.to_string())
+}
+
+/// Performs a request described by core, relative to the page's origin.
+async fn send(request: Request) -> Result<Answer, Failure> {
+    let mut builder = RequestBuilder::new(&request.path).method(http_method(request.method));
+    for (name, value) in &request.headers {
+        builder = builder.header(name, value);
+    }
+    let response = match request.body {
+        Some(body) => builder.body(body).map_err(network)?.send().await,
+        None => builder.send().await,
+    }
+    .map_err(network)?;
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.trim().parse().ok());
+    let status = response.status();
+    let body = response.text().await.map_err(network)?;
+    Ok(Answer {
+        status,
+        body,
+        retry_after,
+    })
+}
+
+/// Who the session cookie belongs to (`GET /auth` without an `Authorization` header).
+pub async fn current_session() -> Result<AuthInfo, Failure> {
+    // With session credentials core sends no Authorization header, so the name is unused.
+    let anyone = Username::parse("session").map_err(ApiError::from)?;
+    send(protocol::auth(&anyone, &Credentials::Session))
+        .await?
+        .parse(protocol::parse_auth)
+}
+
+/// Exchanges the password for the server's session cookie.
+pub async fn sign_in(user: &Username, password: &Password) -> Result<SessionInfo, Failure> {
+    send(protocol::start_session(user, password))
+        .await?
+        .parse(protocol::parse_session)
+}
+
+/// Creates an account.
+pub async fn sign_up(
+    user: &Username,
+    email: &str,
+    password: &Password,
+) -> Result<UserInfo, Failure> {
+    send(protocol::signup(user, email, password))
+        .await?
+        .parse(protocol::parse_user)
+}
+
+/// Ends the session.
+pub async fn sign_out() -> Result<(), Failure> {
+    let answer = send(protocol::end_session()).await?;
+    protocol::check_status(answer.status, &answer.body).map_err(Failure::from)
+}
+
+/// The account's tokens (masked).
+pub async fn list_tokens(user: &Username) -> Result<TokenList, Failure> {
+    send(protocol::list_tokens(user, &Credentials::Session))
+        .await?
+        .parse(protocol::parse_token_list)
+}
+
+/// Creates (or regenerates) the named token, or one the server names when `name` is `None`.
+pub async fn create_token(
+    user: &Username,
+    name: Option<&TokenName>,
+) -> Result<CreatedToken, Failure> {
+    let request = match name {
+        Some(name) => protocol::create_token(user, name, &Credentials::Session),
+        None => protocol::create_token_unnamed(user, &Credentials::Session),
+    };
+    send(request).await?.parse(protocol::parse_created)
+}
+
+/// Destroys the named token.
+pub async fn destroy_token(user: &Username, name: &TokenName) -> Result<Destroyed, Failure> {
+    send(protocol::destroy_token(user, name, &Credentials::Session))
+        .await?
+        .parse(protocol::parse_destroyed)
+}

@@ -1,0 +1,31 @@
+//! The root: owns the reducer, shares it through the context, resumes a live session.
+
+use yew::prelude::*;
+
+use crate::components::{AccountForm, Header, TokensPage};
+use crate::effects;
+use crate::state::{Busy, State, Store};
+
+/// The whole dashboard.
+#[function_component]
+pub fn App() -> Html {
+    let store = use_reducer(State::default);
+    {
+        let dispatch = store.dispatcher();
+        use_effect_with((), move |_| effects::resume_session(dispatch));
+    }
+    let screen = if store.session.is_some() {
+        html! { <TokensPage /> }
+    } else if store.busy == Some(Busy::CheckingSession) {
+        html! { <p class="loading" role="status"><span class="spinner" aria-hidden="true"></span>{ "Checking your session…" }</p> }
+    } else {
+        html! { <AccountForm /> }
+    };
+    html! {
+        <ContextProvider<Store> context={store}>
+            <a class="skip" href="#main">{ "Skip to content" }</a>
+            <Header />
+            <main id="main" tabindex="-1">{ screen }</main>
+        </ContextProvider<Store>>
+    }
+}

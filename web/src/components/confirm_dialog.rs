@@ -1,0 +1,83 @@
+//! The question before a destructive action, as a native modal `<dialog>` (focus stays
+//! inside, Escape cancels).
+
+use web_sys::HtmlDialogElement;
+use yew::prelude::*;
+
+use crate::effects;
+use crate::state::{Action, Confirm, Store};
+
+/// Title, explanation and confirm label for a question.
+pub fn wording(confirm: &Confirm, owner: &str) -> (String, String, String) {
+    match confirm {
+        Confirm::Regenerate(name) => (
+            format!("Regenerate {name}?"),
+            format!("Regenerate? The old value stops working: whoever uses token {name} needs the new value to keep acting as {owner}."),
+            format!("Regenerate {name}"),
+        ),
+        Confirm::Destroy(name) => (
+            format!("Destroy token {name}?"),
+            format!("Anything using token {name} can no longer act as {owner}. This cannot be undone."),
+            format!("Destroy {name}"),
+        ),
+    }
+}
+
+/// Shows the pending question, if any.
+#[function_component]
+pub fn ConfirmDialog() -> Html {
+    let store =
+        use_context::<Store>().expect("ConfirmDialog is rendered inside the store provider");
+    let dialog = use_node_ref();
+    let open = store.confirm.is_some();
+    {
+        let dialog = dialog.clone();
+        use_effect_with(open, move |open| {
+            if let (true, Some(d)) = (*open, dialog.cast::<HtmlDialogElement>()) {
+                if !d.open() {
+                    let _ = d.show_modal();
+                }
+            }
+        });
+    }
+    let (Some(confirm), Some(session)) = (store.confirm.clone(), store.session.clone()) else {
+        return html! {};
+    };
+    let (title, body, label) = wording(&confirm, session.username.as_str());
+    let cancel = {
+        let dispatch = store.dispatcher();
+        Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::Dismiss))
+    };
+    let oncancel = {
+        let dispatch = store.dispatcher();
+        Callback::from(move |e: Event| {
+            e.prevent_default();
+            dispatch.dispatch(Action::Dismiss)
+        })
+    };
+    let proceed = {
+        let dispatch = store.dispatcher();
+        let confirm = confirm.clone();
+        Callback::from(move |_: MouseEvent| {
+            dispatch.dispatch(Action::Dismiss);
+            let user = session.username.clone();
+            match confirm.clone() {
+                Confirm::Regenerate(name) => {
+                    effects::create(dispatch.clone(), user, Some(name), true)
+                }
+                Confirm::Destroy(name) => effects::destroy(dispatch.clone(), user, name),
+            }
+        })
+    };
+    let danger = matches!(confirm, Confirm::Destroy(_));
+    html! {
+        <dialog ref={dialog} class="confirm" aria-labelledby="confirm-title" aria-describedby="confirm-body" {oncancel}>
+            <h2 id="confirm-title">{ title }</h2>
+            <p id="confirm-body">{ body }</p>
+            <div class="row end">
+                <button type="button" class="button secondary" onclick={cancel} autofocus=true>{ "Cancel" }</button>
+                <button type="button" class={classes!("button", if danger { "danger" } else { "primary" })} onclick={proceed}>{ label }</button>
+            </div>
+        </dialog>
+    }
+}

@@ -1,0 +1,118 @@
+//! The create-token form: an optional name validated by core as it is typed. An existing
+//! name asks before regenerating.
+
+use jitsu_core::TokenName;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::components::NoticeView;
+use crate::effects;
+use crate::state::{Action, Busy, Confirm, Place, Store};
+
+/// What the name field currently holds, by core's rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NameCheck {
+    /// Empty: the server will pick a name.
+    ServerPicks,
+    /// A valid new name.
+    New(TokenName),
+    /// A valid name the account already has: creating it regenerates the token.
+    Existing(TokenName),
+    /// Refused, with core's message.
+    Invalid(String),
+}
+
+impl NameCheck {
+    /// Classifies `input` against core's [`TokenName`] rules and the existing names.
+    pub fn of(input: &str, exists: impl Fn(&TokenName) -> bool) -> Self {
+        if input.is_empty() {
+            return NameCheck::ServerPicks;
+        }
+        match TokenName::parse(input) {
+            Ok(name) if exists(&name) => NameCheck::Existing(name),
+            Ok(name) => NameCheck::New(name),
+            Err(e) => NameCheck::Invalid(e.to_string()),
+        }
+    }
+
+    /// The line shown under the field.
+    pub fn message(&self) -> String {
+        match self {
+            NameCheck::ServerPicks => {
+                "Optional. Leave empty and the server picks a name (token-1, token-2, …)."
+                    .to_owned()
+            }
+            NameCheck::New(_) => {
+                "Letters, digits, '.', '_' and '-'; up to 64 characters.".to_owned()
+            }
+            NameCheck::Existing(name) => {
+                format!("A token named {name} exists: creating it again regenerates its value.")
+            }
+            NameCheck::Invalid(message) => message.clone(),
+        }
+    }
+}
+
+/// The "New token" card.
+#[function_component]
+pub fn CreateForm() -> Html {
+    let store = use_context::<Store>().expect("CreateForm is rendered inside the store provider");
+    let input = use_state(String::new);
+    let check = NameCheck::of(&input, |name| store.has_token(name));
+    let Some(session) = store.session.clone() else {
+        return html! {};
+    };
+
+    let oninput = {
+        let input = input.clone();
+        Callback::from(move |e: InputEvent| {
+            input.set(e.target_unchecked_into::<HtmlInputElement>().value())
+        })
+    };
+    let onsubmit = {
+        let (dispatch, check, input) = (store.dispatcher(), check.clone(), input.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let user = session.username.clone();
+            match &check {
+                NameCheck::Invalid(_) => {}
+                NameCheck::Existing(name) => {
+                    dispatch.dispatch(Action::Ask(Confirm::Regenerate(name.clone())))
+                }
+                NameCheck::ServerPicks => {
+                    effects::create(dispatch.clone(), user, None, false);
+                }
+                NameCheck::New(name) => {
+                    effects::create(dispatch.clone(), user, Some(name.clone()), false);
+                    input.set(String::new());
+                }
+            }
+        })
+    };
+    let creating = matches!(store.busy, Some(Busy::Creating(_)));
+    let invalid = matches!(check, NameCheck::Invalid(_));
+    let label = match (&check, creating) {
+        (_, true) => "Creating…",
+        (NameCheck::Existing(_), _) => "Regenerate",
+        _ => "Create token",
+    };
+    html! {
+        <section class="card" aria-labelledby="create-title">
+            <h2 id="create-title">{ "New token" }</h2>
+            <form class="create" {onsubmit} novalidate=true>
+                <div class="field">
+                    <label for="token-name">{ "Token name" }</label>
+                    <input id="token-name" name="token-name" autocomplete="off" autocapitalize="none" spellcheck="false"
+                        maxlength="64" value={(*input).clone()} {oninput}
+                        aria-invalid={invalid.to_string()} aria-describedby="token-name-help" />
+                    <p id="token-name-help" class={classes!("hint", invalid.then_some("bad"))} aria-live="polite">{ check.message() }</p>
+                </div>
+                <button type="submit" class="button primary" disabled={store.is_busy() || invalid}>
+                    if creating { <span class="spinner" aria-hidden="true"></span> }
+                    { label }
+                </button>
+            </form>
+            <NoticeView place={Place::Create} />
+        </section>
+    }
+}

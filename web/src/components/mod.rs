@@ -1,0 +1,23 @@
+//! The dashboard's function components, one small job each.
+
+mod account_form;
+mod app;
+mod confirm_dialog;
+mod copy_button;
+mod create_form;
+mod header;
+mod notice;
+mod reveal_panel;
+mod tokens_page;
+mod tokens_table;
+
+pub use account_form::AccountForm;
+pub use app::App;
+pub use confirm_dialog::{wording, ConfirmDialog};
+pub use copy_button::{CopyButton, CopyButtonProps};
+pub use create_form::{CreateForm, NameCheck};
+pub use header::Header;
+pub use notice::{NoticeProps, NoticeView};
+pub use reveal_panel::{RevealPanel, RevealPanelProps};
+pub use tokens_page::TokensPage;
+pub use tokens_table::{short_time, TokensTable};

@@ -1,0 +1,66 @@
+//! The one-time reveal: the new token's value with a copy button and, beside it, the
+//! shared-access handout (commands and `.jitsuconf` fragment) from core.
+
+use jitsu_core::protocol::{CreatedToken, Operation};
+use jitsu_core::{Remote, Username};
+use yew::prelude::*;
+
+use crate::components::CopyButton;
+use crate::handout::handout;
+
+/// Properties of [`RevealPanel`].
+#[derive(Debug, Clone, PartialEq, Properties)]
+pub struct RevealPanelProps {
+    /// The account that owns the token.
+    pub owner: Username,
+    /// The token just created or regenerated.
+    pub created: CreatedToken,
+    /// The server the handout points at.
+    pub remote: Remote,
+    /// Closes the panel (and forgets the value).
+    pub on_close: Callback<()>,
+}
+
+/// Shows the value once.
+#[function_component]
+pub fn RevealPanel(props: &RevealPanelProps) -> Html {
+    let heading = use_node_ref();
+    {
+        // Move focus to the panel so keyboard and screen-reader users land on the value.
+        let heading = heading.clone();
+        use_effect_with(props.created.token.expose(), move |_| {
+            if let Some(h) = heading.cast::<web_sys::HtmlElement>() {
+                let _ = h.focus();
+            }
+        });
+    }
+    let share = handout(&props.owner, &props.created, props.remote.clone());
+    let value = props.created.token.expose();
+    let name = props.created.name.as_str();
+    let verb = match props.created.operation {
+        Operation::Insert => "created",
+        Operation::Update => "regenerated",
+    };
+    let on_close = props.on_close.reform(|_: MouseEvent| ());
+    html! {
+        <section class="card reveal" aria-labelledby="reveal-title">
+            <h2 id="reveal-title" ref={heading} tabindex="-1">{ format!("Token {name} {verb}") }</h2>
+            <p class="warning"><strong>{ "Copy it now: this value will not be shown again." }</strong>
+                { " Closing this panel forgets it." }</p>
+            <div class="secret">
+                <code id="token-value">{ value.clone() }</code>
+                <CopyButton text={value} label="Copy token" />
+            </div>
+            <h3>{ "Share access" }</h3>
+            <p>{ format!("Whoever runs these commands acts as {} through token {name}, without your password:", props.owner) }</p>
+            <pre id="share-commands" tabindex="0" aria-label="Commands">{ share.script() }</pre>
+            <CopyButton text={share.script()} label="Copy commands" />
+            <p>{ "Or put this in their " }<code>{ "~/.jitsuconf" }</code>{ ":" }</p>
+            <pre id="share-config" tabindex="0" aria-label=".jitsuconf fragment">{ share.config_json() }</pre>
+            <CopyButton text={share.config_json()} label="Copy config" />
+            <div class="row end">
+                <button type="button" class="button primary" onclick={on_close}>{ "Done — forget the value" }</button>
+            </div>
+        </section>
+    }
+}

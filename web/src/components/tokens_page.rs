@@ -1,0 +1,44 @@
+//! The signed-in screen: reveal panel, create form, table and the confirm dialog.
+
+use yew::prelude::*;
+
+use crate::components::{ConfirmDialog, CreateForm, NoticeView, RevealPanel, TokensTable};
+use crate::handout::page_remote;
+use crate::state::{Action, Busy, Place, Store};
+
+/// Everything about the account's tokens.
+#[function_component]
+pub fn TokensPage() -> Html {
+    let store = use_context::<Store>().expect("TokensPage is rendered inside the store provider");
+    let remote = use_memo((), |_| page_remote());
+    let Some(session) = store.session.as_ref() else {
+        return html! {};
+    };
+    let reveal = store.reveal.as_ref().map(|created| {
+        let dispatch = store.dispatcher();
+        html! {
+            <RevealPanel owner={session.username.clone()} created={created.clone()} remote={(*remote).clone()}
+                on_close={Callback::from(move |()| dispatch.dispatch(Action::CloseReveal))} />
+        }
+    });
+    let count = store.tokens.as_ref().map(Vec::len);
+    let loading = store.busy == Some(Busy::Loading);
+    html! {
+        <>
+            <div class="page-head">
+                <h1>{ "API tokens" }</h1>
+                <p class="hint">{ format!("Tokens act as {} for jitsu without the password. Only a masked value is kept; the full value is shown once, when it is created.", session.username) }</p>
+            </div>
+            { for reveal }
+            <CreateForm />
+            <section class="card" aria-labelledby="tokens-title" aria-busy={loading.to_string()}>
+                <h2 id="tokens-title">{ "Your tokens" }
+                    if let Some(n) = count { <span class="count">{ format!(" ({n})") }</span> }
+                </h2>
+                <NoticeView place={Place::Tokens} />
+                <TokensTable />
+            </section>
+            <ConfirmDialog />
+        </>
+    }
+}

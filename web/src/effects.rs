@@ -1,0 +1,169 @@
+//! The asynchronous actions: each dispatches [`Action::Start`], awaits `api`, then dispatches
+//! the outcome. Components call these and never touch HTTP themselves.
+
+use jitsu_core::{validate_email, validate_password, Password, TokenName, Username};
+use yew::platform::spawn_local;
+use yew::UseReducerDispatcher;
+
+use crate::api::{self, Failure};
+use crate::perf;
+use crate::state::{Action, Busy, Place, Session, State};
+
+/// The reducer's dispatcher, as the effects need it.
+pub type Dispatch = UseReducerDispatcher<State>;
+
+/// Shown on the sign-in screen when the server no longer accepts the session.
+pub const SESSION_ENDED: &str =
+    "Your session has ended (it expired or was signed out) — sign in again to continue.";
+
+/// Reports a failure of a signed-in action: a 401 means the session is gone.
+fn fail(dispatch: &Dispatch, place: Place, failure: Failure) {
+    if failure.is_unauthorized() {
+        dispatch.dispatch(Action::SignedOut {
+            message: Some(SESSION_ENDED.to_owned()),
+        });
+    } else {
+        dispatch.dispatch(Action::Failed(place, failure.to_string()));
+    }
+}
+
+/// On page load: resumes a session whose cookie is still valid.
+pub fn resume_session(dispatch: Dispatch) {
+    dispatch.dispatch(Action::Start(Busy::CheckingSession));
+    spawn_local(async move {
+        match api::current_session().await {
+            Ok(info) => match Username::parse(&info.username) {
+                Ok(username) => {
+                    dispatch.dispatch(Action::SignedIn(Session {
+                        username: username.clone(),
+                        expires_at: None,
+                    }));
+                    fetch_tokens(&dispatch, &username).await;
+                }
+                Err(e) => dispatch.dispatch(Action::Failed(Place::Account, e.to_string())),
+            },
+            Err(Failure::Network(e)) => dispatch.dispatch(Action::Failed(
+                Place::Account,
+                Failure::Network(e).to_string(),
+            )),
+            // 401 (no or stale cookie) and anything else: just show the form.
+            Err(_) => dispatch.dispatch(Action::NoSession),
+        }
+    });
+}
+
+/// Signs in with the password; the server answers with the session cookie.
+pub fn sign_in(dispatch: Dispatch, username: String, password: String) {
+    let user = match Username::parse(username.trim()) {
+        Ok(user) => user,
+        Err(e) => return dispatch.dispatch(Action::Failed(Place::Account, e.to_string())),
+    };
+    if password.is_empty() {
+        return dispatch.dispatch(Action::Failed(
+            Place::Account,
+            "password is empty — type the account password".to_owned(),
+        ));
+    }
+    let password = Password::new(password);
+    dispatch.dispatch(Action::Start(Busy::SigningIn));
+    spawn_local(async move { start_session(&dispatch, &user, &password).await });
+}
+
+async fn start_session(dispatch: &Dispatch, user: &Username, password: &Password) {
+    match api::sign_in(user, password).await {
+        Ok(info) => {
+            let username = Username::parse(&info.username).unwrap_or_else(|_| user.clone());
+            dispatch.dispatch(Action::SignedIn(Session {
+                username: username.clone(),
+                expires_at: Some(info.expires_at),
+            }));
+            fetch_tokens(dispatch, &username).await;
+        }
+        Err(failure) => dispatch.dispatch(Action::Failed(Place::Account, failure.to_string())),
+    }
+}
+
+/// Creates an account, then signs in to it.
+pub fn sign_up(dispatch: Dispatch, username: String, email: String, password: String) {
+    let user = match Username::parse(username.trim()) {
+        Ok(user) => user,
+        Err(e) => return dispatch.dispatch(Action::Failed(Place::Account, e.to_string())),
+    };
+    let email = email.trim().to_owned();
+    if let Err(e) = validate_email(&email).and_then(|()| validate_password(&password)) {
+        return dispatch.dispatch(Action::Failed(Place::Account, e.to_string()));
+    }
+    let password = Password::new(password);
+    dispatch.dispatch(Action::Start(Busy::SigningUp));
+    spawn_local(async move {
+        match api::sign_up(&user, &email, &password).await {
+            Ok(_) => start_session(&dispatch, &user, &password).await,
+            Err(failure) => dispatch.dispatch(Action::Failed(Place::Account, failure.to_string())),
+        }
+    });
+}
+
+async fn fetch_tokens(dispatch: &Dispatch, user: &Username) {
+    dispatch.dispatch(Action::Start(Busy::Loading));
+    match api::list_tokens(user).await {
+        Ok(list) => {
+            perf::mark(perf::TOKENS_RECEIVED);
+            dispatch.dispatch(Action::TokensLoaded(list.tokens));
+        }
+        Err(failure) => fail(dispatch, Place::Tokens, failure),
+    }
+}
+
+/// Reloads the token list.
+pub fn load_tokens(dispatch: Dispatch, user: Username) {
+    spawn_local(async move { fetch_tokens(&dispatch, &user).await });
+}
+
+/// Creates a token (`name` `None`: the server picks it) or regenerates an existing name, then
+/// reveals the value once and reloads the list.
+pub fn create(dispatch: Dispatch, user: Username, name: Option<TokenName>, regenerate: bool) {
+    let busy = match (&name, regenerate) {
+        (Some(n), true) => Busy::Regenerating(n.clone()),
+        _ => Busy::Creating(name.clone()),
+    };
+    let place = if regenerate {
+        Place::Tokens
+    } else {
+        Place::Create
+    };
+    dispatch.dispatch(Action::Start(busy));
+    spawn_local(async move {
+        match api::create_token(&user, name.as_ref()).await {
+            Ok(created) => {
+                dispatch.dispatch(Action::Created(created));
+                fetch_tokens(&dispatch, &user).await;
+            }
+            Err(failure) => fail(&dispatch, place, failure),
+        }
+    });
+}
+
+/// Destroys a token.
+pub fn destroy(dispatch: Dispatch, user: Username, name: TokenName) {
+    dispatch.dispatch(Action::Start(Busy::Destroying(name.clone())));
+    spawn_local(async move {
+        match api::destroy_token(&user, &name).await {
+            Ok(_) => dispatch.dispatch(Action::Destroyed(name)),
+            Err(failure) => fail(&dispatch, Place::Tokens, failure),
+        }
+    });
+}
+
+/// Ends the session on the server, then shows the sign-in screen.
+pub fn sign_out(dispatch: Dispatch) {
+    dispatch.dispatch(Action::Start(Busy::SigningOut));
+    spawn_local(async move {
+        match api::sign_out().await {
+            // A 401 means the session was already gone: signed out either way.
+            Err(failure) if !failure.is_unauthorized() => {
+                dispatch.dispatch(Action::Failed(Place::Tokens, failure.to_string()))
+            }
+            _ => dispatch.dispatch(Action::SignedOut { message: None }),
+        }
+    });
+}

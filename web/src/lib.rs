@@ -1,0 +1,21 @@
+//! The jitsu dashboard: a Yew single-page app to manage API tokens and hand out shared
+//! access. Every rule (names, masking, the handout, requests and error texts) comes from
+//! `jitsu-core`, so the browser and the server can never disagree.
+//!
+//! - [`state`]: the one reducer ([`state::State`], [`state::Action`]) shared by a context.
+//! - [`api`]: all HTTP (gloo-net), built and parsed by core.
+//! - [`effects`]: the asynchronous actions components trigger.
+//! - [`handout`]: the shared-access handout for this server.
+//! - [`components`]: small function components.
+
+pub mod api;
+pub mod components;
+pub mod effects;
+pub mod handout;
+pub mod perf;
+pub mod state;
+
+/// Mounts the dashboard on the page's `<body>`.
+pub fn run() {
+    yew::Renderer::<components::App>::new().render();
+}

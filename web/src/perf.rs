@@ -1,0 +1,14 @@
+//! Performance marks the browser tests read (`performance.getEntriesByName`) to measure how
+//! long the tokens table takes to appear. They cost one call each and carry no data.
+
+/// Set when the token list answer has been parsed, just before the state changes.
+pub const TOKENS_RECEIVED: &str = "jitsu:tokens-received";
+/// Set after the tokens table has been committed to the DOM.
+pub const TOKENS_RENDERED: &str = "jitsu:tokens-rendered";
+
+/// Records a named mark on the page's performance timeline (ignored where unsupported).
+pub fn mark(name: &str) {
+    if let Some(perf) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = perf.mark(name);
+    }
+}

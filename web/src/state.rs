@@ -1,0 +1,215 @@
+//! The dashboard's one state, changed only by [`Action`]s through [`Reducible::reduce`].
+//!
+//! Components read it from the context ([`Store`]) and dispatch actions; the asynchronous
+//! work that produces most actions lives in `effects.rs`.
+
+use std::rc::Rc;
+
+use jitsu_core::protocol::{CreatedToken, TokenInfo, TokenList};
+use jitsu_core::{TokenName, Username};
+use yew::prelude::*;
+
+/// The reducer handle every component gets from the context.
+pub type Store = UseReducerHandle<State>;
+
+/// An asynchronous action in flight; its button shows progress and every action button is
+/// disabled meanwhile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Busy {
+    /// Asking the server whether a session cookie is still valid (page load).
+    CheckingSession,
+    /// `POST /session`.
+    SigningIn,
+    /// Account creation, then sign-in.
+    SigningUp,
+    /// `GET /users/:u/tokens`.
+    Loading,
+    /// Creating a token; `None` lets the server pick the name.
+    Creating(Option<TokenName>),
+    /// Regenerating the named token.
+    Regenerating(TokenName),
+    /// Destroying the named token.
+    Destroying(TokenName),
+    /// `DELETE /session`.
+    SigningOut,
+}
+
+/// Where an error message is shown: next to the thing that failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// The sign-in / create-account form.
+    Account,
+    /// The create-token form.
+    Create,
+    /// Above the tokens table (loading, regenerate, destroy, sign out).
+    Tokens,
+}
+
+/// A message for the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    /// Where it is shown.
+    pub place: Place,
+    /// What happened and what to do.
+    pub text: String,
+    /// Errors are announced assertively; confirmations are not.
+    pub is_error: bool,
+}
+
+/// A question the user must answer before a destructive action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Confirm {
+    /// Give an existing name a new value.
+    Regenerate(TokenName),
+    /// Delete a token.
+    Destroy(TokenName),
+}
+
+/// The signed-in account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// Account name.
+    pub username: Username,
+    /// End of the session at the latest, as the server said (RFC 3339), when known.
+    pub expires_at: Option<String>,
+}
+
+/// Everything the dashboard shows.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct State {
+    /// `None` shows the sign-in screen.
+    pub session: Option<Session>,
+    /// The account's tokens, sorted by name; `None` until the first list arrives.
+    pub tokens: Option<Vec<TokenInfo>>,
+    /// The action in flight, if any.
+    pub busy: Option<Busy>,
+    /// The latest message.
+    pub notice: Option<Notice>,
+    /// The question on screen, if any.
+    pub confirm: Option<Confirm>,
+    /// The freshly created token, shown once; dropping it forgets the value.
+    pub reveal: Option<CreatedToken>,
+}
+
+/// Every change the dashboard knows.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// An asynchronous action starts.
+    Start(Busy),
+    /// The server accepted the password or the session cookie.
+    SignedIn(Session),
+    /// Back to the sign-in screen, forgetting everything account-related; `message`
+    /// explains why (expired session, 401), shown next to the form.
+    SignedOut {
+        /// Why, when it was not the user's choice.
+        message: Option<String>,
+    },
+    /// The token list arrived.
+    TokensLoaded(Vec<TokenInfo>),
+    /// A token was created or regenerated: reveal its value once.
+    Created(CreatedToken),
+    /// A token was destroyed.
+    Destroyed(TokenName),
+    /// An action failed; the message goes to `place`.
+    Failed(Place, String),
+    /// The page-load session check found no session: quietly show the sign-in form.
+    NoSession,
+    /// Ask before a destructive action.
+    Ask(Confirm),
+    /// The user answered the question (either way).
+    Dismiss,
+    /// Close the one-time reveal panel, forgetting the value.
+    CloseReveal,
+    /// Remove the current message.
+    ClearNotice,
+}
+
+impl State {
+    /// Whether any asynchronous action is in flight (buttons are disabled then).
+    pub fn is_busy(&self) -> bool {
+        self.busy.is_some()
+    }
+
+    /// The message for `place`, if the current one belongs there.
+    pub fn notice_for(&self, place: Place) -> Option<&Notice> {
+        self.notice.as_ref().filter(|n| n.place == place)
+    }
+
+    /// Whether the account already has a token of this name (creating it regenerates).
+    pub fn has_token(&self, name: &TokenName) -> bool {
+        self.tokens
+            .as_ref()
+            .is_some_and(|t| t.iter().any(|i| i.name == name.as_str()))
+    }
+
+    fn error(place: Place, text: String) -> Notice {
+        Notice {
+            place,
+            text,
+            is_error: true,
+        }
+    }
+}
+
+impl Reducible for State {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            Action::Start(busy) => {
+                next.busy = Some(busy);
+                next.notice = None;
+                next.confirm = None;
+            }
+            Action::SignedIn(session) => {
+                next.session = Some(session);
+                next.busy = None;
+                next.notice = None;
+            }
+            Action::SignedOut { message } => {
+                next = State {
+                    notice: message.map(|text| State::error(Place::Account, text)),
+                    ..State::default()
+                };
+            }
+            Action::NoSession => next = State::default(),
+            Action::TokensLoaded(infos) => {
+                next.tokens = Some(TokenList::from_infos(infos).tokens);
+                next.busy = None;
+            }
+            Action::Created(created) => {
+                next.busy = None;
+                next.reveal = Some(created);
+            }
+            Action::Destroyed(name) => {
+                next.busy = None;
+                if let Some(tokens) = next.tokens.as_mut() {
+                    tokens.retain(|t| t.name != name.as_str());
+                }
+                if next.reveal.as_ref().is_some_and(|r| r.name == name) {
+                    next.reveal = None;
+                }
+                next.notice = Some(Notice {
+                    place: Place::Tokens,
+                    text: format!(
+                        "Token {name} destroyed. Anything using it can no longer sign in."
+                    ),
+                    is_error: false,
+                });
+            }
+            Action::Failed(place, text) => {
+                next.busy = None;
+                next.notice = Some(State::error(place, text));
+            }
+            Action::Ask(confirm) => {
+                next.confirm = Some(confirm);
+                next.notice = None;
+            }
+            Action::Dismiss => next.confirm = None,
+            Action::CloseReveal => next.reveal = None,
+            Action::ClearNotice => next.notice = None,
+        }
+        next.into()
+    }
+}
