@@ -1,0 +1,305 @@
+//! Shared fixtures: a real server on 127.0.0.1 with a temporary data folder, and a small
+//! HTTP client over ureq that never turns statuses into errors.
+#![allow(dead_code, unreachable_pub)]
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use jitsu_core::protocol::{self, basic_auth};
+use jitsu_server::{serve_with_shutdown, AppState, ServerConfig, Settings};
+use serde_json::Value;
+
+/// The password every test account gets.
+pub const PASSWORD: &str = "correct horse battery";
+
+/// A server running in-process on its own tokio runtime.
+pub struct TestServer {
+    pub url: String,
+    pub addr: SocketAddr,
+    pub state: AppState,
+    dir: tempfile::TempDir,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl TestServer {
+    pub fn start() -> Self {
+        Self::with_settings(Settings::default())
+    }
+
+    /// A server whose failure limits are out of the way (for tests that send many wrong
+    /// credentials on purpose).
+    pub fn unlimited() -> Self {
+        Self::with_settings(Settings {
+            failures_per_account: 100_000,
+            failures_per_address: 100_000,
+            ..Settings::default()
+        })
+    }
+
+    pub fn with_settings(settings: Settings) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let config = ServerConfig {
+            listen: "127.0.0.1:0".parse().unwrap(),
+            data_dir: dir.path().to_path_buf(),
+            dashboard_dir: settings.dashboard_dir.clone(),
+            allow_origins: settings.allow_origins.clone(),
+        };
+        let state = AppState::open_with(&config, settings).expect("open state");
+        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let served = state.clone();
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                addr_tx.send(listener.local_addr().unwrap()).unwrap();
+                serve_with_shutdown(listener, served, async {
+                    let _ = stop_rx.await;
+                })
+                .await
+                .expect("serve");
+            });
+        });
+        let addr = addr_rx.recv().expect("server address");
+        Self {
+            url: format!("http://{addr}"),
+            addr,
+            state,
+            dir,
+            stop: Some(stop_tx),
+            thread: Some(thread),
+        }
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn req(&self, method: &str, path: &str) -> Req {
+        Req::new(&self.url, method, path)
+    }
+
+    /// Performs a request built by `jitsu-core`'s protocol module, as the clients do.
+    pub fn send(&self, request: &protocol::Request) -> Resp {
+        let mut r = self.req(request.method.as_str(), &request.path);
+        for (k, v) in &request.headers {
+            r = r.header(k, v);
+        }
+        if let Some(body) = &request.body {
+            r = r.body(body);
+        }
+        r.send()
+    }
+
+    /// Signs up `user` with [`PASSWORD`].
+    pub fn signup(&self, user: &str) {
+        let r = self
+            .req("POST", &format!("/users/{user}"))
+            .body(&format!(
+                r#"{{"username":"{user}","email":"{user}@example.com","password":"{PASSWORD}"}}"#
+            ))
+            .send();
+        assert_eq!(r.status, 201, "signup of {user}: {}", r.body);
+    }
+
+    /// Creates (or regenerates) the token `name` of `user` with the password; returns it.
+    pub fn token(&self, user: &str, name: &str) -> String {
+        let r = self
+            .req("PUT", &format!("/users/{user}/tokens/{name}"))
+            .basic(user, PASSWORD)
+            .body("{}")
+            .send();
+        assert_eq!(r.status, 201, "create token {name}: {}", r.body);
+        r.json()[name].as_str().expect("token value").to_owned()
+    }
+
+    /// Status of `GET /auth` with `user:secret`.
+    pub fn auth_status(&self, user: &str, secret: &str) -> u16 {
+        self.req("GET", "/auth").basic(user, secret).send().status
+    }
+
+    /// Every row of the users and tokens tables, to prove a request changed nothing.
+    pub fn snapshot(&self) -> Vec<String> {
+        snapshot(self.data_dir())
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Rows of the users and tokens tables (read-only connection).
+pub fn snapshot(data_dir: &Path) -> Vec<String> {
+    let c = rusqlite::Connection::open_with_flags(
+        data_dir.join(jitsu_server::storage::DB_FILE),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .unwrap();
+    let mut rows = Vec::new();
+    for sql in [
+        "SELECT id || ' ' || username || ' ' || email || ' ' || password_hash || ' ' || created_at FROM users ORDER BY id",
+        "SELECT id || ' ' || user_id || ' ' || name || ' ' || hex(token_hash) || ' ' || mask || ' ' || created_at || ' ' || IFNULL(last_used_at, '-') FROM tokens ORDER BY id",
+        "SELECT 'session ' || id || ' ' || user_id FROM sessions ORDER BY id",
+    ] {
+        let mut s = c.prepare(sql).unwrap();
+        let it = s.query_map([], |r| r.get::<_, String>(0)).unwrap();
+        rows.extend(it.map(Result::unwrap));
+    }
+    rows
+}
+
+/// An answer: status, lower-case headers, body text.
+#[derive(Debug, Clone)]
+pub struct Resp {
+    pub status: u16,
+    pub headers: HashMap<String, String>,
+    pub body: String,
+}
+
+impl Resp {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("body is not JSON ({e}): {}", self.body))
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(&name.to_ascii_lowercase()).map(String::as_str)
+    }
+
+    /// The Nodejitsu rules: `X-Powered-By: Nodejitsu`, and errors are `{error, message}`.
+    pub fn assert_nodejitsu(&self) {
+        assert_eq!(self.header("x-powered-by"), Some("Nodejitsu"), "{self:?}");
+        if self.status >= 400 {
+            let v = self.json();
+            assert!(v["error"].as_str().is_some_and(|s| !s.is_empty()), "{self:?}");
+            assert!(v["message"].as_str().is_some_and(|s| !s.is_empty()), "{self:?}");
+            assert_eq!(v.as_object().unwrap().len(), 2, "{self:?}");
+        }
+    }
+}
+
+/// A request being built.
+pub struct Req {
+    url: String,
+    method: String,
+    headers: Vec<(String, String)>,
+    body: Option<Vec<u8>>,
+}
+
+impl Req {
+    pub fn new(base: &str, method: &str, path: &str) -> Self {
+        Self {
+            url: format!("{base}{path}"),
+            method: method.to_owned(),
+            headers: Vec::new(),
+            body: None,
+        }
+    }
+
+    pub fn header(mut self, k: &str, v: &str) -> Self {
+        self.headers.push((k.to_owned(), v.to_owned()));
+        self
+    }
+
+    pub fn basic(self, user: &str, secret: &str) -> Self {
+        self.header("Authorization", &basic_auth(user, secret))
+    }
+
+    pub fn body(mut self, body: &str) -> Self {
+        self.body = Some(body.as_bytes().to_vec());
+        self
+    }
+
+    pub fn bytes(mut self, body: Vec<u8>) -> Self {
+        self.body = Some(body);
+        self
+    }
+
+    pub fn send(self) -> Resp {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .allow_non_standard_methods(true)
+            .timeout_global(Some(Duration::from_secs(60)))
+            .build()
+            .into();
+        let mut b = ureq::http::Request::builder()
+            .method(self.method.as_str())
+            .uri(&self.url);
+        let has_type = self
+            .headers
+            .iter()
+            .any(|(k, _)| k.eq_ignore_ascii_case("content-type"));
+        for (k, v) in &self.headers {
+            b = b.header(k, v);
+        }
+        let result = match self.body {
+            Some(body) => {
+                if !has_type {
+                    b = b.header("Content-Type", "application/json");
+                }
+                agent.run(b.body(body).unwrap())
+            }
+            None => agent.run(b.body(()).unwrap()),
+        };
+        let mut r = result.unwrap_or_else(|e| panic!("{} {}: {e}", self.method, self.url));
+        let headers = r
+            .headers()
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_ascii_lowercase(),
+                    v.to_str().unwrap_or("").to_owned(),
+                )
+            })
+            .collect();
+        let status = r.status().as_u16();
+        let body = r
+            .body_mut()
+            .with_config()
+            .limit(1 << 20)
+            .read_to_string()
+            .unwrap_or_default();
+        Resp {
+            status,
+            headers,
+            body,
+        }
+    }
+}
+
+/// Sends raw bytes and returns the status and the whole answer text (for requests a normal
+/// client refuses to build).
+pub fn raw(addr: SocketAddr, request: &[u8]) -> (u16, String) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    s.write_all(request).unwrap();
+    let mut out = Vec::new();
+    let _ = s.read_to_end(&mut out);
+    let text = String::from_utf8_lossy(&out).into_owned();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, text)
+}
+
+/// Path of the `jitsu-server` binary built with the tests.
+pub fn server_bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_jitsu-server"))
+}
