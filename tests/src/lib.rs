@@ -322,11 +322,31 @@ impl Home {
         Run::from_output(child.wait_with_output().expect("jitsu finishes"))
     }
 
+    /// Starts `jitsu --no-colors <args>` on a pseudo-terminal, as a person would run it.
+    pub fn pty(&self, args: &[&str]) -> rexpect::session::PtySession {
+        let mut cmd = Command::new(jitsu_bin());
+        cmd.arg("--no-colors")
+            .args(args)
+            .env("HOME", self.path())
+            .env_remove("JITSU_PASSWORD")
+            .current_dir(self.path());
+        rexpect::session::spawn_command(cmd, Some(20_000)).expect("jitsu starts on a pty")
+    }
+
     /// Creates the account `user` on the configured server and logs this home in to it.
     pub fn signup(&self, user: &str) -> Run {
         let run = self.run_pw(PASSWORD, &["signup", user, &format!("{user}@example.com")]);
         run.assert_ok();
         run
+    }
+}
+
+/// Waits for a pty session to end and returns its exit code.
+pub fn pty_exit_code(session: &mut rexpect::session::PtySession) -> Option<i32> {
+    let _ = session.exp_eof();
+    match session.process().wait() {
+        Ok(rexpect::process::WaitStatus::Exited(_, code)) => Some(code),
+        _ => None,
     }
 }
 
