@@ -24,7 +24,9 @@ fn generated_tokens_use_the_platform_csprng_and_are_v4() {
 #[wasm_bindgen_test]
 fn validation_errors_become_js_errors_with_the_core_message() {
     assert_eq!(wasm::validate_token_name("ok").unwrap(), "ok");
-    let err = wasm::validate_token_name("a b").map_err(JsValue::from).unwrap_err();
+    let err = wasm::validate_token_name("a b")
+        .map_err(JsValue::from)
+        .unwrap_err();
     assert_eq!(
         message(err),
         "token name \"a b\" contains ' ' — allowed: letters, digits, '.', '_' and '-'"
@@ -40,7 +42,10 @@ fn config_round_trips_and_masks_in_wasm() {
     assert_eq!(c.remote_uri().unwrap(), "http://api.nodejitsu.com");
     let listing = c.listing().unwrap();
     let masked = js_sys::Reflect::get(&listing, &"apiToken".into()).unwrap();
-    assert_eq!(masked.as_string().unwrap(), "********-****-****-****-********1d9a");
+    assert_eq!(
+        masked.as_string().unwrap(),
+        "********-****-****-****-********1d9a"
+    );
     let err = c.delete("userconfig").map_err(JsValue::from).unwrap_err();
     assert_eq!(message(err), "Cannot delete reserved setting userconfig");
 }
@@ -56,7 +61,10 @@ fn shared_access_returns_commands_and_config() {
 
 #[wasm_bindgen_test]
 async fn the_client_reports_an_unreachable_server() {
-    let opts = js_sys::JSON::parse(r#"{"baseUri": "http://127.0.0.1:9", "username": "alice", "password": "pw"}"#).unwrap();
+    let opts = js_sys::JSON::parse(
+        r#"{"baseUri": "http://127.0.0.1:9", "username": "alice", "password": "pw"}"#,
+    )
+    .unwrap();
     let client = Client::new(opts).unwrap();
     let err = client.auth().await.map_err(JsValue::from).unwrap_err();
     assert!(message(err).starts_with("could not reach http://127.0.0.1:9/auth"));
