@@ -16,7 +16,7 @@ use thiserror::Error;
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum Failure {
     /// The server answered with an error (or an answer core could not read).
-    #[error("{error}{}", wait_hint(*.retry_after))]
+    #[error("{}", with_wait(.error, *.retry_after))]
     Api {
         /// Core's description, `Nodejitsu Error (401): Not Authorized — ...`.
         error: ApiError,
@@ -30,11 +30,14 @@ pub enum Failure {
     Network(String),
 }
 
-fn wait_hint(retry_after: Option<u32>) -> String {
+/// Core's text, plus the wait time of a 429 unless the server's message already says it.
+fn with_wait(error: &ApiError, retry_after: Option<u32>) -> String {
+    let text = error.to_string();
     match retry_after {
-        Some(1) => " Try again in 1 second.".to_owned(),
-        Some(s) => format!(" Try again in {s} seconds."),
-        None => String::new(),
+        Some(s) if !text.contains(&s.to_string()) => {
+            format!("{text} — try again in {s} second{}", if s == 1 { "" } else { "s" })
+        }
+        _ => text,
     }
 }
 

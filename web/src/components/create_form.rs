@@ -59,6 +59,16 @@ pub fn CreateForm() -> Html {
     let store = use_context::<Store>().expect("CreateForm is rendered inside the store provider");
     let input = use_state(String::new);
     let check = NameCheck::of(&input, |name| store.has_token(name));
+    {
+        // Once the typed name has been created or regenerated, the field has done its job.
+        let input = input.clone();
+        let revealed = store.reveal.as_ref().map(|r| r.name.clone());
+        use_effect_with(revealed, move |revealed| {
+            if revealed.as_ref().is_some_and(|name| name.as_str() == input.as_str()) {
+                input.set(String::new());
+            }
+        });
+    }
     let Some(session) = store.session.clone() else {
         return html! {};
     };
@@ -70,7 +80,7 @@ pub fn CreateForm() -> Html {
         })
     };
     let onsubmit = {
-        let (dispatch, check, input) = (store.dispatcher(), check.clone(), input.clone());
+        let (dispatch, check) = (store.dispatcher(), check.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let user = session.username.clone();
@@ -84,7 +94,6 @@ pub fn CreateForm() -> Html {
                 }
                 NameCheck::New(name) => {
                     effects::create(dispatch.clone(), user, Some(name.clone()), false);
-                    input.set(String::new());
                 }
             }
         })

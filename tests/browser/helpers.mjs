@@ -1,0 +1,176 @@
+// Shared fixtures of the dashboard's browser tests: a real `jitsu server` on 127.0.0.1 with a
+// temporary data dir serving the built dist/, headless Debian Chromium through playwright-core,
+// the real `jitsu` CLI, and screenshots under tests/output/screenshots/.
+
+import { spawn, execFile } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** Repository root. */
+export const ROOT = path.resolve(here, '..', '..');
+/** The `jitsu` binary (or `jitsu-server`, which takes the same flags without `server`). */
+export const JITSU_BIN = process.env.JITSU_BIN ?? path.join(ROOT, 'target/debug/jitsu');
+/** The built dashboard. */
+export const DIST = process.env.JITSU_DIST ?? path.join(ROOT, 'dist');
+/** Where screenshots and measurements go. */
+export const OUTPUT = path.join(ROOT, 'tests/output');
+const SHOTS = path.join(OUTPUT, 'screenshots');
+
+const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'];
+
+/** A password that passes the account rules. */
+export const PASSWORD = 'correct horse battery staple';
+
+/** Fails early with a clear message when the build is missing. */
+export function checkPrerequisites() {
+  for (const [what, file] of [['jitsu binary (cargo build -p jitsu-cli)', JITSU_BIN], ['dashboard (cargo xtask dist)', path.join(DIST, 'app_bg.wasm')], ['Chromium', CHROMIUM]]) {
+    if (!existsSync(file)) throw new Error(`${what} not found at ${file}`);
+  }
+}
+
+/**
+ * Starts the real server on a free port with a fresh data dir. Resolves to
+ * `{ url, stop() }` once it printed `jitsu server listening on http://ADDR`.
+ */
+export async function startServer() {
+  checkPrerequisites();
+  const data = mkdtempSync(path.join(tmpdir(), 'jitsu-web-e2e-'));
+  const flags = ['--listen', '127.0.0.1:0', '--data', data, '--dashboard', DIST];
+  const args = path.basename(JITSU_BIN) === 'jitsu-server' ? flags : ['server', ...flags];
+  const child = spawn(JITSU_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: 'warn' } });
+  let log = '';
+  child.stderr.on('data', (d) => { log += d; });
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start in 20 s:\n${out}\n${log}`)), 20_000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited (${code}):\n${out}\n${log}`)); });
+  });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  return {
+    url,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+      rmSync(data, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Launches headless Chromium. */
+export function launchBrowser() {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}
+
+/** A fresh browser context (own cookie jar) with clipboard access for `url`'s origin. */
+export async function newContext(browser, url, viewport = { width: 1440, height: 900 }) {
+  const context = await browser.newContext({ viewport });
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(url).origin });
+  return context;
+}
+
+/** Opens the dashboard; page errors fail the test that reads `page.errors`. */
+export async function openDashboard(context, url) {
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(String(e)));
+  await page.goto(url);
+  return page;
+}
+
+/** Saves a full-page screenshot as tests/output/screenshots/<name>.png. */
+export async function shot(page, name) {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+/** What the page's clipboard holds. */
+export function clipboardText(page) {
+  return page.evaluate(() => navigator.clipboard.readText());
+}
+
+/** Creates an account through the dashboard's form; ends on the tokens screen. */
+export async function signUp(page, username, password = PASSWORD) {
+  await page.getByRole('button', { name: 'Create account', exact: true }).first().click();
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('E-mail').fill(`${username}@example.com`);
+  await page.getByLabel('Password').fill(password);
+  await page.locator('form button[type=submit]').click();
+  await page.getByRole('heading', { name: 'API tokens' }).waitFor();
+}
+
+/** Signs in through the form (does not wait for the outcome). */
+export async function submitSignIn(page, username, password) {
+  await page.getByRole('button', { name: 'Sign in', exact: true }).first().click();
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.locator('form button[type=submit]').click();
+}
+
+/** The text of the sign-in form's alert, once one appears. */
+export async function accountAlert(page) {
+  const alert = page.locator('form [role=alert]');
+  await alert.waitFor();
+  return alert.innerText();
+}
+
+/** Creates a token with the create form (`name` '' lets the server pick); returns its value. */
+export async function createToken(page, name) {
+  await page.getByLabel('Token name').fill(name);
+  await page.getByRole('button', { name: /^(Create token|Regenerate)$/ }).click();
+  const value = page.locator('#token-value');
+  await value.waitFor();
+  return (await value.innerText()).trim();
+}
+
+/** The rows of the tokens table as `{ name, mask }`. */
+export async function tableRows(page) {
+  return page.locator('table.tokens tbody tr').evaluateAll((rows) => rows.map((r) => ({
+    name: r.querySelector('th').innerText.trim(),
+    mask: r.querySelector('code').innerText.trim(),
+  })));
+}
+
+const exec = promisify(execFile);
+
+/**
+ * Runs a shell script (the copied share commands) with the real `jitsu` first on PATH and a
+ * HOME of its own. Resolves to `{ code, stdout, stderr }` without throwing.
+ */
+export async function runAsThirdParty(home, script) {
+  const bin = path.join(home, 'bin');
+  mkdirSync(bin, { recursive: true });
+  const env = { ...process.env, HOME: home, PATH: `${bin}:${process.env.PATH}`, NO_COLOR: '1' };
+  delete env.JITSU_PASSWORD;
+  // The CLI is called as `jitsu` exactly as the handout says.
+  await exec('ln', ['-sf', JITSU_BIN, path.join(bin, 'jitsu')]);
+  try {
+    const { stdout, stderr } = await exec('sh', ['-e', '-c', script], { env, timeout: 30_000 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    return { code: e.code ?? 1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+/** A fresh HOME for a third party. */
+export function freshHome() {
+  return mkdtempSync(path.join(tmpdir(), 'jitsu-third-party-'));
+}
+
+/** `GET /auth` with Basic `user:secret`; resolves to the status. */
+export async function authStatus(url, user, secret) {
+  const res = await fetch(new URL('/auth', url), {
+    headers: { Authorization: `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}` },
+  });
+  return res.status;
+}
