@@ -3,7 +3,7 @@
 //! A secret shaped like a token is looked up by its digest first; when no token of that user
 //! matches it is tried as the password, so a password that happens to look like a UUID still
 //! works. Only password attempts count against the failure limits, so token holders are never
-//! locked out by someone guessing the password.
+//! locked out by someone guessing the password, and a stale token never locks out its owner.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
@@ -105,11 +105,15 @@ async fn basic(
     user: &str,
     secret: Password,
 ) -> Result<Caller, AppError> {
-    if let Ok(token) = ApiToken::parse(secret.expose()) {
-        if let Some(caller) = by_token(state, user, &token.token_hash())? {
-            return Ok(caller);
+    let token_shaped = match ApiToken::parse(secret.expose()) {
+        Ok(token) => {
+            if let Some(caller) = by_token(state, user, &token.token_hash())? {
+                return Ok(caller);
+            }
+            true
         }
-    }
+        Err(_) => false,
+    };
     let account_key = format!("user:{user}");
     let address_key = format!("addr:{}", client_ip(parts));
     let wait = [
@@ -119,7 +123,10 @@ async fn basic(
     .into_iter()
     .filter_map(Result::err)
     .max();
-    if let Some(retry_after) = wait {
+    // A dead token (destroyed, regenerated) is tried as a password too, but neither waits for
+    // nor counts against the limits: guessing a password shaped like a random UUID is
+    // hopeless, and a client retrying with a stale token must not lock its owner out.
+    if let (Some(retry_after), false) = (wait, token_shaped) {
         return Err(AppError::TooManyRequests { retry_after });
     }
     let record = match Username::parse(user) {
@@ -137,8 +144,10 @@ async fn basic(
             });
         }
     }
-    state.per_account().record_failure(&account_key);
-    state.per_address().record_failure(&address_key);
+    if !token_shaped {
+        state.per_account().record_failure(&account_key);
+        state.per_address().record_failure(&address_key);
+    }
     tracing::info!(client = %client_ip(parts), "failed password attempt");
     Err(AppError::bad_credentials())
 }

@@ -22,7 +22,11 @@ fn healthz_answers_ok_true() {
 fn signup_answers_201_with_the_account_and_a_taken_name_409() {
     let s = TestServer::start();
     let user = Username::parse("alice").unwrap();
-    let r = s.send(&protocol::signup(&user, "alice@example.com", &Password::new(PASSWORD)));
+    let r = s.send(&protocol::signup(
+        &user,
+        "alice@example.com",
+        &Password::new(PASSWORD),
+    ));
     assert_eq!(r.status, 201, "{}", r.body);
     r.assert_nodejitsu();
     let info = protocol::parse_user(r.status, &r.body).unwrap();
@@ -31,7 +35,11 @@ fn signup_answers_201_with_the_account_and_a_taken_name_409() {
     assert!(info.created_at.unwrap().ends_with('Z'));
     assert!(!r.body.contains(PASSWORD));
 
-    let again = s.send(&protocol::signup(&user, "other@example.com", &Password::new(PASSWORD)));
+    let again = s.send(&protocol::signup(
+        &user,
+        "other@example.com",
+        &Password::new(PASSWORD),
+    ));
     assert_eq!(again.status, 409);
     again.assert_nodejitsu();
     assert_eq!(again.json()["error"], "conflict");
@@ -42,7 +50,9 @@ fn signup_accepts_a_body_without_username() {
     let s = TestServer::start();
     let r = s
         .req("POST", "/users/carol")
-        .body(&format!(r#"{{"email":"c@example.com","password":"{PASSWORD}"}}"#))
+        .body(&format!(
+            r#"{{"email":"c@example.com","password":"{PASSWORD}"}}"#
+        ))
         .send();
     assert_eq!(r.status, 201, "{}", r.body);
     assert_eq!(s.auth_status("carol", PASSWORD), 200);
@@ -97,7 +107,10 @@ fn auth_reports_the_method_and_the_token_name() {
 fn an_empty_account_lists_empty_api_tokens() {
     let s = TestServer::start();
     s.signup("alice");
-    let r = s.req("GET", "/users/alice/tokens").basic("alice", PASSWORD).send();
+    let r = s
+        .req("GET", "/users/alice/tokens")
+        .basic("alice", PASSWORD)
+        .send();
     assert_eq!(r.json(), json!({"apiTokens": {}, "tokens": []}));
     r.assert_nodejitsu();
 }
@@ -124,7 +137,10 @@ fn list_shows_masks_and_times_never_values() {
     // The use of `a` was recorded (asynchronously, at most once a minute).
     let mut used = false;
     for _ in 0..50 {
-        let r = s.req("GET", "/users/alice/tokens").basic("alice", PASSWORD).send();
+        let r = s
+            .req("GET", "/users/alice/tokens")
+            .basic("alice", PASSWORD)
+            .send();
         let list = protocol::parse_token_list(r.status, &r.body).unwrap();
         if list.tokens[0].last_used_at.is_some() {
             assert!(list.tokens[1].last_used_at.is_none());
@@ -157,7 +173,10 @@ fn put_inserts_then_regenerates_in_place_and_the_old_value_dies() {
     assert_ne!(first.token, second.token);
     assert_eq!(s.auth_status("alice", &first.token.expose()), 401);
     assert_eq!(s.auth_status("alice", &second.token.expose()), 200);
-    let r = s.req("GET", "/users/alice/tokens").basic("alice", PASSWORD).send();
+    let r = s
+        .req("GET", "/users/alice/tokens")
+        .basic("alice", PASSWORD)
+        .send();
     assert_eq!(r.json()["tokens"].as_array().unwrap().len(), 1);
 }
 
@@ -178,10 +197,19 @@ fn post_picks_the_first_free_token_n() {
         names.push(c.name.as_str().to_owned());
     }
     assert_eq!(names, ["token-1", "token-2", "token-3"]);
-    let r = s.req("DELETE", "/users/alice/tokens/token-2").basic("alice", PASSWORD).send();
+    let r = s
+        .req("DELETE", "/users/alice/tokens/token-2")
+        .basic("alice", PASSWORD)
+        .send();
     assert_eq!(r.status, 200);
     let r = s.send(&protocol::create_token_unnamed(&user, &pw));
-    assert_eq!(protocol::parse_created(r.status, &r.body).unwrap().name.as_str(), "token-2");
+    assert_eq!(
+        protocol::parse_created(r.status, &r.body)
+            .unwrap()
+            .name
+            .as_str(),
+        "token-2"
+    );
 }
 
 #[test]
@@ -208,11 +236,19 @@ fn handbook_flow_sign_up_login_list_create_share_destroy() {
     let owner = Username::parse("myusername").unwrap();
     let pw = Credentials::Password(Password::new(PASSWORD));
     // Sign up.
-    let r = s.send(&protocol::signup(&owner, "me@example.com", &Password::new(PASSWORD)));
+    let r = s.send(&protocol::signup(
+        &owner,
+        "me@example.com",
+        &Password::new(PASSWORD),
+    ));
     assert_eq!(r.status, 201);
     // `jitsu login`: GET /auth with the password, then PUT the token `jitsu`.
     assert_eq!(s.send(&protocol::auth(&owner, &pw)).status, 200);
-    let r = s.send(&protocol::create_token(&owner, &TokenName::parse("jitsu").unwrap(), &pw));
+    let r = s.send(&protocol::create_token(
+        &owner,
+        &TokenName::parse("jitsu").unwrap(),
+        &pw,
+    ));
     let login = protocol::parse_created(r.status, &r.body).unwrap();
     let login_creds = Credentials::Token(login.token.clone());
     assert_eq!(s.send(&protocol::auth(&owner, &login_creds)).status, 200);
@@ -232,17 +268,29 @@ fn handbook_flow_sign_up_login_list_create_share_destroy() {
     // account but not manage tokens.
     let third = Credentials::Token(shared.token.clone());
     let r = s.send(&protocol::auth(&owner, &third));
-    assert_eq!(protocol::parse_auth(r.status, &r.body).unwrap().username, "myusername");
+    assert_eq!(
+        protocol::parse_auth(r.status, &r.body).unwrap().username,
+        "myusername"
+    );
     assert_eq!(s.send(&protocol::get_user(&owner, &third)).status, 200);
     assert_eq!(s.send(&protocol::list_tokens(&owner, &third)).status, 403);
-    assert_eq!(s.send(&protocol::create_token_unnamed(&owner, &third)).status, 403);
+    assert_eq!(
+        s.send(&protocol::create_token_unnamed(&owner, &third))
+            .status,
+        403
+    );
     // Destroy: the shared token stops working at once.
     let r = s.send(&protocol::destroy_token(&owner, &shared_name, &pw));
-    assert_eq!(protocol::parse_destroyed(r.status, &r.body).unwrap().id, "sharedTokenName");
+    assert_eq!(
+        protocol::parse_destroyed(r.status, &r.body).unwrap().id,
+        "sharedTokenName"
+    );
     let r = s.send(&protocol::auth(&owner, &third));
     assert_eq!(r.status, 401);
     let err = protocol::check_status(r.status, &r.body).unwrap_err();
-    assert!(err.to_string().starts_with("Nodejitsu Error (401): Not Authorized — "));
+    assert!(err
+        .to_string()
+        .starts_with("Nodejitsu Error (401): Not Authorized — "));
     // The owner's own login token still works.
     assert_eq!(s.send(&protocol::auth(&owner, &login_creds)).status, 200);
 }
@@ -273,7 +321,10 @@ fn session_cookie_is_http_only_strict_and_counts_as_password() {
 
     let r = s.req("GET", "/auth").header("Cookie", &cookie).send();
     assert_eq!(r.json(), json!({"username": "alice", "method": "session"}));
-    let r = s.req("GET", "/users/alice/tokens").header("Cookie", &cookie).send();
+    let r = s
+        .req("GET", "/users/alice/tokens")
+        .header("Cookie", &cookie)
+        .send();
     assert_eq!(r.status, 200);
     let r = s
         .req("PUT", "/users/alice/tokens/dash")
@@ -314,7 +365,10 @@ fn session_state_changes_need_our_origin() {
         assert_eq!(r.status, 403, "origin {origin:?}");
         r.assert_nodejitsu();
     }
-    let r = s.req("GET", "/users/alice/tokens").header("Cookie", &cookie).send();
+    let r = s
+        .req("GET", "/users/alice/tokens")
+        .header("Cookie", &cookie)
+        .send();
     assert_eq!(r.json()["apiTokens"], json!({}));
     // A login from a foreign page is refused too.
     let r = s
@@ -351,7 +405,13 @@ fn sessions_end_after_idle_time_and_after_the_absolute_cap() {
         s.signup("alice");
         let r = s.req("POST", "/session").basic("alice", PASSWORD).send();
         let cookie = format!("jitsu_session={}", session_cookie(&r));
-        assert_eq!(s.req("GET", "/auth").header("Cookie", &cookie).send().status, 200);
+        assert_eq!(
+            s.req("GET", "/auth")
+                .header("Cookie", &cookie)
+                .send()
+                .status,
+            200
+        );
         cookies.push(cookie);
     }
     std::thread::sleep(std::time::Duration::from_millis(2100));
@@ -389,17 +449,27 @@ fn cors_is_off_by_default_and_on_for_allowed_origins() {
         .header("Access-Control-Request-Headers", "authorization")
         .send();
     assert!(r.status < 300, "{r:?}");
-    assert_eq!(r.header("access-control-allow-origin"), Some("https://app.example.com"));
+    assert_eq!(
+        r.header("access-control-allow-origin"),
+        Some("https://app.example.com")
+    );
     assert_eq!(r.header("access-control-allow-credentials"), Some("true"));
     r.assert_nodejitsu();
-    let r = s.req("GET", "/healthz").header("Origin", "https://other.example").send();
+    let r = s
+        .req("GET", "/healthz")
+        .header("Origin", "https://other.example")
+        .send();
     assert!(r.header("access-control-allow-origin").is_none());
 }
 
 #[test]
 fn dashboard_files_are_served_at_the_root_when_configured() {
     let dist = tempfile::tempdir().unwrap();
-    std::fs::write(dist.path().join("index.html"), "<!doctype html><title>jitsu</title>").unwrap();
+    std::fs::write(
+        dist.path().join("index.html"),
+        "<!doctype html><title>jitsu</title>",
+    )
+    .unwrap();
     let s = TestServer::with_settings(Settings {
         dashboard_dir: Some(dist.path().to_path_buf()),
         ..Settings::default()

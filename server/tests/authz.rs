@@ -45,7 +45,10 @@ fn setup(s: &TestServer) -> Secrets {
     let owner_token = s.token("alice", "live");
     let other_token = s.token("bob", "bobs");
     let destroyed = s.token("alice", "gone");
-    let r = s.req("DELETE", "/users/alice/tokens/gone").basic("alice", PASSWORD).send();
+    let r = s
+        .req("DELETE", "/users/alice/tokens/gone")
+        .basic("alice", PASSWORD)
+        .send();
     assert_eq!(r.status, 200);
     let regenerated_old = s.token("alice", "regen");
     s.token("alice", "regen");
@@ -71,7 +74,9 @@ fn with_cred(s: &TestServer, req: common::Req, cred: Cred, k: &Secrets) -> commo
         Cred::OtherToken => req.basic("bob", &k.other_token),
         Cred::DestroyedToken => req.basic("alice", &k.destroyed),
         Cred::RegeneratedOldValue => req.basic("alice", &k.regenerated_old),
-        Cred::OwnerSession => req.header("Cookie", &k.owner_cookie).header("Origin", &s.url),
+        Cred::OwnerSession => req
+            .header("Cookie", &k.owner_cookie)
+            .header("Origin", &s.url),
     }
 }
 
@@ -86,16 +91,66 @@ struct Endpoint {
 //  NoAuth, Wrong, OwnerPw, OwnerTok, OtherPw, OtherTok, Destroyed, RegenOld, OwnerSession
 const SIGNUP: &str = r#"{"email":"x@example.com","password":"another password"}"#;
 const ENDPOINTS: &[Endpoint] = &[
-    Endpoint { method: "GET", path: "/auth", body: None, expect: [401, 401, 200, 200, 200, 200, 401, 401, 200] },
-    Endpoint { method: "GET", path: "/users/alice", body: None, expect: [401, 401, 200, 200, 403, 403, 401, 401, 200] },
-    Endpoint { method: "GET", path: "/users/alice/tokens", body: None, expect: [401, 401, 200, 403, 403, 403, 401, 401, 200] },
-    Endpoint { method: "PUT", path: "/users/alice/tokens/matrix", body: Some("{}"), expect: [401, 401, 201, 403, 403, 403, 401, 401, 201] },
-    Endpoint { method: "POST", path: "/users/alice/tokens", body: Some("{}"), expect: [401, 401, 201, 403, 403, 403, 401, 401, 201] },
-    Endpoint { method: "DELETE", path: "/users/alice/tokens/victim", body: Some("{}"), expect: [401, 401, 200, 403, 403, 403, 401, 401, 200] },
-    Endpoint { method: "GET", path: "/users/alice/available", body: None, expect: [200; 9] },
-    Endpoint { method: "POST", path: "/users/alice", body: Some(SIGNUP), expect: [409; 9] },
-    Endpoint { method: "POST", path: "/session", body: Some("{}"), expect: [401, 401, 200, 403, 200, 403, 401, 401, 403] },
-    Endpoint { method: "GET", path: "/healthz", body: None, expect: [200; 9] },
+    Endpoint {
+        method: "GET",
+        path: "/auth",
+        body: None,
+        expect: [401, 401, 200, 200, 200, 200, 401, 401, 200],
+    },
+    Endpoint {
+        method: "GET",
+        path: "/users/alice",
+        body: None,
+        expect: [401, 401, 200, 200, 403, 403, 401, 401, 200],
+    },
+    Endpoint {
+        method: "GET",
+        path: "/users/alice/tokens",
+        body: None,
+        expect: [401, 401, 200, 403, 403, 403, 401, 401, 200],
+    },
+    Endpoint {
+        method: "PUT",
+        path: "/users/alice/tokens/matrix",
+        body: Some("{}"),
+        expect: [401, 401, 201, 403, 403, 403, 401, 401, 201],
+    },
+    Endpoint {
+        method: "POST",
+        path: "/users/alice/tokens",
+        body: Some("{}"),
+        expect: [401, 401, 201, 403, 403, 403, 401, 401, 201],
+    },
+    Endpoint {
+        method: "DELETE",
+        path: "/users/alice/tokens/victim",
+        body: Some("{}"),
+        expect: [401, 401, 200, 403, 403, 403, 401, 401, 200],
+    },
+    Endpoint {
+        method: "GET",
+        path: "/users/alice/available",
+        body: None,
+        expect: [200; 9],
+    },
+    Endpoint {
+        method: "POST",
+        path: "/users/alice",
+        body: Some(SIGNUP),
+        expect: [409; 9],
+    },
+    Endpoint {
+        method: "POST",
+        path: "/session",
+        body: Some("{}"),
+        expect: [401, 401, 200, 403, 200, 403, 401, 401, 403],
+    },
+    Endpoint {
+        method: "GET",
+        path: "/healthz",
+        body: None,
+        expect: [200; 9],
+    },
 ];
 
 #[test]
@@ -126,12 +181,21 @@ fn every_endpoint_answers_every_credential_as_specified() {
             }
             // Whoever is accepted is who the credential says.
             if r.status == 200 && e.path == "/auth" {
-                let who = if matches!(cred, Cred::OtherPassword | Cred::OtherToken) { "bob" } else { "alice" };
+                let who = if matches!(cred, Cred::OtherPassword | Cred::OtherToken) {
+                    "bob"
+                } else {
+                    "alice"
+                };
                 assert_eq!(r.json()["username"], Value::from(who));
             }
         }
     }
-    assert_eq!(unexpected_allows, 0, "unexpected allows:\n{}", mismatches.join("\n"));
+    assert_eq!(
+        unexpected_allows,
+        0,
+        "unexpected allows:\n{}",
+        mismatches.join("\n")
+    );
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }
 
@@ -140,7 +204,10 @@ fn refused_cells_change_nothing() {
     let s = TestServer::unlimited();
     let k = setup(&s);
     let before = s.snapshot();
-    for e in ENDPOINTS.iter().filter(|e| e.method != "GET" && e.path != "/session") {
+    for e in ENDPOINTS
+        .iter()
+        .filter(|e| e.method != "GET" && e.path != "/session")
+    {
         for (cred, expected) in CREDS.iter().zip(e.expect) {
             if expected < 400 {
                 continue;

@@ -179,7 +179,9 @@ impl Resp {
     }
 
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(&name.to_ascii_lowercase()).map(String::as_str)
+        self.headers
+            .get(&name.to_ascii_lowercase())
+            .map(String::as_str)
     }
 
     /// The Nodejitsu rules: `X-Powered-By: Nodejitsu`, and errors are `{error, message}`.
@@ -187,8 +189,14 @@ impl Resp {
         assert_eq!(self.header("x-powered-by"), Some("Nodejitsu"), "{self:?}");
         if self.status >= 400 {
             let v = self.json();
-            assert!(v["error"].as_str().is_some_and(|s| !s.is_empty()), "{self:?}");
-            assert!(v["message"].as_str().is_some_and(|s| !s.is_empty()), "{self:?}");
+            assert!(
+                v["error"].as_str().is_some_and(|s| !s.is_empty()),
+                "{self:?}"
+            );
+            assert!(
+                v["message"].as_str().is_some_and(|s| !s.is_empty()),
+                "{self:?}"
+            );
             assert_eq!(v.as_object().unwrap().len(), 2, "{self:?}");
         }
     }

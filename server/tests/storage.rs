@@ -1,0 +1,268 @@
+//! The real binary: durability across kill -9, restarts, clean shutdown, and no secret in the
+//! database file or the log.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::{server_bin, Req, TestServer, PASSWORD};
+
+struct Proc {
+    child: Child,
+    url: String,
+}
+
+fn start(data: &std::path::Path) -> Proc {
+    let mut child = Command::new(server_bin())
+        .args(["--listen", "127.0.0.1:0", "--data"])
+        .arg(data)
+        .env("JITSU_LOG", "debug")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn jitsu-server");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("jitsu server listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_owned();
+    assert!(
+        url.starts_with("http://127.0.0.1:") && !url.ends_with(":0"),
+        "{url}"
+    );
+    Proc { child, url }
+}
+
+fn req(p: &Proc, method: &str, path: &str) -> Req {
+    Req::new(&p.url, method, path)
+}
+
+fn signup(p: &Proc, user: &str) {
+    let r = req(p, "POST", &format!("/users/{user}"))
+        .body(&format!(
+            r#"{{"email":"{user}@example.com","password":"{PASSWORD}"}}"#
+        ))
+        .send();
+    assert_eq!(r.status, 201);
+}
+
+#[test]
+fn every_acknowledged_token_survives_kill_9() {
+    let data = tempfile::tempdir().unwrap();
+    let mut p = start(data.path());
+    signup(&p, "alice");
+    // Creates through a dashboard session (no password hash per request, so many creates).
+    let r = req(&p, "POST", "/session").basic("alice", PASSWORD).send();
+    let cookie = r
+        .header("set-cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let acked = Arc::new(Mutex::new(Vec::<String>::new()));
+    let stop = Arc::new(AtomicBool::new(false));
+    let writers: Vec<_> = (0..4)
+        .map(|w| {
+            let (url, cookie, acked, stop) =
+                (p.url.clone(), cookie.clone(), acked.clone(), stop.clone());
+            std::thread::spawn(move || {
+                let mut i = 0;
+                while !stop.load(Ordering::Relaxed) {
+                    let result = std::panic::catch_unwind(|| {
+                        Req::new(&url, "PUT", &format!("/users/alice/tokens/w{w}-{i}"))
+                            .header("Cookie", &cookie)
+                            .header("Origin", &url)
+                            .body("{}")
+                            .send()
+                    });
+                    match result {
+                        Ok(r) if r.status == 201 => {
+                            let token = r.json()[format!("w{w}-{i}")].as_str().unwrap().to_owned();
+                            acked.lock().unwrap().push(token);
+                        }
+                        _ => break,
+                    }
+                    i += 1;
+                }
+            })
+        })
+        .collect();
+    let started = Instant::now();
+    while acked.lock().unwrap().len() < 40 && started.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    p.child.kill().unwrap(); // SIGKILL
+    p.child.wait().unwrap();
+    stop.store(true, Ordering::Relaxed);
+    for w in writers {
+        let _ = w.join();
+    }
+    let acked = acked.lock().unwrap().clone();
+    assert!(
+        acked.len() >= 40,
+        "only {} creates acknowledged",
+        acked.len()
+    );
+
+    let mut p = start(data.path());
+    for token in &acked {
+        let r = req(&p, "GET", "/auth").basic("alice", token).send();
+        assert_eq!(r.status, 200, "token acknowledged before kill -9 is lost");
+    }
+    p.child.kill().unwrap();
+    p.child.wait().unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn sigterm_shuts_down_cleanly_and_data_persists_across_restarts() {
+    let data = tempfile::tempdir().unwrap();
+    let mut p = start(data.path());
+    signup(&p, "alice");
+    let r = req(&p, "PUT", "/users/alice/tokens/keep")
+        .basic("alice", PASSWORD)
+        .body("{}")
+        .send();
+    let token = r.json()["keep"].as_str().unwrap().to_owned();
+    let status = Command::new("kill")
+        .args(["-TERM", &p.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = p.child.wait().unwrap();
+    assert!(exit.success(), "{exit:?}");
+    // Migrations run again at start and find the schema current.
+    let mut p = start(data.path());
+    assert_eq!(
+        req(&p, "GET", "/auth").basic("alice", &token).send().status,
+        200
+    );
+    assert_eq!(
+        req(&p, "GET", "/users/alice/available").send().json()["available"],
+        false
+    );
+    p.child.kill().unwrap();
+    p.child.wait().unwrap();
+}
+
+#[test]
+fn the_log_never_holds_a_password_token_cookie_or_authorization() {
+    let data = tempfile::tempdir().unwrap();
+    let mut p = start(data.path());
+    signup(&p, "alice");
+    let r = req(&p, "PUT", "/users/alice/tokens/t")
+        .basic("alice", PASSWORD)
+        .body("{}")
+        .send();
+    let token = r.json()["t"].as_str().unwrap().to_owned();
+    assert_eq!(
+        req(&p, "GET", "/auth").basic("alice", &token).send().status,
+        200
+    );
+    assert_eq!(
+        req(&p, "GET", "/auth")
+            .basic("alice", "wrong password")
+            .send()
+            .status,
+        401
+    );
+    let r = req(&p, "POST", "/session").basic("alice", PASSWORD).send();
+    let cookie = r
+        .header("set-cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let session = cookie.split_once('=').unwrap().1.to_owned();
+    assert_eq!(
+        req(&p, "GET", "/auth")
+            .header("Cookie", &cookie)
+            .send()
+            .status,
+        200
+    );
+    p.child.kill().unwrap();
+    p.child.wait().unwrap();
+    let mut log = String::new();
+    p.child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut log)
+        .unwrap();
+    assert!(
+        log.contains("/users/alice/tokens/t"),
+        "the log is written: {log}"
+    );
+    let header = jitsu_core::protocol::basic_auth("alice", PASSWORD);
+    let b64 = header.trim_start_matches("Basic ");
+    for secret in [PASSWORD, "wrong password", &token, &session, b64] {
+        assert!(!log.contains(secret), "log holds a secret");
+    }
+    assert!(!log.to_ascii_lowercase().contains("authorization:"));
+}
+
+#[test]
+fn the_database_files_hold_no_token_password_or_session_id() {
+    let s = TestServer::start();
+    s.signup("alice");
+    let mut secrets = vec![PASSWORD.to_owned()];
+    for i in 0..20 {
+        secrets.push(s.token("alice", &format!("t{i}")));
+    }
+    let r = s
+        .req("POST", "/users/alice/tokens")
+        .basic("alice", PASSWORD)
+        .body("{}")
+        .send();
+    secrets.push(r.json()["token-1"].as_str().unwrap().to_owned());
+    let r = s.req("POST", "/session").basic("alice", PASSWORD).send();
+    let cookie = r
+        .header("set-cookie")
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    secrets.push(cookie.split_once('=').unwrap().1.to_owned());
+    let mut bytes = Vec::new();
+    let mut files = 0;
+    for entry in std::fs::read_dir(s.data_dir()).unwrap() {
+        let path = entry.unwrap().path();
+        bytes.extend(std::fs::read(&path).unwrap());
+        files += 1;
+    }
+    assert!(files >= 1 && bytes.len() > 4096);
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(
+        text.contains("$argon2id$v=19$m=19456,t=2,p=1$"),
+        "passwords are Argon2id at OWASP cost"
+    );
+    for secret in &secrets {
+        assert!(
+            !text.contains(secret.as_str()),
+            "a secret is stored in clear"
+        );
+        assert!(
+            !text.contains(&secret.replace('-', "")),
+            "a secret is stored as hex"
+        );
+        if let Ok(token) = uuid::Uuid::parse_str(secret) {
+            let raw = token.as_bytes();
+            assert!(
+                !bytes.windows(16).any(|w| w == raw),
+                "a token is stored as raw bytes"
+            );
+        }
+    }
+}
