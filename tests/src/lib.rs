@@ -324,9 +324,15 @@ impl Home {
 
     /// Starts `jitsu --no-colors <args>` on a pseudo-terminal, as a person would run it.
     pub fn pty(&self, args: &[&str]) -> rexpect::session::PtySession {
+        let mut all = vec!["--no-colors"];
+        all.extend_from_slice(args);
+        self.pty_colored(&all)
+    }
+
+    /// Starts `jitsu <args>` on a pseudo-terminal, colours left to jitsu.
+    pub fn pty_colored(&self, args: &[&str]) -> rexpect::session::PtySession {
         let mut cmd = Command::new(jitsu_bin());
-        cmd.arg("--no-colors")
-            .args(args)
+        cmd.args(args)
             .env("HOME", self.path())
             .env_remove("JITSU_PASSWORD")
             .current_dir(self.path());

@@ -374,3 +374,41 @@ fn version_and_completion_work() {
         .assert_contains("_jitsu()")
         .assert_lacks("Welcome");
 }
+
+/// Everything a pty session printed until it ended.
+fn pty_output(home: &Home, args: &[&str]) -> String {
+    let mut s = home.pty_colored(args);
+    let out = s.exp_eof().expect("jitsu ends");
+    assert_eq!(jitsu_e2e::pty_exit_code(&mut s), Some(0), "{out}");
+    out
+}
+
+#[test]
+fn labels_are_colored_on_a_terminal() {
+    let home = Home::new();
+    let out = pty_output(&home, &["config", "get", "apiTokenName"]);
+    assert!(
+        out.contains("\x1b[32minfo\x1b[39m:    Nodejitsu ok"),
+        "{out:?}"
+    );
+    assert!(
+        out.contains("\x1b[90mdata\x1b[39m:    apiTokenName jitsu"),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn no_colors_flag_and_colors_false_turn_colors_off_on_a_terminal() {
+    let home = Home::new();
+    let out = pty_output(&home, &["--no-colors", "config", "get", "apiTokenName"]);
+    assert!(
+        out.contains("info:    Nodejitsu ok") && !out.contains("\x1b["),
+        "{out:?}"
+    );
+    home.run(&["config", "set", "colors", "false"]).assert_ok();
+    let out = pty_output(&home, &["config", "get", "apiTokenName"]);
+    assert!(
+        out.contains("info:    Nodejitsu ok") && !out.contains("\x1b["),
+        "{out:?}"
+    );
+}
