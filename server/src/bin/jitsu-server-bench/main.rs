@@ -1,0 +1,256 @@
+//! `jitsu-server-bench`: token-authenticated `GET /auth` against the `GET /healthz` ceiling,
+//! with 10 and with 1,000,000 stored tokens, and token latency during a password-login storm.
+//! Run it in release mode: `cargo run --release -p jitsu-server --bin jitsu-server-bench`.
+
+mod load;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use jitsu_core::protocol::basic_auth;
+use jitsu_core::{ApiToken, TokenName};
+use jitsu_server::storage::NewToken;
+use jitsu_server::{serve_with_shutdown, AppState, ServerConfig, Settings};
+use tokio::io::AsyncWriteExt;
+use tokio::net::{TcpListener, TcpStream};
+
+const PASSWORD: &str = "bench password 1";
+
+/// Load benchmark of the jitsu token server.
+#[derive(Debug, Parser)]
+struct Args {
+    /// Seconds per measurement.
+    #[arg(long, default_value_t = 5)]
+    seconds: u64,
+    /// Concurrent keep-alive connections of the main load.
+    #[arg(long, default_value_t = 4)]
+    connections: usize,
+    /// Connections of the password-login storm.
+    #[arg(long, default_value_t = 8)]
+    storm_connections: usize,
+    /// Token counts to measure with.
+    #[arg(long, value_delimiter = ',', default_values_t = [10, 1_000_000])]
+    tokens: Vec<usize>,
+}
+
+struct Running {
+    addr: SocketAddr,
+    _dir: TempDir,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// A data folder removed on drop.
+struct TempDir(PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Starts a server on its own runtime (as `jitsu server` would run it).
+fn start_server(tag: &str) -> Result<(Running, AppState), Box<dyn std::error::Error>> {
+    let dir = std::env::temp_dir().join(format!("jitsu-bench-{}-{tag}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let config = ServerConfig {
+        listen: "127.0.0.1:0".parse()?,
+        data_dir: dir.clone(),
+        dashboard_dir: None,
+        allow_origins: Vec::new(),
+    };
+    let state = AppState::open_with(&config, Settings::default())?;
+    let served = state.clone();
+    let (addr_tx, addr_rx) = std::sync::mpsc::channel();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let thread = std::thread::spawn(move || {
+        let Ok(rt) = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+        else {
+            return;
+        };
+        rt.block_on(async move {
+            let Ok(listener) = TcpListener::bind("127.0.0.1:0").await else {
+                return;
+            };
+            let _ = addr_tx.send(listener.local_addr().ok());
+            let _ = serve_with_shutdown(listener, served, async {
+                let _ = stop_rx.await;
+            })
+            .await;
+        });
+    });
+    let addr = addr_rx.recv()?.ok_or("server did not bind")?;
+    Ok((
+        Running {
+            addr,
+            _dir: TempDir(dir),
+            stop: Some(stop_tx),
+            thread: Some(thread),
+        },
+        state,
+    ))
+}
+
+async fn call(addr: SocketAddr, raw: &[u8]) -> std::io::Result<(u16, Vec<u8>)> {
+    let mut s = TcpStream::connect(addr).await?;
+    let mut buf = Vec::new();
+    let answer = load::exchange(&mut s, raw, &mut buf).await;
+    let _ = s.shutdown().await;
+    answer
+}
+
+/// Signs up `bench`, stores `extra` random tokens directly (one transaction), and creates one
+/// token over HTTP whose value is returned.
+async fn prepare(
+    addr: SocketAddr,
+    state: &AppState,
+    extra: usize,
+) -> Result<String, Box<dyn std::error::Error>> {
+    let body = format!(r#"{{"email":"bench@example.com","password":"{PASSWORD}"}}"#);
+    let signup = format!(
+        "POST /users/bench HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let (status, _) = call(addr, signup.as_bytes()).await?;
+    if status != 201 {
+        return Err(format!("signup answered {status}").into());
+    }
+    let storage = state.storage().clone();
+    let user = storage.user_by_name("bench")?.ok_or("no bench user")?.id;
+    let started = Instant::now();
+    let imported = tokio::task::spawn_blocking(move || {
+        let now = jitsu_server::time::now();
+        let mut tokens = (0..extra).filter_map(|i| {
+            let token = ApiToken::generate();
+            let name = TokenName::parse(&format!("bulk-{i:07}")).ok()?;
+            Some((
+                name,
+                NewToken {
+                    hash: token.token_hash(),
+                    mask: token.mask(),
+                    created_at: now,
+                },
+            ))
+        });
+        storage.import_tokens(user, &mut tokens)
+    })
+    .await??;
+    eprintln!(
+        "  stored {imported} tokens in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    let put = format!(
+        "PUT /users/bench/tokens/bench HTTP/1.1\r\nHost: {addr}\r\nAuthorization: {}\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{{}}",
+        basic_auth("bench", PASSWORD)
+    );
+    let (status, body) = call(addr, put.as_bytes()).await?;
+    if status != 201 {
+        return Err(format!("token creation answered {status}").into());
+    }
+    let json: serde_json::Value = serde_json::from_slice(&body)?;
+    Ok(json["bench"]
+        .as_str()
+        .ok_or("no token in answer")?
+        .to_owned())
+}
+
+fn line(label: &str, r: &load::Report) {
+    println!(
+        "  {label:<34} {:>9.0} req/s   p50 {:>7.2} ms   p99 {:>7.2} ms   ({} ok, {} errors)",
+        r.rps(),
+        r.percentile_ms(0.50),
+        r.percentile_ms(0.99),
+        r.requests,
+        r.errors
+    );
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args = Args::parse();
+    let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!(
+        "jitsu-server bench: {} s per run, {} connections, {} cpus, argon2id m={} KiB t={} p={}",
+        args.seconds,
+        args.connections,
+        cpus,
+        jitsu_server::M_COST_KIB,
+        jitsu_server::T_COST,
+        jitsu_server::P_COST
+    );
+    let client = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let duration = Duration::from_secs(args.seconds);
+    let mut ok = true;
+    for &count in &args.tokens {
+        let (server, state) = start_server(&count.to_string())?;
+        let addr = server.addr;
+        println!("with {count} tokens stored:");
+        let token = client.block_on(prepare(addr, &state, count.saturating_sub(1)))?;
+        let token_auth = load::get_request(addr, "/auth", Some(&basic_auth("bench", &token)));
+        let ceiling = load::get_request(addr, "/healthz", None);
+        // Warm up caches and connections.
+        client.block_on(load::run(
+            addr,
+            token_auth.clone(),
+            200,
+            args.connections,
+            Duration::from_millis(500),
+        ));
+        let health = client.block_on(load::run(addr, ceiling, 200, args.connections, duration));
+        line("GET /healthz (ceiling)", &health);
+        let auth = client.block_on(load::run(
+            addr,
+            token_auth.clone(),
+            200,
+            args.connections,
+            duration,
+        ));
+        line("GET /auth, token", &auth);
+        let ratio = auth.rps() / health.rps();
+        let p99 = auth.percentile_ms(0.99);
+        println!(
+            "  token auth = {:.0} % of the ceiling (target >= 70 %), p99 {p99:.2} ms (target < 5 ms)",
+            ratio * 100.0
+        );
+        ok &= ratio >= 0.70 && p99 < 5.0 && auth.errors == 0;
+
+        let password_auth = load::get_request(addr, "/auth", Some(&basic_auth("bench", PASSWORD)));
+        let (storm, during) = client.block_on(async {
+            let storm = tokio::spawn(load::run(
+                addr,
+                password_auth,
+                200,
+                args.storm_connections,
+                duration,
+            ));
+            let during = load::run(addr, token_auth, 200, args.connections, duration).await;
+            (storm.await, during)
+        });
+        let storm = storm?;
+        line("GET /auth, password (storm)", &storm);
+        line("GET /auth, token, during the storm", &during);
+        let p99 = during.percentile_ms(0.99);
+        println!("  token p99 during the storm {p99:.2} ms (target < 20 ms)");
+        ok &= p99 < 20.0 && during.errors == 0;
+        drop(state);
+        drop(server);
+    }
+    println!("targets {}", if ok { "met" } else { "NOT met" });
+    Ok(())
+}
