@@ -42,7 +42,10 @@ pub(crate) struct Prompter {
 impl Prompter {
     /// Reads `JITSU_PASSWORD` and checks for a terminal on stdin.
     pub(crate) fn new(password_stdin: bool) -> Self {
-        let env_password = std::env::var(PASSWORD_ENV).ok().map(Password::new);
+        let env_password = std::env::var(PASSWORD_ENV)
+            .ok()
+            .filter(|p| !p.is_empty())
+            .map(Password::new);
         Self {
             env_password,
             password_stdin,

@@ -313,3 +313,57 @@ fn a_destroyed_shared_token_stops_working() {
         .assert_failed()
         .assert_contains("Nodejitsu Error (401)");
 }
+
+#[test]
+fn create_with_an_existing_name_replaces_the_token_and_says_so() {
+    let server = Server::start();
+    let alice = Home::for_server(&server);
+    alice.signup("alice");
+    let (_, first) = created(
+        alice
+            .run_pw(PASSWORD, &["tokens", "create", "ci"])
+            .assert_ok(),
+    );
+    let run = alice.run_pw(PASSWORD, &["tokens", "create", "ci"]);
+    run.assert_ok().assert_contains(
+        "A token named ci existed: it was replaced and its old value no longer works",
+    );
+    let (_, second) = created(&run);
+    assert_ne!(first, second);
+}
+
+#[test]
+fn raw_listing_carries_names_masks_and_dates_for_scripts() {
+    let server = Server::start();
+    let alice = Home::for_server(&server);
+    alice.signup("alice");
+    let run = alice.run_pw(PASSWORD, &["--raw", "tokens", "list"]);
+    run.assert_ok();
+    let rows: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("JSON line"))
+        .filter_map(|v| v.get("data").cloned())
+        .collect();
+    assert_eq!(rows.len(), 1, "{}", run.all());
+    assert_eq!(rows[0]["name"], "jitsu");
+    assert!(rows[0]["token"].as_str().unwrap().starts_with("********-"));
+    assert!(rows[0]["createdAt"].is_string());
+}
+
+#[test]
+fn a_second_server_on_a_busy_port_fails_with_a_clear_message() {
+    let server = Server::start();
+    let data = tempfile::tempdir().unwrap();
+    let out = Command::new(jitsu_bin())
+        .args(["server", "--listen", &server.addr().to_string(), "--data"])
+        .arg(data.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("cannot listen on {}", server.addr())),
+        "{err}"
+    );
+}

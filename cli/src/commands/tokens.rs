@@ -67,9 +67,16 @@ fn list(app: &mut App, user: Option<String>) -> Result<(), CliError> {
         + 3;
     app.out.data(format!("{:<width$}{}", "name", "token"));
     for (name, mask) in &rows {
+        // The richer list of our server adds dates, for scripts (`--raw`).
+        let info = list.tokens.iter().find(|t| t.name == *name);
         app.out.data_with(
             format!("{name:<width$}{mask}"),
-            json!({ "name": name, "token": mask }),
+            json!({
+                "name": name,
+                "token": mask,
+                "createdAt": info.and_then(|t| t.created_at.as_deref()),
+                "lastUsedAt": info.and_then(|t| t.last_used_at.as_deref()),
+            }),
         );
     }
     Ok(())
