@@ -151,3 +151,26 @@ fn a_corrupt_config_stops_token_commands_before_any_request() {
         .assert_lacks("cannot reach");
     assert_eq!(home.conf_text(), "{ not json");
 }
+
+#[test]
+fn requests_carry_basic_auth_json_user_agent_and_configured_headers() {
+    let (addr, recorded) = jitsu_e2e::broken_server_recording(500, true);
+    let home = home_at(addr);
+    let mut conf = home.conf();
+    conf["headers"] = serde_json::json!({"x-trace": "abc123"});
+    home.write_conf(&serde_json::to_string_pretty(&conf).unwrap());
+    home.run(&["whoami"]).assert_failed();
+    let heads = recorded.lock().unwrap().clone();
+    assert_eq!(heads.len(), 1);
+    let head = heads[0].to_ascii_lowercase();
+    assert!(head.starts_with("get /auth http/1.1"), "{head}");
+    // alice:4b7df949-1c21-4b70-8770-2c5615bc1d9a
+    let basic = jitsu_core::protocol::basic_auth("alice", "4b7df949-1c21-4b70-8770-2c5615bc1d9a");
+    assert!(
+        head.contains(&format!("authorization: {}", basic.to_ascii_lowercase())),
+        "{head}"
+    );
+    assert!(head.contains("content-type: application/json"), "{head}");
+    assert!(head.contains("user-agent: jitsu/0.1.0"), "{head}");
+    assert!(head.contains("x-trace: abc123"), "{head}");
+}
