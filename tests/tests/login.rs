@@ -293,3 +293,22 @@ fn signup_checks_email_and_password_rules_before_sending() {
         .assert_failed()
         .assert_contains("password is too short");
 }
+
+#[test]
+fn logging_in_on_a_second_machine_renews_the_token_and_says_so() {
+    let server = Server::start();
+    let first = signed_up(&server, "alice");
+    let second = Home::for_server(&server);
+    second
+        .run_pw(PASSWORD, &["login", "alice"])
+        .assert_ok()
+        .assert_contains("The token jitsu of alice was renewed");
+    second
+        .run(&["whoami"])
+        .assert_ok()
+        .assert_line("data: You are: alice");
+    first
+        .run(&["whoami"])
+        .assert_failed()
+        .assert_contains("Nodejitsu Error (401)");
+}

@@ -1,6 +1,8 @@
 //! `jitsu login`, `logout`, `whoami` and `signup`.
 
-use jitsu_core::protocol::{self, check_status, parse_auth, parse_available, parse_created};
+use jitsu_core::protocol::{
+    self, check_status, parse_auth, parse_available, parse_created, Operation,
+};
 use jitsu_core::{validate_email, validate_password, Credentials, Password, TokenName, Username};
 
 use crate::app::App;
@@ -72,6 +74,12 @@ fn finish_login(app: &mut App, user: &Username, password: Password) -> Result<Us
         &Credentials::Password(password),
     ))?;
     let created = parse_created(answer.status, &answer.body)?;
+    if created.operation == Operation::Update {
+        app.out.warn(format!(
+            "The token {} of {user} was renewed: other machines that logged in with it must run jitsu login again",
+            created.name
+        ));
+    }
     app.conf.config.login(user, &created.name, &created.token);
     app.conf.save()?;
     app.out.info(format!("Authenticated as {user}"));
