@@ -37,7 +37,7 @@ impl App {
                 Some(serde_json::Value::Bool(false))
             ) {
                 self.out.warn(
-                    "rejectUnauthorized is false in the configuration: ignored, TLS certificates are always verified",
+                    "rejectUnauthorized: false (as the original jitsu wrote it) is ignored: TLS certificates are always verified",
                 );
             }
             self.client = Some(client);

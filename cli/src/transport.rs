@@ -66,6 +66,8 @@ impl Client {
         let headers = match config.get_raw("headers") {
             Some(Value::Object(map)) => map
                 .iter()
+                // The original writes its own `user-agent` here; ours names the real client.
+                .filter(|(k, _)| !k.eq_ignore_ascii_case("user-agent"))
                 .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_owned())))
                 .collect(),
             _ => Vec::new(),
