@@ -215,7 +215,7 @@ describe('dashboard with a real server', () => {
     await submitSignIn(page, 'alice', PASSWORD);
     await page.getByRole('heading', { name: 'API tokens' }).waitFor();
     await page.reload();
-    await page.locator('table.tokens').waitFor();
+    await page.locator('.tokens[role=table]').waitFor();
     assert.deepEqual((await tableRows(page)).map((r) => r.name), ['ci-deploy', 'kbd', 'phone']);
   });
 

@@ -135,9 +135,9 @@ export async function createToken(page, name) {
 
 /** The rows of the tokens table as `{ name, mask }`. */
 export async function tableRows(page) {
-  return page.locator('table.tokens tbody tr').evaluateAll((rows) => rows.map((r) => ({
-    name: r.querySelector('th').innerText.trim(),
-    mask: r.querySelector('code').innerText.trim(),
+  return page.locator('.tokens [role=row]:not(.head)').evaluateAll((rows) => rows.map((r) => ({
+    name: r.querySelector('[role=rowheader]').textContent.trim(),
+    mask: r.querySelector('.mask').textContent.trim(),
   })));
 }
 

@@ -35,7 +35,10 @@ fn with_wait(error: &ApiError, retry_after: Option<u32>) -> String {
     let text = error.to_string();
     match retry_after {
         Some(s) if !text.contains(&s.to_string()) => {
-            format!("{text} — try again in {s} second{}", if s == 1 { "" } else { "s" })
+            format!(
+                "{text} — try again in {s} second{}",
+                if s == 1 { "" } else { "s" }
+            )
         }
         _ => text,
     }

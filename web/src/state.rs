@@ -12,6 +12,10 @@ use yew::prelude::*;
 /// The reducer handle every component gets from the context.
 pub type Store = UseReducerHandle<State>;
 
+/// The token list, shared rather than copied: every action clones the state, and the table's
+/// rows compare their entry by pointer first.
+pub type Tokens = Rc<Vec<Rc<TokenInfo>>>;
+
 /// An asynchronous action in flight; its button shows progress and every action button is
 /// disabled meanwhile.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -80,7 +84,7 @@ pub struct State {
     /// `None` shows the sign-in screen.
     pub session: Option<Session>,
     /// The account's tokens, sorted by name; `None` until the first list arrives.
-    pub tokens: Option<Vec<TokenInfo>>,
+    pub tokens: Option<Tokens>,
     /// The action in flight, if any.
     pub busy: Option<Busy>,
     /// The latest message.
@@ -175,7 +179,8 @@ impl Reducible for State {
             }
             Action::NoSession => next = State::default(),
             Action::TokensLoaded(infos) => {
-                next.tokens = Some(TokenList::from_infos(infos).tokens);
+                let sorted = TokenList::from_infos(infos).tokens;
+                next.tokens = Some(Rc::new(sorted.into_iter().map(Rc::new).collect()));
                 next.busy = None;
             }
             Action::Created(created) => {
@@ -185,7 +190,7 @@ impl Reducible for State {
             Action::Destroyed(name) => {
                 next.busy = None;
                 if let Some(tokens) = next.tokens.as_mut() {
-                    tokens.retain(|t| t.name != name.as_str());
+                    Rc::make_mut(tokens).retain(|t| t.name != name.as_str());
                 }
                 if next.reveal.as_ref().is_some_and(|r| r.name == name) {
                     next.reveal = None;

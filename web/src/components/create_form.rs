@@ -64,7 +64,10 @@ pub fn CreateForm() -> Html {
         let input = input.clone();
         let revealed = store.reveal.as_ref().map(|r| r.name.clone());
         use_effect_with(revealed, move |revealed| {
-            if revealed.as_ref().is_some_and(|name| name.as_str() == input.as_str()) {
+            if revealed
+                .as_ref()
+                .is_some_and(|name| name.as_str() == input.as_str())
+            {
                 input.set(String::new());
             }
         });

@@ -20,4 +20,6 @@ pub use header::Header;
 pub use notice::{NoticeProps, NoticeView};
 pub use reveal_panel::{RevealPanel, RevealPanelProps};
 pub use tokens_page::TokensPage;
-pub use tokens_table::{short_time, TokensTable};
+pub use tokens_table::{
+    short_time, RowWork, TokenRow, TokenRowProps, TokensTable, TokensTableProps,
+};

@@ -21,7 +21,7 @@ pub fn TokensPage() -> Html {
                 on_close={Callback::from(move |()| dispatch.dispatch(Action::CloseReveal))} />
         }
     });
-    let count = store.tokens.as_ref().map(Vec::len);
+    let count = store.tokens.as_ref().map(|t| t.len());
     let loading = store.busy == Some(Busy::Loading);
     html! {
         <>
@@ -36,7 +36,7 @@ pub fn TokensPage() -> Html {
                     if let Some(n) = count { <span class="count">{ format!(" ({n})") }</span> }
                 </h2>
                 <NoticeView place={Place::Tokens} />
-                <TokensTable />
+                <TokensTable tokens={store.tokens.clone()} busy={store.busy.clone()} dispatch={store.dispatcher()} />
             </section>
             <ConfirmDialog />
         </>

@@ -1,30 +1,60 @@
 //! The tokens table: name, masked value, created, last used, with regenerate and destroy.
+//!
+//! Built for a thousand rows: each row is a memoised component (it re-renders only when its
+//! token or the busy state changes), and one delegated click handler on the table body
+//! serves every button.
 
+use std::rc::Rc;
+
+use jitsu_core::protocol::TokenInfo;
+use jitsu_core::TokenName;
+use web_sys::Element;
 use yew::prelude::*;
 
+use crate::effects::Dispatch;
 use crate::perf;
-use crate::state::{Action, Busy, Confirm, Store};
-use jitsu_core::TokenName;
+use crate::state::{Action, Busy, Confirm, Tokens};
 
-/// `2026-11-28T17:06:09Z` → `2026-11-28 17:06` (minutes are enough in a table; the full
-/// value stays in the `<time datetime>` attribute).
+/// `2026-11-28T17:06:09Z` → `2026-11-28 17:06` (minutes are enough in a table).
 pub fn short_time(rfc3339: &str) -> String {
     rfc3339.get(..16).unwrap_or(rfc3339).replacen('T', " ", 1)
 }
 
-fn time_cell(value: Option<&String>, missing: &'static str) -> Html {
-    match value {
-        Some(t) => html! { <time datetime={t.clone()}>{ short_time(t) }</time> },
-        None => html! { <span class="muted">{ missing }</span> },
+/// Properties of [`TokensTable`].
+#[derive(Debug, Clone, PartialEq, Properties)]
+pub struct TokensTableProps {
+    /// The tokens, `None` while the first list loads.
+    pub tokens: Option<Tokens>,
+    /// The action in flight (buttons are disabled meanwhile).
+    pub busy: Option<Busy>,
+    /// Where the buttons send their questions.
+    pub dispatch: Dispatch,
+}
+
+/// The question a click on a row button asks, read from its `data-action`/`data-name`.
+fn clicked(event: &MouseEvent) -> Option<Confirm> {
+    let button = event
+        .target_dyn_into::<Element>()?
+        .closest("button[data-action]")
+        .ok()??;
+    let row = button.closest("[data-name]").ok()??;
+    let name = TokenName::parse(&row.get_attribute("data-name")?).ok()?;
+    match button.get_attribute("data-action")?.as_str() {
+        "regenerate" => Some(Confirm::Regenerate(name)),
+        "destroy" => Some(Confirm::Destroy(name)),
+        _ => None,
     }
 }
 
 /// The account's tokens, or the empty state.
 #[function_component]
-pub fn TokensTable() -> Html {
-    let store = use_context::<Store>().expect("TokensTable is rendered inside the store provider");
-    use_effect_with(store.tokens.clone(), |_| perf::mark(perf::TOKENS_RENDERED));
-    let Some(tokens) = store.tokens.as_ref() else {
+pub fn TokensTable(props: &TokensTableProps) -> Html {
+    use_effect_with(props.tokens.clone(), |tokens| {
+        if tokens.is_some() {
+            perf::mark(perf::TOKENS_RENDERED);
+        }
+    });
+    let Some(tokens) = props.tokens.as_ref() else {
         return html! { <p class="loading" role="status"><span class="spinner" aria-hidden="true"></span>{ "Loading tokens…" }</p> };
     };
     if tokens.is_empty() {
@@ -35,53 +65,92 @@ pub fn TokensTable() -> Html {
             </div>
         };
     }
-    let busy = store.is_busy();
-    let ask = |confirm: Confirm| {
-        let dispatch = store.dispatcher();
-        Callback::from(move |_| dispatch.dispatch(Action::Ask(confirm.clone())))
-    };
-    let rows = tokens.iter().map(|t| {
-        let buttons = TokenName::parse(&t.name).ok().map(|name| {
-            let regenerating = store.busy == Some(Busy::Regenerating(name.clone()));
-            let destroying = store.busy == Some(Busy::Destroying(name.clone()));
-            html! {
-                <>
-                    <button type="button" class="button secondary small" disabled={busy}
-                        aria-label={format!("Regenerate {}", t.name)} onclick={ask(Confirm::Regenerate(name.clone()))}>
-                        { if regenerating { "Regenerating…" } else { "Regenerate" } }
-                    </button>
-                    <button type="button" class="button danger small" disabled={busy}
-                        aria-label={format!("Destroy {}", t.name)} onclick={ask(Confirm::Destroy(name))}>
-                        { if destroying { "Destroying…" } else { "Destroy" } }
-                    </button>
-                </>
+    let onclick = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |e: MouseEvent| {
+            if let Some(confirm) = clicked(&e) {
+                dispatch.dispatch(Action::Ask(confirm));
             }
-        });
-        html! {
-            <tr key={t.name.clone()}>
-                <th scope="row" data-label="Name">{ &t.name }</th>
-                <td data-label="Value"><code class="mask">{ &t.mask }</code></td>
-                <td data-label="Created">{ time_cell(t.created_at.as_ref(), "—") }</td>
-                <td data-label="Last used">{ time_cell(t.last_used_at.as_ref(), "never") }</td>
-                <td class="actions">{ for buttons }</td>
-            </tr>
-        }
+        })
+    };
+    let disabled = props.busy.is_some();
+    let rows = tokens.iter().map(|info| {
+        let working = match &props.busy {
+            Some(Busy::Regenerating(n)) if n.as_str() == info.name => Some(RowWork::Regenerating),
+            Some(Busy::Destroying(n)) if n.as_str() == info.name => Some(RowWork::Destroying),
+            _ => None,
+        };
+        html! { <TokenRow key={info.name.as_str()} info={Rc::clone(info)} {disabled} {working} /> }
     });
+    // An ARIA table of grid rows rather than <table>: rows are ordinary blocks, so the browser
+    // can skip laying out and painting the ones off screen (`content-visibility: auto`).
     html! {
         <div class="table-wrap">
-            <table class="tokens">
-                <caption class="visually-hidden">{ format!("{} tokens, sorted by name", tokens.len()) }</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">{ "Name" }</th>
-                        <th scope="col">{ "Value" }</th>
-                        <th scope="col">{ "Created" }</th>
-                        <th scope="col">{ "Last used" }</th>
-                        <th scope="col"><span class="visually-hidden">{ "Actions" }</span></th>
-                    </tr>
-                </thead>
-                <tbody>{ for rows }</tbody>
-            </table>
+            <div class="tokens" role="table" aria-label={format!("{} tokens, sorted by name", tokens.len())}>
+                <div role="rowgroup">
+                    <div role="row" class="row head">
+                        <span role="columnheader">{ "Name" }</span>
+                        <span role="columnheader">{ "Value" }</span>
+                        <span role="columnheader">{ "Created" }</span>
+                        <span role="columnheader">{ "Last used" }</span>
+                        <span role="columnheader"><span class="visually-hidden">{ "Actions" }</span></span>
+                    </div>
+                </div>
+                <div role="rowgroup" {onclick}>{ for rows }</div>
+            </div>
+        </div>
+    }
+}
+
+/// What a row's own action is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowWork {
+    /// Its regeneration is in flight.
+    Regenerating,
+    /// Its destruction is in flight.
+    Destroying,
+}
+
+/// Properties of [`TokenRow`].
+#[derive(Debug, Clone, PartialEq, Properties)]
+pub struct TokenRowProps {
+    /// The token.
+    pub info: Rc<TokenInfo>,
+    /// Whether the buttons are disabled (some action is in flight).
+    pub disabled: bool,
+    /// This row's action in flight, if any.
+    pub working: Option<RowWork>,
+}
+
+/// One token.
+#[function_component]
+pub fn TokenRow(props: &TokenRowProps) -> Html {
+    let t = &props.info;
+    let created = t
+        .created_at
+        .as_deref()
+        .map_or_else(|| "—".to_owned(), short_time);
+    let used = t
+        .last_used_at
+        .as_deref()
+        .map_or_else(|| "never".to_owned(), short_time);
+    let (regenerate, destroy) = match props.working {
+        Some(RowWork::Regenerating) => ("Regenerating…", "Destroy"),
+        Some(RowWork::Destroying) => ("Regenerate", "Destroying…"),
+        None => ("Regenerate", "Destroy"),
+    };
+    html! {
+        <div role="row" class="row" data-name={t.name.clone()}>
+            <span role="rowheader" class="name">{ &t.name }</span>
+            <span role="cell" class="mask">{ &t.mask }</span>
+            <span role="cell">{ created }</span>
+            <span role="cell" class={classes!(t.last_used_at.is_none().then_some("muted"))}>{ used }</span>
+            <span role="cell" class="actions">
+                <button class="button secondary small" data-action="regenerate" disabled={props.disabled}
+                    aria-label={format!("Regenerate {}", t.name)}>{ regenerate }</button>
+                <button class="button danger small" data-action="destroy" disabled={props.disabled}
+                    aria-label={format!("Destroy {}", t.name)}>{ destroy }</button>
+            </span>
         </div>
     }
 }
