@@ -7,7 +7,7 @@ use std::time::Duration;
 use crate::error::AppError;
 use crate::limiter::FailureLimiter;
 use crate::password::Passwords;
-use crate::storage::{SqliteStorage, Storage};
+use crate::storage::{SqliteStorage, Storage, TokenCache};
 use crate::{ServerConfig, ServerError};
 
 /// Largest accepted request body.
@@ -105,9 +105,10 @@ impl AppState {
         Self::open_with(config, Settings::from_config(config))
     }
 
-    /// Opens the SQLite database in `config.data_dir` with explicit settings.
+    /// Opens the SQLite database in `config.data_dir` (token lookups cached) with explicit
+    /// settings.
     pub fn open_with(config: &ServerConfig, settings: Settings) -> Result<Self, ServerError> {
-        let storage = SqliteStorage::open(&config.data_dir)?;
+        let storage = TokenCache::new(SqliteStorage::open(&config.data_dir)?);
         Self::new(Arc::new(storage), settings).map_err(|e| ServerError::Setup(e.to_string()))
     }
 

@@ -5,6 +5,7 @@
 //! Secrets never reach this layer in clear: tokens and session ids arrive as their SHA-256
 //! [`TokenHash`], passwords as Argon2id PHC strings.
 
+mod cache;
 mod sqlite;
 
 use std::collections::HashSet;
@@ -14,6 +15,7 @@ use jitsu_core::protocol::Operation;
 use jitsu_core::{TokenHash, TokenName};
 use thiserror::Error;
 
+pub use cache::TokenCache;
 pub use sqlite::{SqliteStorage, DB_FILE};
 
 /// Primary key of an account.

@@ -5,13 +5,14 @@
 mod load;
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
 use jitsu_core::protocol::basic_auth;
 use jitsu_core::{ApiToken, TokenName};
-use jitsu_server::storage::NewToken;
+use jitsu_server::storage::{NewToken, SqliteStorage};
 use jitsu_server::{serve_with_shutdown, AppState, ServerConfig, Settings};
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
@@ -37,7 +38,6 @@ struct Args {
 
 struct Running {
     addr: SocketAddr,
-    _dir: TempDir,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -62,17 +62,24 @@ impl Drop for TempDir {
     }
 }
 
-/// Starts a server on its own runtime (as `jitsu server` would run it).
-fn start_server(tag: &str) -> Result<(Running, AppState), Box<dyn std::error::Error>> {
-    let dir = std::env::temp_dir().join(format!("jitsu-bench-{}-{tag}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+/// Starts a server on its own runtime (as `jitsu server` would run it) over `dir`; `cached`
+/// selects the default token cache or the bare SQLite backend.
+fn start_server(
+    dir: &Path,
+    cached: bool,
+) -> Result<(Running, AppState), Box<dyn std::error::Error>> {
     let config = ServerConfig {
         listen: "127.0.0.1:0".parse()?,
-        data_dir: dir.clone(),
+        data_dir: dir.to_path_buf(),
         dashboard_dir: None,
         allow_origins: Vec::new(),
     };
-    let state = AppState::open_with(&config, Settings::default())?;
+    let state = if cached {
+        AppState::open_with(&config, Settings::default())?
+    } else {
+        let sqlite = SqliteStorage::open(dir)?;
+        AppState::new(Arc::new(sqlite), Settings::default())?
+    };
     let served = state.clone();
     let (addr_tx, addr_rx) = std::sync::mpsc::channel();
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
@@ -98,7 +105,6 @@ fn start_server(tag: &str) -> Result<(Running, AppState), Box<dyn std::error::Er
     Ok((
         Running {
             addr,
-            _dir: TempDir(dir),
             stop: Some(stop_tx),
             thread: Some(thread),
         },
@@ -198,7 +204,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let duration = Duration::from_secs(args.seconds);
     let mut ok = true;
     for &count in &args.tokens {
-        let (server, state) = start_server(&count.to_string())?;
+        let dir = TempDir(
+            std::env::temp_dir().join(format!("jitsu-bench-{}-{count}", std::process::id())),
+        );
+        let _ = std::fs::remove_dir_all(&dir.0);
+        let (server, state) = start_server(&dir.0, true)?;
         let addr = server.addr;
         println!("with {count} tokens stored:");
         let token = client.block_on(prepare(addr, &state, count.saturating_sub(1)))?;
@@ -248,6 +258,29 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let p99 = during.percentile_ms(0.99);
         println!("  token p99 during the storm {p99:.2} ms (target < 20 ms)");
         ok &= p99 < 20.0 && during.errors == 0;
+        drop(state);
+        drop(server);
+
+        // The same data without the token cache: every check is a SQLite lookup by digest.
+        let (server, state) = start_server(&dir.0, false)?;
+        let addr = server.addr;
+        let token_auth = load::get_request(addr, "/auth", Some(&basic_auth("bench", &token)));
+        let ceiling = load::get_request(addr, "/healthz", None);
+        client.block_on(load::run(
+            addr,
+            token_auth.clone(),
+            200,
+            args.connections,
+            Duration::from_millis(500),
+        ));
+        let health = client.block_on(load::run(addr, ceiling, 200, args.connections, duration));
+        line("GET /healthz (ceiling, uncached run)", &health);
+        let auth = client.block_on(load::run(addr, token_auth, 200, args.connections, duration));
+        line("GET /auth, token, no cache (SQLite)", &auth);
+        println!(
+            "  uncached token auth = {:.0} % of the ceiling (informational)",
+            auth.rps() / health.rps() * 100.0
+        );
         drop(state);
         drop(server);
     }

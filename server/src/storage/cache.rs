@@ -1,0 +1,227 @@
+//! A read-through cache of token lookups in front of any backend, so a token check costs a
+//! hash-map probe instead of a database query.
+//!
+//! Correctness: every write that can retire a token value (regenerate, delete) evicts it
+//! before answering, and a lookup that raced with such a write does not fill the cache (a
+//! generation counter tells). This holds for one server process per database, which is how
+//! `jitsu server` runs; several processes sharing one database would each need to see the
+//! others' writes, so such a deployment must not use this cache.
+
+use std::collections::HashMap;
+use std::sync::{Mutex, MutexGuard};
+
+use jitsu_core::protocol::Operation;
+use jitsu_core::{TokenHash, TokenName};
+
+use super::{
+    NewToken, NewUser, SessionRecord, Storage, StorageError, TokenOwner, TokenRecord, UserId,
+    UserRecord,
+};
+
+/// Cached tokens before the cache is emptied and refilled.
+const CAPACITY: usize = 100_000;
+
+#[derive(Debug, Default)]
+struct Entries {
+    generation: u64,
+    by_hash: HashMap<TokenHash, TokenOwner>,
+    by_name: HashMap<(UserId, String), TokenHash>,
+    by_id: HashMap<i64, TokenHash>,
+}
+
+impl Entries {
+    fn insert(&mut self, owner: TokenOwner) {
+        if self.by_hash.len() >= CAPACITY {
+            self.by_hash.clear();
+            self.by_name.clear();
+            self.by_id.clear();
+        }
+        self.by_name
+            .insert((owner.user_id, owner.name.clone()), owner.hash);
+        self.by_id.insert(owner.token_id, owner.hash);
+        self.by_hash.insert(owner.hash, owner);
+    }
+
+    fn evict(&mut self, user: UserId, name: &str) {
+        self.generation += 1;
+        if let Some(hash) = self.by_name.remove(&(user, name.to_owned())) {
+            if let Some(owner) = self.by_hash.remove(&hash) {
+                self.by_id.remove(&owner.token_id);
+            }
+        }
+    }
+}
+
+/// Any [`Storage`] with cached token lookups.
+#[derive(Debug)]
+pub struct TokenCache<S> {
+    inner: S,
+    entries: Mutex<Entries>,
+}
+
+impl<S: Storage> TokenCache<S> {
+    /// Wraps `inner`.
+    pub fn new(inner: S) -> Self {
+        Self {
+            inner,
+            entries: Mutex::new(Entries::default()),
+        }
+    }
+
+    fn entries(&self) -> MutexGuard<'_, Entries> {
+        self.entries.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl<S: Storage> Storage for TokenCache<S> {
+    fn create_user(&self, user: NewUser<'_>) -> Result<UserRecord, StorageError> {
+        self.inner.create_user(user)
+    }
+
+    fn user_by_name(&self, username: &str) -> Result<Option<UserRecord>, StorageError> {
+        self.inner.user_by_name(username)
+    }
+
+    fn token_by_hash(&self, hash: &TokenHash) -> Result<Option<TokenOwner>, StorageError> {
+        let generation = {
+            let entries = self.entries();
+            if let Some(owner) = entries.by_hash.get(hash) {
+                return Ok(Some(owner.clone()));
+            }
+            entries.generation
+        };
+        let found = self.inner.token_by_hash(hash)?;
+        if let Some(owner) = &found {
+            let mut entries = self.entries();
+            if entries.generation == generation {
+                entries.insert(owner.clone());
+            }
+        }
+        Ok(found)
+    }
+
+    fn touch_token(&self, token_id: i64, now: i64) -> Result<(), StorageError> {
+        self.inner.touch_token(token_id, now)?;
+        let mut entries = self.entries();
+        if let Some(hash) = entries.by_id.get(&token_id).copied() {
+            if let Some(owner) = entries.by_hash.get_mut(&hash) {
+                owner.last_used_at = Some(now);
+            }
+        }
+        Ok(())
+    }
+
+    fn list_tokens(&self, user: UserId) -> Result<Vec<TokenRecord>, StorageError> {
+        self.inner.list_tokens(user)
+    }
+
+    fn put_token(
+        &self,
+        user: UserId,
+        name: &TokenName,
+        token: &NewToken,
+    ) -> Result<Operation, StorageError> {
+        let result = self.inner.put_token(user, name, token);
+        self.entries().evict(user, name.as_str());
+        result
+    }
+
+    fn create_token_auto(&self, user: UserId, token: &NewToken) -> Result<TokenName, StorageError> {
+        self.inner.create_token_auto(user, token)
+    }
+
+    fn delete_token(&self, user: UserId, name: &TokenName) -> Result<bool, StorageError> {
+        let result = self.inner.delete_token(user, name);
+        self.entries().evict(user, name.as_str());
+        result
+    }
+
+    fn import_tokens(
+        &self,
+        user: UserId,
+        tokens: &mut dyn Iterator<Item = (TokenName, NewToken)>,
+    ) -> Result<usize, StorageError> {
+        self.inner.import_tokens(user, tokens)
+    }
+
+    fn create_session(&self, hash: &TokenHash, user: UserId, now: i64) -> Result<(), StorageError> {
+        self.inner.create_session(hash, user, now)
+    }
+
+    fn session_by_hash(&self, hash: &TokenHash) -> Result<Option<SessionRecord>, StorageError> {
+        self.inner.session_by_hash(hash)
+    }
+
+    fn touch_session(&self, session_id: i64, now: i64) -> Result<(), StorageError> {
+        self.inner.touch_session(session_id, now)
+    }
+
+    fn delete_session(&self, hash: &TokenHash) -> Result<bool, StorageError> {
+        self.inner.delete_session(hash)
+    }
+
+    fn purge_sessions(&self, idle_before: i64, created_before: i64) -> Result<usize, StorageError> {
+        self.inner.purge_sessions(idle_before, created_before)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TokenCache;
+    use crate::storage::{NewToken, NewUser, SqliteStorage, Storage};
+    use jitsu_core::{ApiToken, TokenName};
+
+    fn token() -> (ApiToken, NewToken) {
+        let t = ApiToken::generate();
+        let n = NewToken {
+            hash: t.token_hash(),
+            mask: t.mask(),
+            created_at: 0,
+        };
+        (t, n)
+    }
+
+    #[test]
+    fn regenerating_or_deleting_evicts_the_cached_value() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = TokenCache::new(SqliteStorage::open(dir.path()).unwrap());
+        let user = s
+            .create_user(NewUser {
+                username: "alice",
+                email: "a@b.co",
+                password_hash: "x",
+                created_at: 0,
+            })
+            .unwrap()
+            .id;
+        let name = TokenName::parse("jitsu").unwrap();
+        let (old, stored) = token();
+        s.put_token(user, &name, &stored).unwrap();
+        assert!(s.token_by_hash(&old.token_hash()).unwrap().is_some());
+        assert!(
+            s.token_by_hash(&old.token_hash()).unwrap().is_some(),
+            "cached hit"
+        );
+        let (new, stored) = token();
+        s.put_token(user, &name, &stored).unwrap();
+        assert!(s.token_by_hash(&old.token_hash()).unwrap().is_none());
+        assert!(s.token_by_hash(&new.token_hash()).unwrap().is_some());
+        s.touch_token(
+            s.token_by_hash(&new.token_hash())
+                .unwrap()
+                .unwrap()
+                .token_id,
+            42,
+        )
+        .unwrap();
+        assert_eq!(
+            s.token_by_hash(&new.token_hash())
+                .unwrap()
+                .unwrap()
+                .last_used_at,
+            Some(42)
+        );
+        assert!(s.delete_token(user, &name).unwrap());
+        assert!(s.token_by_hash(&new.token_hash()).unwrap().is_none());
+    }
+}
