@@ -58,11 +58,11 @@ pub(crate) fn login(app: &mut App, username: Option<String>) -> Result<Username,
             Err(e) => return Err(e.into()),
         }
     }
-    match last_err {
-        Some(_) if tries > 1 => Err(CliError::ThreeFailedLogins),
-        Some(e) => Err(e),
-        None => Err(CliError::ThreeFailedLogins),
-    }
+    // A script gets the server's own error; a person who failed three times gets the summary.
+    Err(match last_err {
+        Some(e) if tries == 1 => e,
+        _ => CliError::ThreeFailedLogins,
+    })
 }
 
 /// Creates the login token with a checked password and stores it.
