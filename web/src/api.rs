@@ -33,8 +33,17 @@ pub enum Failure {
 /// Core's text, plus the wait time of a 429 unless the server's message already says it.
 fn with_wait(error: &ApiError, retry_after: Option<u32>) -> String {
     let text = error.to_string();
+    let said = |seconds: u32| match error {
+        ApiError::Status {
+            detail: Some(detail),
+            ..
+        } => detail
+            .split(|c: char| !c.is_ascii_digit())
+            .any(|number| number == seconds.to_string()),
+        _ => false,
+    };
     match retry_after {
-        Some(s) if !text.contains(&s.to_string()) => {
+        Some(s) if !said(s) => {
             format!(
                 "{text} — try again in {s} second{}",
                 if s == 1 { "" } else { "s" }

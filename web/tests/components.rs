@@ -1,0 +1,205 @@
+//! Components rendered into the page of headless Chromium: the one-time reveal with its
+//! shared-access handout, and the tokens table.
+
+use std::rc::Rc;
+use std::time::Duration;
+
+use jitsu_core::protocol::{CreatedToken, Operation, TokenInfo};
+use jitsu_core::{ApiToken, Remote, TokenName, Username};
+use jitsu_web::components::{short_time, wording, RevealPanel, RevealPanelProps};
+use jitsu_web::handout::remote_from_location;
+use jitsu_web::state::Confirm;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use web_sys::Element;
+use yew::prelude::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const TOKEN: &str = "4b7df949-1c21-4b70-8770-2c5615bc1d9a";
+
+/// Mounts `props` for `C` into a fresh `<div>` and waits for the first render.
+async fn render<C>(props: C::Properties) -> Element
+where
+    C: BaseComponent,
+{
+    let document = web_sys::window().unwrap().document().unwrap();
+    let root = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&root).unwrap();
+    yew::Renderer::<C>::with_root_and_props(root.clone(), props).render();
+    yew::platform::time::sleep(Duration::from_millis(10)).await;
+    root
+}
+
+fn text_of(root: &Element, selector: &str) -> String {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("{selector} is rendered"))
+        .text_content()
+        .unwrap_or_default()
+}
+
+fn panel(remote: Remote, operation: Operation) -> RevealPanelProps {
+    RevealPanelProps {
+        owner: Username::parse("alice").unwrap(),
+        created: CreatedToken {
+            operation,
+            name: TokenName::parse("ci-deploy").unwrap(),
+            token: ApiToken::parse(TOKEN).unwrap(),
+        },
+        remote,
+        on_close: Callback::noop(),
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_reveal_shows_the_value_once_with_a_warning() {
+    let root = render::<RevealPanel>(panel(Remote::default(), Operation::Insert)).await;
+    assert_eq!(text_of(&root, "#token-value"), TOKEN);
+    assert_eq!(text_of(&root, "#reveal-title"), "Token ci-deploy created");
+    assert!(text_of(&root, ".warning").contains("this value will not be shown again"));
+    let buttons: Vec<String> = (0..root.query_selector_all("button").unwrap().length())
+        .map(|i| {
+            root.query_selector_all("button")
+                .unwrap()
+                .item(i)
+                .unwrap()
+                .text_content()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(
+        buttons,
+        [
+            "Copy token",
+            "Copy commands",
+            "Copy config",
+            "Done — forget the value"
+        ]
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_handout_for_the_default_server_is_the_handbooks_three_commands() {
+    let root = render::<RevealPanel>(panel(Remote::default(), Operation::Insert)).await;
+    assert_eq!(
+        text_of(&root, "#share-commands"),
+        format!(
+            "jitsu logout\njitsu config set apiTokenName ci-deploy\njitsu config set apiToken {TOKEN}\njitsu config set username alice\n"
+        )
+    );
+    assert_eq!(
+        text_of(&root, "#share-config"),
+        format!("{{\n  \"apiTokenName\": \"ci-deploy\",\n  \"apiToken\": \"{TOKEN}\",\n  \"username\": \"alice\"\n}}")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_handout_points_at_a_local_server_with_its_port_and_protocol() {
+    let remote = remote_from_location("http:", "127.0.0.1", "8080");
+    let root = render::<RevealPanel>(panel(remote, Operation::Update)).await;
+    assert_eq!(
+        text_of(&root, "#reveal-title"),
+        "Token ci-deploy regenerated"
+    );
+    let commands = text_of(&root, "#share-commands");
+    assert!(commands.ends_with(
+        "jitsu config set remoteHost 127.0.0.1\njitsu config set port 8080\njitsu config set protocol http\n"
+    ));
+    assert!(text_of(&root, "#share-config").contains("\"port\": 8080,"));
+}
+
+#[wasm_bindgen_test]
+fn default_ports_and_https_are_left_out_of_the_remote() {
+    let remote = remote_from_location("https:", "tokens.example.com", "");
+    assert_eq!(remote.protocol, "https");
+    assert_eq!(remote.host, "tokens.example.com");
+    assert_eq!(remote.port, None);
+}
+
+#[wasm_bindgen_test]
+fn confirmations_name_the_token_and_the_consequence() {
+    let ci = TokenName::parse("ci").unwrap();
+    let (title, body, button) = wording(&Confirm::Regenerate(ci.clone()), "alice");
+    assert_eq!(title, "Regenerate ci?");
+    assert!(body.starts_with("Regenerate? The old value stops working"));
+    assert_eq!(button, "Regenerate ci");
+    let (title, body, button) = wording(&Confirm::Destroy(ci), "alice");
+    assert_eq!(title, "Destroy token ci?");
+    assert!(body.contains("can no longer act as alice"));
+    assert_eq!(button, "Destroy ci");
+}
+
+#[wasm_bindgen_test]
+fn table_times_are_shown_to_the_minute() {
+    assert_eq!(short_time("2026-11-28T17:06:09Z"), "2026-11-28 17:06");
+    assert_eq!(short_time("garbage"), "garbage");
+}
+
+#[derive(Properties, PartialEq)]
+struct TableHost {
+    tokens: Option<Vec<&'static str>>,
+}
+
+#[function_component]
+fn Host(props: &TableHost) -> Html {
+    use jitsu_web::components::TokensTable;
+    use jitsu_web::state::State;
+    let store = use_reducer(State::default);
+    let tokens = props.tokens.as_ref().map(|names| {
+        Rc::new(
+            names
+                .iter()
+                .map(|n| {
+                    Rc::new(TokenInfo {
+                        name: (*n).to_owned(),
+                        mask: "********-****-****-****-********1d9a".to_owned(),
+                        created_at: Some("2026-11-28T17:06:09Z".to_owned()),
+                        last_used_at: None,
+                    })
+                })
+                .collect::<Vec<_>>(),
+        )
+    });
+    html! { <TokensTable {tokens} busy={None} dispatch={store.dispatcher()} /> }
+}
+
+#[wasm_bindgen_test]
+async fn an_account_without_tokens_says_how_to_create_one() {
+    let root = render::<Host>(TableHost {
+        tokens: Some(vec![]),
+    })
+    .await;
+    let text = root.text_content().unwrap();
+    assert!(text.contains("No tokens yet."));
+    assert!(text.contains("Create one above"));
+}
+
+#[wasm_bindgen_test]
+async fn the_table_lists_each_token_with_labelled_actions() {
+    let root = render::<Host>(TableHost {
+        tokens: Some(vec!["a", "ci"]),
+    })
+    .await;
+    let rows = root.query_selector_all("[role=row]:not(.head)").unwrap();
+    assert_eq!(rows.length(), 2);
+    assert_eq!(text_of(&root, "[data-name=ci] [role=rowheader]"), "ci");
+    assert_eq!(
+        text_of(&root, "[data-name=ci] .mask"),
+        "********-****-****-****-********1d9a"
+    );
+    let destroy = root
+        .query_selector("[data-name=ci] [data-action=destroy]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        destroy.get_attribute("aria-label").as_deref(),
+        Some("Destroy ci")
+    );
+    assert!(text_of(&root, "[data-name=ci]").contains("never"));
+}
+
+#[wasm_bindgen_test]
+async fn the_table_says_it_is_loading_before_the_first_list() {
+    let root = render::<Host>(TableHost { tokens: None }).await;
+    assert!(root.text_content().unwrap().contains("Loading tokens…"));
+}
