@@ -151,6 +151,13 @@ const ENDPOINTS: &[Endpoint] = &[
         body: None,
         expect: [200; 9],
     },
+    // Last: it ends the owner's session used by the last column.
+    Endpoint {
+        method: "DELETE",
+        path: "/session",
+        body: None,
+        expect: [200; 9],
+    },
 ];
 
 #[test]

@@ -17,7 +17,7 @@ struct Args {
     /// Folder of the SQLite database.
     #[arg(long, default_value = ".jitsu")]
     data: PathBuf,
-    /// Folder of the built dashboard, served at /.
+    /// Folder of the built dashboard, served at / (default: ./dist when it exists).
     #[arg(long)]
     dashboard: Option<PathBuf>,
     /// Origin allowed to call the API from a browser (repeatable).
@@ -30,7 +30,9 @@ fn main() -> ExitCode {
     let config = ServerConfig {
         listen: args.listen,
         data_dir: args.data,
-        dashboard_dir: args.dashboard,
+        dashboard_dir: args
+            .dashboard
+            .or_else(|| Some(PathBuf::from("dist")).filter(|d| d.is_dir())),
         allow_origins: args.allow_origin,
     };
     match run(config) {
