@@ -628,3 +628,48 @@ fn a_stale_token_neither_counts_nor_waits_for_the_password_limit() {
     }
     assert_eq!(s.auth_status("alice", PASSWORD), 200);
 }
+
+#[test]
+fn token_checks_do_not_wait_behind_a_password_storm() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex};
+    use std::time::{Duration, Instant};
+
+    let s = Arc::new(TestServer::start());
+    s.signup("alice");
+    let token = s.token("alice", "ci");
+    let stop = Arc::new(AtomicBool::new(false));
+    let password_times = Arc::new(Mutex::new(Vec::new()));
+    let storm: Vec<_> = (0..12)
+        .map(|_| {
+            let (s, stop, times) = (s.clone(), stop.clone(), password_times.clone());
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    let t = Instant::now();
+                    assert_eq!(s.auth_status("alice", PASSWORD), 200);
+                    times.lock().unwrap().push(t.elapsed());
+                }
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let mut token_times = Vec::new();
+    for _ in 0..40 {
+        let t = Instant::now();
+        assert_eq!(s.auth_status("alice", &token), 200);
+        token_times.push(t.elapsed());
+    }
+    stop.store(true, Ordering::Relaxed);
+    for t in storm {
+        t.join().unwrap();
+    }
+    let mut pw = password_times.lock().unwrap().clone();
+    pw.sort();
+    let password_median = pw[pw.len() / 2];
+    let token_max = token_times.iter().max().copied().unwrap();
+    // Logins queue for the hasher; token checks never join that queue.
+    assert!(
+        token_max < password_median,
+        "token max {token_max:?} vs password median {password_median:?}"
+    );
+}
