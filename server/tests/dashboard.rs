@@ -1,0 +1,199 @@
+//! The dashboard's side of the server: sessions (cookie, origin checks, expiry), CORS, and
+//! the static files.
+
+mod common;
+
+use common::{TestServer, PASSWORD};
+use jitsu_core::protocol;
+use jitsu_core::{Password, Username};
+use jitsu_server::Settings;
+use serde_json::json;
+
+fn session_cookie(r: &common::Resp) -> String {
+    let set = r.header("set-cookie").expect("Set-Cookie");
+    let pair = set.split(';').next().unwrap();
+    pair.split_once('=').unwrap().1.to_owned()
+}
+
+#[test]
+fn session_cookie_is_http_only_strict_and_counts_as_password() {
+    let s = TestServer::start();
+    s.signup("alice");
+    let user = Username::parse("alice").unwrap();
+    let r = s.send(&protocol::start_session(&user, &Password::new(PASSWORD)));
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.assert_nodejitsu();
+    let info = protocol::parse_session(r.status, &r.body).unwrap();
+    assert_eq!(info.username, "alice");
+    let set = r.header("set-cookie").unwrap();
+    for part in ["jitsu_session=", "HttpOnly", "SameSite=Strict", "Path=/"] {
+        assert!(set.contains(part), "{set}");
+    }
+    let id = session_cookie(&r);
+    let cookie = format!("jitsu_session={id}");
+    let origin = s.url.clone();
+
+    let r = s.req("GET", "/auth").header("Cookie", &cookie).send();
+    assert_eq!(r.json(), json!({"username": "alice", "method": "session"}));
+    let r = s
+        .req("GET", "/users/alice/tokens")
+        .header("Cookie", &cookie)
+        .send();
+    assert_eq!(r.status, 200);
+    let r = s
+        .req("PUT", "/users/alice/tokens/dash")
+        .header("Cookie", &cookie)
+        .header("Origin", &origin)
+        .body("{}")
+        .send();
+    assert_eq!(r.status, 201, "{}", r.body);
+
+    // End it: the cookie is cleared and stops working.
+    let r = s
+        .req("DELETE", "/session")
+        .header("Cookie", &cookie)
+        .header("Origin", &origin)
+        .send();
+    assert_eq!(r.status, 200);
+    assert!(r.header("set-cookie").unwrap().contains("Max-Age=0"));
+    let r = s.req("GET", "/auth").header("Cookie", &cookie).send();
+    assert_eq!(r.status, 401);
+    r.assert_nodejitsu();
+}
+
+#[test]
+fn session_state_changes_need_our_origin() {
+    let s = TestServer::start();
+    s.signup("alice");
+    let r = s.req("POST", "/session").basic("alice", PASSWORD).send();
+    let cookie = format!("jitsu_session={}", session_cookie(&r));
+    for origin in [None, Some("http://evil.example"), Some("null")] {
+        let mut req = s
+            .req("PUT", "/users/alice/tokens/csrf")
+            .header("Cookie", &cookie)
+            .body("{}");
+        if let Some(o) = origin {
+            req = req.header("Origin", o);
+        }
+        let r = req.send();
+        assert_eq!(r.status, 403, "origin {origin:?}");
+        r.assert_nodejitsu();
+    }
+    let r = s
+        .req("GET", "/users/alice/tokens")
+        .header("Cookie", &cookie)
+        .send();
+    assert_eq!(r.json()["apiTokens"], json!({}));
+    // A login from a foreign page is refused too.
+    let r = s
+        .req("POST", "/session")
+        .basic("alice", PASSWORD)
+        .header("Origin", "http://evil.example")
+        .send();
+    assert_eq!(r.status, 403);
+}
+
+#[test]
+fn a_token_cannot_start_a_session() {
+    let s = TestServer::start();
+    s.signup("alice");
+    let token = s.token("alice", "t");
+    let r = s.req("POST", "/session").basic("alice", &token).send();
+    assert_eq!(r.status, 403);
+    assert!(r.header("set-cookie").is_none());
+}
+
+#[test]
+fn sessions_end_after_idle_time_and_after_the_absolute_cap() {
+    let idle = TestServer::with_settings(Settings {
+        session_idle: std::time::Duration::from_secs(1),
+        ..Settings::default()
+    });
+    let capped = TestServer::with_settings(Settings {
+        session_max: std::time::Duration::from_secs(1),
+        touch_interval: std::time::Duration::ZERO,
+        ..Settings::default()
+    });
+    let mut cookies = Vec::new();
+    for s in [&idle, &capped] {
+        s.signup("alice");
+        let r = s.req("POST", "/session").basic("alice", PASSWORD).send();
+        let cookie = format!("jitsu_session={}", session_cookie(&r));
+        assert_eq!(
+            s.req("GET", "/auth")
+                .header("Cookie", &cookie)
+                .send()
+                .status,
+            200
+        );
+        cookies.push(cookie);
+    }
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    for (s, cookie) in [&idle, &capped].into_iter().zip(&cookies) {
+        let r = s.req("GET", "/auth").header("Cookie", cookie).send();
+        assert_eq!(r.status, 401);
+        assert!(r.json()["message"].as_str().unwrap().contains("session"));
+    }
+}
+
+#[test]
+fn cors_is_off_by_default_and_on_for_allowed_origins() {
+    let s = TestServer::start();
+    let r = s
+        .req("GET", "/healthz")
+        .header("Origin", "https://app.example.com")
+        .send();
+    assert!(r.header("access-control-allow-origin").is_none());
+    let r = s
+        .req("OPTIONS", "/auth")
+        .header("Origin", "https://app.example.com")
+        .header("Access-Control-Request-Method", "GET")
+        .send();
+    assert!(r.header("access-control-allow-origin").is_none());
+    r.assert_nodejitsu();
+
+    let s = TestServer::with_settings(Settings {
+        allow_origins: vec!["https://app.example.com".to_owned()],
+        ..Settings::default()
+    });
+    let r = s
+        .req("OPTIONS", "/users/alice/tokens")
+        .header("Origin", "https://app.example.com")
+        .header("Access-Control-Request-Method", "PUT")
+        .header("Access-Control-Request-Headers", "authorization")
+        .send();
+    assert!(r.status < 300, "{r:?}");
+    assert_eq!(
+        r.header("access-control-allow-origin"),
+        Some("https://app.example.com")
+    );
+    assert_eq!(r.header("access-control-allow-credentials"), Some("true"));
+    r.assert_nodejitsu();
+    let r = s
+        .req("GET", "/healthz")
+        .header("Origin", "https://other.example")
+        .send();
+    assert!(r.header("access-control-allow-origin").is_none());
+}
+
+#[test]
+fn dashboard_files_are_served_at_the_root_when_configured() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dist.path().join("index.html"),
+        "<!doctype html><title>jitsu</title>",
+    )
+    .unwrap();
+    let s = TestServer::with_settings(Settings {
+        dashboard_dir: Some(dist.path().to_path_buf()),
+        ..Settings::default()
+    });
+    let r = s.req("GET", "/").send();
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("<title>jitsu</title>"));
+    assert_eq!(r.header("x-powered-by"), Some("Nodejitsu"));
+    let r = s.req("GET", "/missing.js").send();
+    assert_eq!(r.status, 404);
+    r.assert_nodejitsu();
+    assert_eq!(s.req("GET", "/healthz").send().status, 200);
+}
