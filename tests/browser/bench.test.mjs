@@ -85,7 +85,8 @@ describe('dashboard performance', () => {
     results.bigNavigationToInteractiveMs = median(runs.map((r) => r.navigationToInteractive));
     results.bigTableRenderMs = median(runs.map((r) => r.render));
     results.bigTableRenderRunsMs = runs.map((r) => Math.round(r.render * 10) / 10);
-    await shot(page, '30-thousand-tokens-1440');
+    // Off-screen rows of a long list are painted when scrolled to, so only the viewport.
+    await page.screenshot({ path: path.join(OUTPUT, 'screenshots', '30-thousand-tokens-1440.png') });
     // A loose ceiling so a slow CI box does not flake; the report quotes the measured value.
     assert.ok(results.bigTableRenderMs < 1000, `render took ${results.bigTableRenderMs} ms`);
   });

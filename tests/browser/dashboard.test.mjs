@@ -208,6 +208,8 @@ describe('dashboard with a real server', () => {
     await alert.waitFor();
     assert.match(await alert.innerText(), /session has ended/);
     assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'Sign in');
+    assert.equal(await page.getByLabel('Username').inputValue(), 'alice', 'the account is filled in again');
+    assert.equal(await page.getByLabel('Password').inputValue(), '');
     await shot(page, '12-session-expired-1440');
   });
 

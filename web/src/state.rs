@@ -93,6 +93,8 @@ pub struct State {
     pub confirm: Option<Confirm>,
     /// The freshly created token, shown once; dropping it forgets the value.
     pub reveal: Option<CreatedToken>,
+    /// The account whose session the server ended, to fill in the sign-in form again.
+    pub expired_user: Option<Username>,
 }
 
 /// Every change the dashboard knows.
@@ -172,8 +174,13 @@ impl Reducible for State {
                 next.notice = None;
             }
             Action::SignedOut { message } => {
+                let expired_user = match &message {
+                    Some(_) => self.session.as_ref().map(|s| s.username.clone()),
+                    None => None,
+                };
                 next = State {
                     notice: message.map(|text| State::error(Place::Account, text)),
+                    expired_user,
                     ..State::default()
                 };
             }

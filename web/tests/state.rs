@@ -130,6 +130,7 @@ fn signing_out_forgets_the_account_and_keeps_only_the_reason() {
             message: Some("Your session has ended".to_owned()),
         });
     assert_eq!(state.session, None);
+    assert_eq!(state.expired_user, Some(Username::parse("alice").unwrap()));
     assert_eq!(state.tokens, None);
     assert_eq!(state.reveal, None);
     assert_eq!(

@@ -4,7 +4,7 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::components::NoticeView;
+use crate::components::notice;
 use crate::effects;
 use crate::state::{Busy, Place, Store};
 
@@ -20,7 +20,14 @@ fn bind(state: &UseStateHandle<String>) -> Callback<InputEvent> {
 pub fn AccountForm() -> Html {
     let store = use_context::<Store>().expect("AccountForm is rendered inside the store provider");
     let signing_up = use_state(|| false);
-    let username = use_state(String::new);
+    // After an expired session the account name is filled in again; the password never is.
+    let username = use_state(|| {
+        store
+            .expired_user
+            .as_ref()
+            .map(|u| u.as_str().to_owned())
+            .unwrap_or_default()
+    });
     let email = use_state(String::new);
     let password = use_state(String::new);
 
@@ -77,8 +84,8 @@ pub fn AccountForm() -> Html {
                 if *signing_up {
                     <p id="password-hint" class="hint">{ "At least 8 characters." }</p>
                 }
-                <NoticeView place={Place::Account} />
-                <button type="submit" class="button primary" disabled={busy}>
+                { notice(&store, Place::Account) }
+                <button type="submit" class="button primary" disabled={busy} aria-busy={working.to_string()}>
                     if working { <span class="spinner" aria-hidden="true"></span>{ progress } } else { { action } }
                 </button>
             </form>

@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::components::{AccountForm, Header, TokensPage};
+use crate::components::{header, tokens_page, AccountForm};
 use crate::effects;
 use crate::state::{Busy, State, Store};
 
@@ -15,16 +15,16 @@ pub fn App() -> Html {
         use_effect_with((), move |_| effects::resume_session(dispatch));
     }
     let screen = if store.session.is_some() {
-        html! { <TokensPage /> }
+        tokens_page(&store)
     } else if store.busy == Some(Busy::CheckingSession) {
         html! { <p class="loading" role="status"><span class="spinner" aria-hidden="true"></span>{ "Checking your session…" }</p> }
     } else {
         html! { <AccountForm /> }
     };
     html! {
-        <ContextProvider<Store> context={store}>
+        <ContextProvider<Store> context={store.clone()}>
             <a class="skip" href="#main">{ "Skip to content" }</a>
-            <Header />
+            { header(&store) }
             <main id="main" tabindex="-1">{ screen }</main>
         </ContextProvider<Store>>
     }

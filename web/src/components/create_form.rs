@@ -5,7 +5,7 @@ use jitsu_core::TokenName;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::components::NoticeView;
+use crate::components::notice;
 use crate::effects;
 use crate::state::{Action, Busy, Confirm, Place, Store};
 
@@ -119,12 +119,12 @@ pub fn CreateForm() -> Html {
                         aria-invalid={invalid.to_string()} aria-describedby="token-name-help" />
                     <p id="token-name-help" class={classes!("hint", invalid.then_some("bad"))} aria-live="polite">{ check.message() }</p>
                 </div>
-                <button type="submit" class="button primary" disabled={store.is_busy() || invalid}>
+                <button type="submit" class="button primary" disabled={store.is_busy() || invalid} aria-busy={creating.to_string()}>
                     if creating { <span class="spinner" aria-hidden="true"></span> }
                     { label }
                 </button>
             </form>
-            <NoticeView place={Place::Create} />
+            { notice(&store, Place::Create) }
         </section>
     }
 }

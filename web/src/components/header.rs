@@ -5,10 +5,8 @@ use yew::prelude::*;
 use crate::effects;
 use crate::state::{Busy, Store};
 
-/// Top bar.
-#[function_component]
-pub fn Header() -> Html {
-    let store = use_context::<Store>().expect("Header is rendered inside the store provider");
+/// Top bar (a view function of the root's state).
+pub fn header(store: &Store) -> Html {
     let account = store.session.as_ref().map(|session| {
         let onclick = {
             let dispatch = store.dispatcher();

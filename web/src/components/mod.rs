@@ -16,10 +16,10 @@ pub use app::App;
 pub use confirm_dialog::{wording, ConfirmDialog};
 pub use copy_button::{CopyButton, CopyButtonProps};
 pub use create_form::{CreateForm, NameCheck};
-pub use header::Header;
-pub use notice::{NoticeProps, NoticeView};
+pub use header::header;
+pub use notice::notice;
 pub use reveal_panel::{RevealPanel, RevealPanelProps};
-pub use tokens_page::TokensPage;
+pub use tokens_page::tokens_page;
 pub use tokens_table::{
     short_time, RowWork, TokenRow, TokenRowProps, TokensTable, TokensTableProps,
 };

@@ -1,21 +1,15 @@
 //! A message next to the thing it is about.
+//!
+//! A plain view function rather than a component: it has no state of its own, and every
+//! component type adds to the download.
 
 use yew::prelude::*;
 
 use crate::state::{Action, Place, Store};
 
-/// Properties of [`NoticeView`].
-#[derive(Debug, Clone, PartialEq, Properties)]
-pub struct NoticeProps {
-    /// Which messages this spot shows.
-    pub place: Place,
-}
-
-/// Shows the current message if it belongs to `place`: errors as alerts, the rest as status.
-#[function_component]
-pub fn NoticeView(props: &NoticeProps) -> Html {
-    let store = use_context::<Store>().expect("NoticeView is rendered inside the store provider");
-    let Some(notice) = store.notice_for(props.place) else {
+/// The current message if it belongs to `place`: errors as alerts, the rest as status.
+pub fn notice(store: &Store, place: Place) -> Html {
+    let Some(notice) = store.notice_for(place) else {
         return html! {};
     };
     let onclick = {

@@ -52,12 +52,18 @@ pub fn RevealPanel(props: &RevealPanelProps) -> Html {
                 <CopyButton text={value} label="Copy token" />
             </div>
             <h3>{ "Share access" }</h3>
-            <p>{ format!("Whoever runs these commands acts as {} through token {name}, without your password:", props.owner) }</p>
-            <pre id="share-commands" tabindex="0" aria-label="Commands">{ share.script() }</pre>
-            <CopyButton text={share.script()} label="Copy commands" />
-            <p>{ "Or put this in their " }<code>{ "~/.jitsuconf" }</code>{ ":" }</p>
-            <pre id="share-config" tabindex="0" aria-label=".jitsuconf fragment">{ share.config_json() }</pre>
-            <CopyButton text={share.config_json()} label="Copy config" />
+            <div class="share">
+                <div>
+                    <p>{ format!("Whoever runs these commands acts as {} through token {name}, without your password:", props.owner) }</p>
+                    <pre id="share-commands" tabindex="0" aria-label="Commands">{ share.script() }</pre>
+                    <CopyButton text={share.script()} label="Copy commands" />
+                </div>
+                <div>
+                    <p>{ "Or put this in their " }<code>{ "~/.jitsuconf" }</code>{ ":" }</p>
+                    <pre id="share-config" tabindex="0" aria-label=".jitsuconf fragment">{ share.config_json() }</pre>
+                    <CopyButton text={share.config_json()} label="Copy config" />
+                </div>
+            </div>
             <div class="row end">
                 <button type="button" class="button primary" onclick={on_close}>{ "Done — forget the value" }</button>
             </div>

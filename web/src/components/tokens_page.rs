@@ -2,22 +2,19 @@
 
 use yew::prelude::*;
 
-use crate::components::{ConfirmDialog, CreateForm, NoticeView, RevealPanel, TokensTable};
+use crate::components::{notice, ConfirmDialog, CreateForm, RevealPanel, TokensTable};
 use crate::handout::page_remote;
 use crate::state::{Action, Busy, Place, Store};
 
-/// Everything about the account's tokens.
-#[function_component]
-pub fn TokensPage() -> Html {
-    let store = use_context::<Store>().expect("TokensPage is rendered inside the store provider");
-    let remote = use_memo((), |_| page_remote());
+/// Everything about the account's tokens (a view function of the root's state).
+pub fn tokens_page(store: &Store) -> Html {
     let Some(session) = store.session.as_ref() else {
         return html! {};
     };
     let reveal = store.reveal.as_ref().map(|created| {
         let dispatch = store.dispatcher();
         html! {
-            <RevealPanel owner={session.username.clone()} created={created.clone()} remote={(*remote).clone()}
+            <RevealPanel owner={session.username.clone()} created={created.clone()} remote={page_remote()}
                 on_close={Callback::from(move |()| dispatch.dispatch(Action::CloseReveal))} />
         }
     });
@@ -35,7 +32,7 @@ pub fn TokensPage() -> Html {
                 <h2 id="tokens-title">{ "Your tokens" }
                     if let Some(n) = count { <span class="count">{ format!(" ({n})") }</span> }
                 </h2>
-                <NoticeView place={Place::Tokens} />
+                { notice(store, Place::Tokens) }
                 <TokensTable tokens={store.tokens.clone()} busy={store.busy.clone()} dispatch={store.dispatcher()} />
             </section>
             <ConfirmDialog />

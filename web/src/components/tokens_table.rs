@@ -20,6 +20,9 @@ pub fn short_time(rfc3339: &str) -> String {
     rfc3339.get(..16).unwrap_or(rfc3339).replacen('T', " ", 1)
 }
 
+/// Above this many rows, off-screen rows skip layout and paint until scrolled to.
+const LONG: usize = 50;
+
 /// Properties of [`TokensTable`].
 #[derive(Debug, Clone, PartialEq, Properties)]
 pub struct TokensTableProps {
@@ -83,10 +86,11 @@ pub fn TokensTable(props: &TokensTableProps) -> Html {
         html! { <TokenRow key={info.name.as_str()} info={Rc::clone(info)} {disabled} {working} /> }
     });
     // An ARIA table of grid rows rather than <table>: rows are ordinary blocks, so the browser
-    // can skip laying out and painting the ones off screen (`content-visibility: auto`).
+    // can skip laying out and painting the ones off screen (`content-visibility: auto`) when
+    // the list is long.
     html! {
         <div class="table-wrap">
-            <div class="tokens" role="table" aria-label={format!("{} tokens, sorted by name", tokens.len())}>
+            <div class={classes!("tokens", (tokens.len() > LONG).then_some("long"))} role="table" aria-label={format!("{} tokens, sorted by name", tokens.len())}>
                 <div role="rowgroup">
                     <div role="row" class="row head">
                         <span role="columnheader">{ "Name" }</span>
