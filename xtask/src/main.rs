@@ -151,10 +151,7 @@ fn test(args: &[&str]) -> Result {
                 ]))
             }),
         ),
-        (
-            "native tests",
-            Box::new(|| run(cargo(&["test", "--workspace", "--exclude", "jitsu-web"]))),
-        ),
+        ("native tests", Box::new(native_tests)),
         ("wasm tests (Node)", Box::new(|| web::wasm_tests_node(t))),
         (
             "wasm tests (Chromium)",
@@ -201,6 +198,14 @@ fn test(args: &[&str]) -> Result {
     }
 }
 
+/// The workspace's Rust tests. The end-to-end tests drive the real `jitsu` binary, built once
+/// here and handed over in `JITSU_BIN` so no test binary starts a cargo build of its own.
+fn native_tests() -> Result {
+    run(cargo(&["build", "-p", "jitsu-cli", "--bin", "jitsu"]))?;
+    run(cargo(&["test", "--workspace", "--exclude", "jitsu-web"])
+        .env("JITSU_BIN", root().join("target/debug/jitsu")))
+}
+
 fn bench(args: &[&str]) -> Result {
     match args {
         [] | ["core"] => run(cargo(&["bench", "-p", "jitsu-core", "--bench", "core"])),
@@ -212,7 +217,13 @@ fn bench(args: &[&str]) -> Result {
             "--bin",
             "jitsu-server-bench",
         ])),
-        ["cli"] => run(Command::new("bash").arg(root().join("cli/bench.sh"))),
+        ["cli"] => {
+            tools::ensure_apt(&[
+                ("hyperfine", "/usr/bin/hyperfine"),
+                ("time", "/usr/bin/time"),
+            ])?;
+            run(Command::new("bash").arg(root().join("cli/bench.sh")))
+        }
         _ => Err(Failed(format!(
             "bench takes core, server or cli, got {args:?}"
         ))),

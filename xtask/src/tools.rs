@@ -108,21 +108,29 @@ pub(crate) fn ensure_wasm() -> Result<Tools> {
     })
 }
 
-fn ensure_chromium() -> Result {
-    if Path::new("/usr/bin/chromium").exists() && Path::new("/usr/bin/chromedriver").exists() {
+/// Installs Debian packages whose marker file is missing.
+pub(crate) fn ensure_apt(packages: &[(&str, &str)]) -> Result {
+    let missing: Vec<&str> = packages
+        .iter()
+        .filter(|(_, marker)| !Path::new(marker).exists())
+        .map(|(name, _)| *name)
+        .collect();
+    if missing.is_empty() {
         return Ok(());
     }
-    println!("xtask: installing Debian's chromium and chromium-driver");
+    println!("xtask: installing Debian packages: {}", missing.join(" "));
     run(Command::new("apt-get").arg("update"))?;
     run(Command::new("apt-get")
-        .args([
-            "install",
-            "-y",
-            "--no-install-recommends",
-            "chromium",
-            "chromium-driver",
-        ])
+        .args(["install", "-y", "--no-install-recommends"])
+        .args(&missing)
         .env("DEBIAN_FRONTEND", "noninteractive"))
+}
+
+fn ensure_chromium() -> Result {
+    ensure_apt(&[
+        ("chromium", "/usr/bin/chromium"),
+        ("chromium-driver", "/usr/bin/chromedriver"),
+    ])
 }
 
 fn ensure_npm_packages() -> Result {
