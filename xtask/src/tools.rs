@@ -145,7 +145,7 @@ fn ensure_npm_packages() -> Result {
             "install"
         };
         run(Command::new("npm")
-            .args([verb, "--no-audit", "--no-fund"])
+            .args([verb, "--no-audit", "--no-fund", "--ignore-scripts"])
             .current_dir(&dir))?;
     }
     Ok(())
