@@ -137,7 +137,7 @@ export async function createToken(page, name) {
 export async function tableRows(page) {
   return page.locator('.tokens [role=row]:not(.head)').evaluateAll((rows) => rows.map((r) => ({
     name: r.querySelector('[role=rowheader]').textContent.trim(),
-    mask: r.querySelector('.mask').textContent.trim(),
+    mask: r.querySelector('[role=cell]').textContent.trim(),
   })));
 }
 

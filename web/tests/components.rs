@@ -184,7 +184,7 @@ async fn the_table_lists_each_token_with_labelled_actions() {
     assert_eq!(rows.length(), 2);
     assert_eq!(text_of(&root, "[data-name=ci] [role=rowheader]"), "ci");
     assert_eq!(
-        text_of(&root, "[data-name=ci] .mask"),
+        text_of(&root, "[data-name=ci] [role=cell]"),
         "********-****-****-****-********1d9a"
     );
     let destroy = root

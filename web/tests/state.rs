@@ -131,6 +131,7 @@ fn signing_out_forgets_the_account_and_keeps_only_the_reason() {
         });
     assert_eq!(state.session, None);
     assert_eq!(state.expired_user, Some(Username::parse("alice").unwrap()));
+    assert_eq!(state.expired_user, Some(Username::parse("alice").unwrap()));
     assert_eq!(state.tokens, None);
     assert_eq!(state.reveal, None);
     assert_eq!(
@@ -229,4 +230,11 @@ fn unauthorized_and_network_failures_are_told_apart() {
     assert!(network
         .to_string()
         .starts_with("Could not reach the server (TypeError: Failed to fetch)"));
+}
+
+#[wasm_bindgen_test]
+fn signing_out_by_choice_remembers_nobody() {
+    let state = signed_in().reduce(Action::SignedOut { message: None });
+    assert_eq!(state.expired_user, None);
+    assert_eq!(state.notice, None);
 }

@@ -20,6 +20,4 @@ pub use header::header;
 pub use notice::notice;
 pub use reveal_panel::{RevealPanel, RevealPanelProps};
 pub use tokens_page::tokens_page;
-pub use tokens_table::{
-    short_time, RowWork, TokenRow, TokenRowProps, TokensTable, TokensTableProps,
-};
+pub use tokens_table::{short_time, RowWork, TokensTable, TokensTableProps};
