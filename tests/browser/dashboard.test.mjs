@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import {
   startServer, launchBrowser, newContext, openDashboard, shot, clipboardText, signUp,
   submitSignIn, createToken, tableRows, runAsThirdParty, freshHome, authStatus, PASSWORD,
+  contrastFailures, unlabelled,
 } from './helpers.mjs';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -32,6 +33,8 @@ describe('dashboard with a real server', () => {
     await page.getByLabel('Username').waitFor();
     assert.equal(await page.getByLabel('Password').getAttribute('type'), 'password');
     assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'Sign in');
+    assert.deepEqual(await unlabelled(page), []);
+    assert.deepEqual(await contrastFailures(page), []);
     await shot(page, '01-sign-in-1440');
   });
 
@@ -91,6 +94,8 @@ describe('dashboard with a real server', () => {
     });
     const rows = await tableRows(page);
     assert.deepEqual(rows.map((r) => r.name), ['ci-deploy']);
+    assert.deepEqual(await unlabelled(page), []);
+    assert.deepEqual(await contrastFailures(page), [], 'every text meets WCAG AA contrast');
     assert.equal(rows[0].mask, `********-****-****-****-********${ciValue.slice(-4)}`);
     await shot(page, '05-reveal-panel-1440');
   });
@@ -210,6 +215,7 @@ describe('dashboard with a real server', () => {
     assert.equal(await page.getByRole('heading', { level: 1 }).innerText(), 'Sign in');
     assert.equal(await page.getByLabel('Username').inputValue(), 'alice', 'the account is filled in again');
     assert.equal(await page.getByLabel('Password').inputValue(), '');
+    assert.deepEqual(await contrastFailures(page), [], 'the error message is readable');
     await shot(page, '12-session-expired-1440');
   });
 
