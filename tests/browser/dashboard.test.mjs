@@ -43,6 +43,7 @@ describe('dashboard with a real server', () => {
     await shot(page, '02-create-account-1440');
     await signUp(page, 'alice');
     await page.getByText('No tokens yet.').waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), 'API tokens', 'the new screen has the focus');
     assert.match(await page.locator('.topbar').innerText(), /Signed in as alice/);
     await shot(page, '03-empty-state-1440');
   });
@@ -147,6 +148,7 @@ describe('dashboard with a real server', () => {
     await shot(page, '07-confirm-regenerate-1440');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
+    assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Regenerate', 'focus returns to the opener');
     assert.equal(await authStatus(server.url, 'alice', ciValue), 200, 'cancel changes nothing');
   });
 
@@ -175,6 +177,7 @@ describe('dashboard with a real server', () => {
     await dialog.getByRole('button', { name: 'Destroy token-1' }).click();
     await page.getByRole('status').filter({ hasText: 'Token token-1 destroyed' }).waitFor();
     assert.deepEqual((await tableRows(page)).map((r) => r.name), ['ci-deploy']);
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'tokens-title', 'focus stays in the list');
   });
 
   test('the dashboard works with the keyboard alone', async () => {

@@ -11,6 +11,7 @@
 pub mod api;
 pub mod components;
 pub mod effects;
+pub mod focus;
 pub mod handout;
 pub mod perf;
 pub mod state;

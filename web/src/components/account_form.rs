@@ -65,7 +65,7 @@ pub fn AccountForm() -> Html {
                 <button type="button" class="tab" aria-pressed={(!*signing_up).to_string()} onclick={mode(false)}>{ "Sign in" }</button>
                 <button type="button" class="tab" aria-pressed={signing_up.to_string()} onclick={mode(true)}>{ "Create account" }</button>
             </div>
-            <h1 id="account-title">{ title }</h1>
+            <h1 id="account-title" tabindex="-1">{ title }</h1>
             <p class="hint">{ "Manage the API tokens that let others act as your account without your password." }</p>
             <form {onsubmit} aria-busy={working.to_string()}>
                 <label for="username">{ "Username" }</label>

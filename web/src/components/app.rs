@@ -14,6 +14,17 @@ pub fn App() -> Html {
         let dispatch = store.dispatcher();
         use_effect_with((), move |_| effects::resume_session(dispatch));
     }
+    {
+        // A new screen takes the focus to its heading, so keyboard and screen-reader users
+        // start at its top instead of on a button that no longer exists.
+        let signed_in = store.session.is_some();
+        let checking = store.busy == Some(Busy::CheckingSession);
+        use_effect_with((signed_in, checking), |(_, checking)| {
+            if !*checking {
+                crate::focus::focus("main h1");
+            }
+        });
+    }
     let screen = if store.session.is_some() {
         tokens_page(&store)
     } else if store.busy == Some(Busy::CheckingSession) {

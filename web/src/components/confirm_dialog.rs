@@ -44,28 +44,50 @@ pub fn ConfirmDialog() -> Html {
         return html! {};
     };
     let (title, body, label) = wording(&confirm, session.username.as_str());
+    // Closing the native dialog (rather than just unmounting it) gives the focus back to the
+    // button that opened it.
     let cancel = {
-        let dispatch = store.dispatcher();
-        Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::Dismiss))
+        let (dispatch, dialog) = (store.dispatcher(), dialog.clone());
+        Callback::from(move |_: MouseEvent| {
+            if let Some(d) = dialog.cast::<HtmlDialogElement>() {
+                d.close();
+            }
+            dispatch.dispatch(Action::Dismiss)
+        })
     };
     let oncancel = {
-        let dispatch = store.dispatcher();
+        // Escape: close it ourselves, before the re-render removes it (a removed dialog
+        // cannot hand the focus back).
+        let (dispatch, dialog) = (store.dispatcher(), dialog.clone());
         Callback::from(move |e: Event| {
             e.prevent_default();
+            if let Some(d) = dialog.cast::<HtmlDialogElement>() {
+                d.close();
+            }
             dispatch.dispatch(Action::Dismiss)
         })
     };
     let proceed = {
         let dispatch = store.dispatcher();
         let confirm = confirm.clone();
+        let dialog = dialog.clone();
         Callback::from(move |_: MouseEvent| {
+            // Closing first also lets the page take the focus again (a modal dialog makes
+            // the rest of the page inert).
+            if let Some(d) = dialog.cast::<HtmlDialogElement>() {
+                d.close();
+            }
             dispatch.dispatch(Action::Dismiss);
             let user = session.username.clone();
             match confirm.clone() {
                 Confirm::Regenerate(name) => {
                     effects::create(dispatch.clone(), user, Some(name), true)
                 }
-                Confirm::Destroy(name) => effects::destroy(dispatch.clone(), user, name),
+                Confirm::Destroy(name) => {
+                    // The row (and its button) is about to go: keep the focus in the list.
+                    crate::focus::focus("#tokens-title");
+                    effects::destroy(dispatch.clone(), user, name)
+                }
             }
         })
     };

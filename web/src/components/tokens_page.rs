@@ -23,13 +23,13 @@ pub fn tokens_page(store: &Store) -> Html {
     html! {
         <>
             <div class="page-head">
-                <h1>{ "API tokens" }</h1>
+                <h1 tabindex="-1">{ "API tokens" }</h1>
                 <p class="hint">{ format!("Tokens act as {} for jitsu without the password. Only a masked value is kept; the full value is shown once, when it is created.", session.username) }</p>
             </div>
             { for reveal }
             <CreateForm />
             <section class="card" aria-labelledby="tokens-title" aria-busy={loading.to_string()}>
-                <h2 id="tokens-title">{ "Your tokens" }
+                <h2 id="tokens-title" tabindex="-1">{ "Your tokens" }
                     if let Some(n) = count { <span class="count">{ format!(" ({n})") }</span> }
                 </h2>
                 { notice(store, Place::Tokens) }
