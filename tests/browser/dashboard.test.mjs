@@ -4,10 +4,13 @@
 
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import {
   startServer, launchBrowser, newContext, openDashboard, shot, clipboardText, signUp,
   submitSignIn, createToken, tableRows, runAsThirdParty, freshHome, authStatus, PASSWORD,
-  contrastFailures, unlabelled,
+  contrastFailures, unlabelled, DIST,
 } from './helpers.mjs';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -46,6 +49,16 @@ describe('dashboard with a real server', () => {
     assert.equal(await page.evaluate(() => document.activeElement.textContent), 'API tokens', 'the new screen has the focus');
     assert.match(await page.locator('.topbar').innerText(), /Signed in as alice/);
     await shot(page, '03-empty-state-1440');
+  });
+
+  test('the page runs under a strict Content-Security-Policy', async () => {
+    const html = readFileSync(path.join(DIST, 'index.html'), 'utf8');
+    const inline = /<script type="module">([\s\S]*?)<\/script>/.exec(html)[1];
+    const hash = createHash('sha256').update(inline).digest('base64');
+    const csp = await page.locator('meta[http-equiv=Content-Security-Policy]').getAttribute('content');
+    assert.ok(csp.includes(`'sha256-${hash}'`), 'the CSP hash matches the inline script of index.html');
+    assert.match(csp, /default-src 'none'/);
+    assert.deepEqual(page.errors, [], 'no script, style or request was refused');
   });
 
   test('the password never reaches script-visible storage', async () => {

@@ -84,6 +84,9 @@ export async function openDashboard(context, url) {
   const page = await context.newPage();
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(String(e)));
+  page.on('console', (m) => {
+    if (/Content.Security.Policy|Refused to/i.test(m.text())) page.errors.push(m.text());
+  });
   await page.goto(url);
   return page;
 }
