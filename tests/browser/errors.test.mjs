@@ -88,6 +88,16 @@ describe('dashboard error messages', () => {
     await page.unroute('**/session');
   });
 
+  test('a failing session check on page load is shown, not swallowed', async () => {
+    await page.route('**/auth', (route) => route.fulfill({
+      status: 503, contentType: 'application/json', headers: { 'X-Powered-By': 'Nodejitsu' },
+      body: JSON.stringify({ error: 'unavailable', message: 'storage is unavailable' }),
+    }));
+    await page.reload();
+    assert.match(await accountAlert(page), /Nodejitsu Error \(503\): Service Unavailable — storage is unavailable/);
+    await page.unroute('**/auth');
+  });
+
   test('an unreachable server is reported, not swallowed', async () => {
     await page.route('**/session', (route) => route.abort('connectionrefused'));
     await page.getByRole('button', { name: 'Dismiss message' }).click();

@@ -42,12 +42,9 @@ pub fn resume_session(dispatch: Dispatch) {
                 }
                 Err(e) => dispatch.dispatch(Action::Failed(Place::Account, e.to_string())),
             },
-            Err(Failure::Network(e)) => dispatch.dispatch(Action::Failed(
-                Place::Account,
-                Failure::Network(e).to_string(),
-            )),
-            // 401 (no or stale cookie) and anything else: just show the form.
-            Err(_) => dispatch.dispatch(Action::NoSession),
+            // No cookie, or a stale one: just show the form.
+            Err(failure) if failure.is_unauthorized() => dispatch.dispatch(Action::NoSession),
+            Err(failure) => dispatch.dispatch(Action::Failed(Place::Account, failure.to_string())),
         }
     });
 }
