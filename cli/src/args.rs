@@ -126,9 +126,6 @@ pub(crate) struct ServerArgs {
     pub(crate) allow_origins: Vec<String>,
 }
 
-/// Secret configuration values, never echoed back.
-const SECRET_KEYS: [&str; 2] = ["apiToken", "password"];
-
 impl Command {
     /// The command as the `Executing command ...` line shows it, with secrets masked.
     pub(crate) fn describe(&self) -> String {
@@ -159,14 +156,12 @@ impl Command {
                 ConfigCmd::Set { key, value } => {
                     push(&Some("config set".into()));
                     push(key);
-                    let secret = key.as_deref().is_some_and(|k| SECRET_KEYS.contains(&k));
-                    push(&value.as_ref().map(|v| {
-                        if secret {
-                            jitsu_core::mask_secret(v)
-                        } else {
-                            v.clone()
-                        }
-                    }));
+                    let key = key.as_deref().unwrap_or_default();
+                    push(
+                        &value
+                            .as_ref()
+                            .map(|v| crate::commands::config::shown(key, &v.as_str().into())),
+                    );
                 }
                 ConfigCmd::Get { key } => {
                     push(&Some("config get".into()));

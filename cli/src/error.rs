@@ -1,6 +1,7 @@
 //! The one error type of the command line, and how it is shown: `error:` lines that say what
 //! to do, converted once at the edge.
 
+use jitsu_core::protocol::status_text;
 use jitsu_core::{ApiError, ConfigError, NameError};
 use thiserror::Error;
 
@@ -61,10 +62,13 @@ impl CliError {
                 detail,
                 ..
             }) => {
-                let mut lines = vec![(
-                    Level::Error,
-                    format!("Nodejitsu Error (401): Not Authorized — {NOT_AUTHORIZED_HINT}"),
-                )];
+                // Core's wording, with the CLI's advice in place of the server's message.
+                let hinted = ApiError::Status {
+                    status: 401,
+                    text: status_text(401),
+                    detail: Some(NOT_AUTHORIZED_HINT.to_owned()),
+                };
+                let mut lines = vec![(Level::Error, hinted.to_string())];
                 if let Some(d) = detail {
                     lines.push((Level::Error, format!("Server said: {d}")));
                 }

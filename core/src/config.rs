@@ -314,15 +314,21 @@ impl Config {
     pub fn listing(&self) -> Map<String, Value> {
         self.values
             .iter()
-            .map(|(k, v)| {
-                let shown = match (k.as_str(), v) {
-                    ("password" | "apiToken", Value::String(s)) => Value::from(mask_secret(s)),
-                    ("password" | "apiToken", _) => Value::from("****"),
-                    _ => v.clone(),
-                };
-                (k.clone(), shown)
-            })
+            .map(|(k, v)| (k.clone(), shown_value(k, v)))
             .collect()
+    }
+}
+
+/// Keys whose values are secrets: shown masked by `config list` and `config get`.
+pub const SECRET_KEYS: [&str; 2] = ["apiToken", "password"];
+
+/// How a configuration value may be shown: secrets ([`SECRET_KEYS`]) masked with
+/// [`mask_secret`] (or `****` when not text), everything else as it is.
+pub fn shown_value(key: &str, value: &Value) -> Value {
+    match value {
+        Value::String(s) if SECRET_KEYS.contains(&key) => Value::from(mask_secret(s)),
+        _ if SECRET_KEYS.contains(&key) => Value::from("****"),
+        other => other.clone(),
     }
 }
 

@@ -1,15 +1,13 @@
 //! `jitsu config set|get|delete|list`: the original's behaviour and messages, through the core's
 //! [`Config`](jitsu_core::Config) model.
 
-use jitsu_core::{mask_secret, ConfigError};
+use jitsu_core::config::shown_value;
+use jitsu_core::ConfigError;
 use serde_json::{json, Value};
 
 use crate::app::App;
 use crate::args::ConfigCmd;
 use crate::error::CliError;
-
-/// Keys whose values are never printed in clear.
-const SECRET_KEYS: [&str; 2] = ["apiToken", "password"];
 
 pub(crate) fn run(app: &mut App, cmd: ConfigCmd) -> Result<(), CliError> {
     match cmd {
@@ -36,12 +34,10 @@ fn set(app: &mut App, key: Option<String>, value: Option<String>) -> Result<(), 
     Ok(())
 }
 
-/// How a value is shown: strings bare, secrets masked, anything else as JSON.
-fn shown(key: &str, value: &Value) -> String {
-    match value {
-        Value::String(s) if SECRET_KEYS.contains(&key) => mask_secret(s),
-        _ if SECRET_KEYS.contains(&key) => "****".to_owned(),
-        Value::String(s) => s.clone(),
+/// How a value is shown: strings bare, secrets masked (core's rule), anything else as JSON.
+pub(crate) fn shown(key: &str, value: &Value) -> String {
+    match shown_value(key, value) {
+        Value::String(s) => s,
         other => other.to_string(),
     }
 }
