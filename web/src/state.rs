@@ -5,7 +5,7 @@
 
 use std::rc::Rc;
 
-use jitsu_core::protocol::{CreatedToken, TokenInfo, TokenList};
+use jitsu_core::protocol::{CreatedToken, TokenInfo};
 use jitsu_core::{TokenName, Username};
 use yew::prelude::*;
 
@@ -186,8 +186,9 @@ impl Reducible for State {
             }
             Action::NoSession => next = State::default(),
             Action::TokensLoaded(infos) => {
-                let sorted = TokenList::from_infos(infos).tokens;
-                next.tokens = Some(Rc::new(sorted.into_iter().map(Rc::new).collect()));
+                // The server builds the answer with core's `TokenList::from_infos`, which sorts
+                // by name; sorting again here would only add a sort routine to the download.
+                next.tokens = Some(Rc::new(infos.into_iter().map(Rc::new).collect()));
                 next.busy = None;
             }
             Action::Created(created) => {
