@@ -30,12 +30,12 @@ async function loadOnce(page, rows) {
 }
 
 /**
- * CPU time the page's main thread spent between the two marks during one reload, from a
- * Chromium trace: the render cost without the waiting a busy machine adds to wall time.
+ * CPU time the page's main thread spent between the two marks during one traced reload, from
+ * a Chromium trace: the render cost without the waiting a busy machine adds to wall time.
  */
 async function renderCpu(browser, page) {
   await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink.user_timing'] });
-  await loadOnce(page, TOKENS);
+  const { render } = await loadOnce(page, TOKENS);
   const trace = JSON.parse((await browser.stopTracing()).toString());
   const events = trace.traceEvents ?? trace;
   const mark = (name) => events.find((e) => e.name === name)?.ts;
@@ -55,7 +55,8 @@ async function renderCpu(browser, page) {
     const overlap = Math.min(end, to) - Math.max(e.ts, from);
     if (overlap > 0) cpu += (e.tdur ?? e.dur) * (overlap / e.dur);
   }
-  return cpu / 1000;
+  // Tracing itself slows the page down: report this run's wall time beside its CPU time.
+  return { cpuMs: cpu / 1000, wallMs: render };
 }
 
 describe('dashboard performance', () => {
@@ -116,8 +117,10 @@ describe('dashboard performance', () => {
     results.bigTableRenderRunsMs = runs.map((r) => Math.round(r.render * 10) / 10);
     // Off-screen rows of a long list are painted when scrolled to, so only the viewport.
     await page.screenshot({ path: path.join(OUTPUT, 'screenshots', '30-thousand-tokens-1440.png') });
-    results.bigTableRenderCpuMs = await renderCpu(browser, page);
-    assert.ok(results.bigTableRenderCpuMs > 0, 'the trace holds the render');
+    const traced = await renderCpu(browser, page);
+    results.tracedRenderCpuMs = traced.cpuMs;
+    results.tracedRenderWallMs = traced.wallMs;
+    assert.ok(traced.cpuMs > 0, 'the trace holds the render');
     // A loose ceiling so a slow CI box does not flake; the report quotes the measured value.
     assert.ok(results.bigTableRenderMs < 1000, `render took ${results.bigTableRenderMs} ms`);
   });
