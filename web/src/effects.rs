@@ -111,11 +111,6 @@ async fn fetch_tokens(dispatch: &Dispatch, user: &Username) {
     }
 }
 
-/// Reloads the token list.
-pub fn load_tokens(dispatch: Dispatch, user: Username) {
-    spawn_local(async move { fetch_tokens(&dispatch, &user).await });
-}
-
 /// Creates a token (`name` `None`: the server picks it) or regenerates an existing name, then
 /// reveals the value once and reloads the list.
 pub fn create(dispatch: Dispatch, user: Username, name: Option<TokenName>, regenerate: bool) {
