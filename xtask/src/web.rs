@@ -35,12 +35,24 @@ fn build_wasm(package: &str, artefact: &str) -> Result<PathBuf> {
         .join(format!("{artefact}.wasm")))
 }
 
-fn bindgen(tools: &Tools, wasm: &Path, target: &str, out: &Path, name: &str) -> Result {
+/// Runs wasm-bindgen into a fresh `out`; `.d.ts` files only where a package ships them.
+fn bindgen(
+    tools: &Tools,
+    wasm: &Path,
+    target: &str,
+    out: &Path,
+    name: &str,
+    types: bool,
+) -> Result {
     let _ = std::fs::remove_dir_all(out);
-    run(Command::new(&tools.wasm_bindgen)
-        .args(["--target", target, "--out-name", name, "--out-dir"])
+    let mut cmd = Command::new(&tools.wasm_bindgen);
+    cmd.args(["--target", target, "--out-name", name, "--out-dir"])
         .arg(out)
-        .arg(wasm))
+        .arg(wasm);
+    if !types {
+        cmd.arg("--no-typescript");
+    }
+    run(cmd)
 }
 
 fn optimise(tools: &Tools, wasm: &Path) -> Result {
@@ -81,7 +93,7 @@ pub(crate) fn build_pkg(tools: &Tools) -> Result {
     let pkg = root().join("pkg");
     for (target, dir, kind) in [("nodejs", "node", "commonjs"), ("web", "web", "module")] {
         let out = pkg.join(dir);
-        bindgen(tools, &wasm, target, &out, "jitsu_core")?;
+        bindgen(tools, &wasm, target, &out, "jitsu_core", true)?;
         let bg = out.join("jitsu_core_bg.wasm");
         optimise(tools, &bg)?;
         report_size(&bg)?;
@@ -100,7 +112,7 @@ pub(crate) fn build_pkg(tools: &Tools) -> Result {
 pub(crate) fn build_dist(tools: &Tools) -> Result {
     let wasm = build_wasm("jitsu-web", "jitsu-web")?;
     let dist = root().join("dist");
-    bindgen(tools, &wasm, "web", &dist, "app")?;
+    bindgen(tools, &wasm, "web", &dist, "app", false)?;
     let bg = dist.join("app_bg.wasm");
     optimise(tools, &bg)?;
     let copy = |from: &Path, to: &str| {
