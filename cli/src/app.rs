@@ -30,20 +30,18 @@ impl App {
 
     /// The client for the configured server, built on first use.
     pub(crate) fn client(&mut self) -> Result<&Client, CliError> {
-        if self.client.is_none() {
-            let client = Client::from_config(&self.conf.config)?;
-            if matches!(
-                self.conf.config.get_raw("rejectUnauthorized"),
-                Some(serde_json::Value::Bool(false))
-            ) {
-                self.out.warn(
-                    "rejectUnauthorized: false (as the original jitsu wrote it) is ignored: TLS certificates are always verified",
-                );
+        match &mut self.client {
+            Some(client) => Ok(client),
+            slot @ None => {
+                let client = Client::from_config(&self.conf.config)?;
+                if self.conf.config.asks_to_skip_tls_checks() {
+                    self.out.warn(
+                        "rejectUnauthorized: false (as the original jitsu wrote it) is ignored: TLS certificates are always verified",
+                    );
+                }
+                Ok(slot.insert(client))
             }
-            self.client = Some(client);
         }
-        // Just filled above.
-        self.client.as_ref().ok_or(CliError::NotLoggedIn)
     }
 
     /// Sends a core request and returns the answer.

@@ -46,13 +46,7 @@ fn main() -> ExitCode {
     let loaded = conffile::locate(cli.jitsuconf.as_deref(), cli.localconf)
         .and_then(ConfFile::load)
         .map_err(CliError::from);
-    let config_colors = !matches!(
-        loaded
-            .as_ref()
-            .ok()
-            .and_then(|c| c.config.get_raw("colors")),
-        Some(serde_json::Value::Bool(false))
-    );
+    let config_colors = loaded.as_ref().map_or(true, |c| c.config.colors());
     let style = if cli.raw {
         Style::Raw
     } else {

@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use jitsu_core::protocol::{check_powered_by, POWERED_BY_HEADER};
 use jitsu_core::{ApiError, Config, ConfigError, Request};
-use serde_json::Value;
 use thiserror::Error;
 
 /// `user-agent` of every request.
@@ -45,16 +44,10 @@ impl Client {
     /// A client for the configuration's `remoteUri`, with its `headers`, `timeout`, `proxy`
     /// and `ignorePoweredBy` settings. TLS certificates are always verified.
     pub(crate) fn from_config(config: &Config) -> Result<Self, TransportError> {
-        let timeout_ms = match config.get("timeout")? {
-            Value::Number(n) => n.as_u64().unwrap_or(240_000),
-            Value::String(s) => s.parse().unwrap_or(240_000),
-            _ => 240_000,
-        };
-        let proxy = match config.get_raw("proxy") {
-            Some(Value::String(p)) if !p.is_empty() => {
-                Some(ureq::Proxy::new(p).map_err(|e| TransportError::Proxy(e.to_string()))?)
-            }
-            _ => None,
+        let timeout_ms = config.timeout_ms()?;
+        let proxy = match config.proxy()? {
+            Some(p) => Some(ureq::Proxy::new(p).map_err(|e| TransportError::Proxy(e.to_string()))?),
+            None => None,
         };
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
@@ -63,15 +56,9 @@ impl Client {
             .proxy(proxy)
             .build()
             .new_agent();
-        let headers = match config.get_raw("headers") {
-            Some(Value::Object(map)) => map
-                .iter()
-                // The original writes its own `user-agent` here; ours names the real client.
-                .filter(|(k, _)| !k.eq_ignore_ascii_case("user-agent"))
-                .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_owned())))
-                .collect(),
-            _ => Vec::new(),
-        };
+        // The original writes its own `user-agent` into `headers`; core leaves it out so ours,
+        // naming the real client, is the one sent.
+        let headers = config.headers();
         Ok(Self {
             agent,
             base: config.remote_uri()?,

@@ -15,6 +15,8 @@ pub const DEFAULT_TOKEN_NAME: &str = "jitsu";
 pub const DEFAULT_PROTOCOL: &str = "https";
 /// Default `remoteHost`.
 pub const DEFAULT_REMOTE_HOST: &str = "api.nodejitsu.com";
+/// Default request `timeout`, in milliseconds.
+pub const DEFAULT_TIMEOUT_MS: u64 = 240_000;
 /// Keys `config delete` refuses to remove.
 pub const RESERVED_KEYS: [&str; 5] = ["auth", "root", "remoteUri", "tmproot", "userconfig"];
 
@@ -62,6 +64,12 @@ pub enum ConfigError {
     /// `config set` without a key or value.
     #[error("You must pass both <key> and <value>")]
     MissingArgument,
+    /// `config set password`: the password is never written to the file.
+    #[error(
+        "jitsu never stores the password: it asks for it when a command needs it \
+         (set JITSU_PASSWORD or pass --password-stdin in scripts)"
+    )]
+    PasswordNotStored,
     /// A value that breaks a rule (username or token name).
     #[error(transparent)]
     Name(#[from] NameError),
@@ -146,7 +154,7 @@ impl Config {
             "remoteUri" => Value::from(self.remote_uri()?),
             "colors" => Value::Bool(true),
             "loglevel" => Value::from("info"),
-            "timeout" => Value::from(240_000),
+            "timeout" => Value::from(DEFAULT_TIMEOUT_MS),
             "userconfig" => Value::from(".jitsuconf"),
             _ => {
                 return Err(ConfigError::Missing {
@@ -158,12 +166,14 @@ impl Config {
     }
 
     /// `jitsu config set <key> <value>`: stores `"true"`/`"false"` as booleans, anything else
-    /// as a string. `username` and `apiTokenName` must satisfy their rules.
+    /// as a string. `username` and `apiTokenName` must satisfy their rules; `password` is
+    /// refused (unlike the original, which kept it in clear text).
     pub fn set(&mut self, key: &str, value: &str) -> Result<(), ConfigError> {
         if key.is_empty() {
             return Err(ConfigError::MissingArgument);
         }
         match key {
+            "password" => return Err(ConfigError::PasswordNotStored),
             "username" => {
                 Username::parse(value)?;
             }
@@ -285,6 +295,56 @@ impl Config {
         Ok(uri)
     }
 
+    /// Request timeout in milliseconds (`timeout`, default 240000; a number or numeric string).
+    pub fn timeout_ms(&self) -> Result<u64, ConfigError> {
+        match self.values.get("timeout") {
+            None | Some(Value::Null) => Ok(DEFAULT_TIMEOUT_MS),
+            Some(Value::Number(n)) => n.as_u64().ok_or_else(timeout_error),
+            Some(Value::String(s)) => s.trim().parse().map_err(|_| timeout_error()),
+            Some(_) => Err(timeout_error()),
+        }
+    }
+
+    /// The HTTP proxy URL (`proxy`), if set and not empty.
+    pub fn proxy(&self) -> Result<Option<&str>, ConfigError> {
+        Ok(self.str_value("proxy")?.filter(|p| !p.is_empty()))
+    }
+
+    /// Extra request headers (`headers`), in file order. Headers a client sets itself
+    /// (`authorization`, `content-type`, `user-agent`, `host`, `content-length`) are left out,
+    /// so a file cannot send a second copy of them; non-string values are skipped.
+    pub fn headers(&self) -> Vec<(String, String)> {
+        const OWN: [&str; 5] = [
+            "authorization",
+            "content-type",
+            "user-agent",
+            "host",
+            "content-length",
+        ];
+        match self.values.get("headers") {
+            Some(Value::Object(map)) => map
+                .iter()
+                .filter(|(k, _)| !OWN.iter().any(|own| k.eq_ignore_ascii_case(own)))
+                .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_owned())))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Whether output may be coloured (`colors`, default `true`).
+    pub fn colors(&self) -> bool {
+        !matches!(self.values.get("colors"), Some(Value::Bool(false)))
+    }
+
+    /// Whether the file asks to skip TLS certificate checks (`rejectUnauthorized: false`, as
+    /// the original wrote by default). Clients should refuse to honour it.
+    pub fn asks_to_skip_tls_checks(&self) -> bool {
+        matches!(
+            self.values.get("rejectUnauthorized"),
+            Some(Value::Bool(false))
+        )
+    }
+
     /// Whether the `X-Powered-By` check is switched off (`ignorePoweredBy: true`).
     pub fn ignore_powered_by(&self) -> bool {
         matches!(self.values.get("ignorePoweredBy"), Some(Value::Bool(true)))
@@ -329,6 +389,13 @@ pub fn shown_value(key: &str, value: &Value) -> Value {
         Value::String(s) if SECRET_KEYS.contains(&key) => Value::from(mask_secret(s)),
         _ if SECRET_KEYS.contains(&key) => Value::from("****"),
         other => other.clone(),
+    }
+}
+
+fn timeout_error() -> ConfigError {
+    ConfigError::WrongType {
+        key: "timeout".to_owned(),
+        expected: "a number of milliseconds",
     }
 }
 

@@ -259,3 +259,54 @@ fn ignore_powered_by_is_read_as_a_boolean() {
         .unwrap()
         .ignore_powered_by());
 }
+
+#[test]
+fn the_password_is_never_stored() {
+    let mut c = Config::new();
+    assert_eq!(
+        c.set("password", "hunter22").unwrap_err(),
+        ConfigError::PasswordNotStored
+    );
+    assert!(c.to_json() == "{}");
+    assert!(ConfigError::PasswordNotStored
+        .to_string()
+        .contains("JITSU_PASSWORD"));
+}
+
+#[test]
+fn timeout_proxy_colors_and_tls_settings_are_read_with_defaults() {
+    let c = Config::new();
+    assert_eq!(c.timeout_ms().unwrap(), 240_000);
+    assert_eq!(c.proxy().unwrap(), None);
+    assert!(c.colors());
+    assert!(!c.asks_to_skip_tls_checks());
+    let c = Config::from_json(
+        r#"{"timeout": "5000", "proxy": "http://proxy:3128", "colors": false, "rejectUnauthorized": false}"#,
+    )
+    .unwrap();
+    assert_eq!(c.timeout_ms().unwrap(), 5000);
+    assert_eq!(c.proxy().unwrap(), Some("http://proxy:3128"));
+    assert!(!c.colors());
+    assert!(c.asks_to_skip_tls_checks());
+    assert!(Config::from_json(r#"{"timeout": "soon"}"#)
+        .unwrap()
+        .timeout_ms()
+        .is_err());
+    assert_eq!(
+        Config::from_json(r#"{"proxy": ""}"#)
+            .unwrap()
+            .proxy()
+            .unwrap(),
+        None
+    );
+}
+
+#[test]
+fn headers_leave_out_the_ones_a_client_sets_itself() {
+    let c = Config::from_json(
+        r#"{"headers": {"user-agent": "jitsu/0.15.0", "Authorization": "Basic eA==", "x-team": "ops", "x-n": 5}}"#,
+    )
+    .unwrap();
+    assert_eq!(c.headers(), vec![("x-team".to_owned(), "ops".to_owned())]);
+    assert!(Config::new().headers().is_empty());
+}

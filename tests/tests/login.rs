@@ -77,6 +77,23 @@ fn login_on_a_terminal_prompts_username_with_default_and_hidden_password() {
 }
 
 #[test]
+fn a_bad_username_argument_on_a_terminal_fails_at_once_with_the_rule() {
+    let server = Server::start();
+    let home = Home::for_server(&server);
+    let before = home.conf_text();
+    let mut s = home.pty(&["login", "bad name"]);
+    let out = s.exp_string("info:    Nodejitsu not ok").unwrap();
+    assert!(
+        out.contains("username \"bad name\" contains ' '"),
+        "{out:?}"
+    );
+    assert!(!out.contains("Three failed login attempts"), "{out:?}");
+    assert!(!out.contains("prompt: password"), "{out:?}");
+    assert_eq!(pty_exit_code(&mut s), Some(1));
+    assert_eq!(home.conf_text(), before);
+}
+
+#[test]
 fn three_wrong_passwords_fail_the_login_and_leave_the_config_alone() {
     let server = Server::start();
     signed_up(&server, "alice");

@@ -33,7 +33,8 @@ pub(crate) fn login(app: &mut App, username: Option<String>) -> Result<Username,
         };
         let user = match Username::parse(&name) {
             Ok(u) => u,
-            Err(e) if tries > 1 => {
+            // A name typed at the prompt can be typed again; one given as an argument cannot.
+            Err(e) if tries > 1 && username.is_none() => {
                 app.out.error(e.to_string());
                 last_err = Some(CliError::Name(e));
                 continue;

@@ -22,13 +22,6 @@ fn set(app: &mut App, key: Option<String>, value: Option<String>) -> Result<(), 
     let (Some(key), Some(value)) = (key, value) else {
         return Err(ConfigError::MissingArgument.into());
     };
-    if key == "password" {
-        return Err(CliError::Usage(
-            "jitsu never stores the password: it asks for it when a command needs it \
-             (set JITSU_PASSWORD or pass --password-stdin in scripts)"
-                .to_owned(),
-        ));
-    }
     app.conf.config.set(&key, &value)?;
     app.conf.save()?;
     Ok(())
