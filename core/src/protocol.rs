@@ -199,14 +199,19 @@ pub fn signup(user: &Username, email: &str, password: &Password) -> Request {
         user.as_str(),
         &Credentials::Session,
     );
-    req.body = Some(
-        serde_json::json!({
-            "username": user.as_str(),
-            "email": email,
-            "password": password.expose(),
-        })
-        .to_string(),
-    );
+    // A struct rather than `json!`: the same text, without building a `serde_json::Value`.
+    #[derive(Serialize)]
+    struct Signup<'a> {
+        username: &'a str,
+        email: &'a str,
+        password: &'a str,
+    }
+    req.body = serde_json::to_string(&Signup {
+        username: user.as_str(),
+        email,
+        password: password.expose(),
+    })
+    .ok();
     req
 }
 
@@ -313,6 +318,25 @@ pub fn status_text(status: u16) -> &'static str {
     }
 }
 
+/// The short machine-readable `error` field our server sends with each status.
+pub fn error_code(status: u16) -> &'static str {
+    match status {
+        400 => "bad_request",
+        401 => "not_authorized",
+        402 => "payment_required",
+        403 => "forbidden",
+        404 => "not_found",
+        405 => "method_not_allowed",
+        409 => "conflict",
+        413 => "payload_too_large",
+        415 => "unsupported_media_type",
+        429 => "too_many_requests",
+        503 => "unavailable",
+        s if s >= 500 => "internal",
+        _ => "request_failed",
+    }
+}
+
 /// The JSON body of every error answer from our server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ErrorBody {
@@ -329,6 +353,11 @@ impl ErrorBody {
             error: error.into(),
             message: message.into(),
         }
+    }
+
+    /// A body for an error status, with [`error_code`] as its reason.
+    pub fn for_status(status: u16, message: impl Into<String>) -> Self {
+        Self::new(error_code(status), message)
     }
 }
 
@@ -506,12 +535,108 @@ impl CreatedToken {
     }
 }
 
+/// A JSON value of an answer object, read only as far as the parsers look at it: a string,
+/// or anything else (still fully parsed and checked, like a `serde_json::Value`, but not kept).
+/// Reading answers this way keeps `serde_json::Value` out of the dashboard's download.
+enum AnswerValue {
+    Str(String),
+    Other,
+}
+
+impl<'de> Deserialize<'de> for AnswerValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AnswerValue;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any valid JSON value")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<AnswerValue, E> {
+                Ok(AnswerValue::Str(v.to_owned()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<AnswerValue, E> {
+                Ok(AnswerValue::Str(v))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<AnswerValue, E> {
+                Ok(AnswerValue::Other)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<AnswerValue, E> {
+                Ok(AnswerValue::Other)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<AnswerValue, E> {
+                Ok(AnswerValue::Other)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<AnswerValue, E> {
+                Ok(AnswerValue::Other)
+            }
+            fn visit_unit<E>(self) -> Result<AnswerValue, E> {
+                Ok(AnswerValue::Other)
+            }
+            fn visit_none<E>(self) -> Result<AnswerValue, E> {
+                Ok(AnswerValue::Other)
+            }
+            fn visit_some<D: serde::Deserializer<'de>>(
+                self,
+                d: D,
+            ) -> Result<AnswerValue, D::Error> {
+                AnswerValue::deserialize(d).map(|_| AnswerValue::Other)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<AnswerValue, A::Error> {
+                while seq.next_element::<AnswerValue>()?.is_some() {}
+                Ok(AnswerValue::Other)
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AnswerValue, A::Error> {
+                while map.next_entry::<String, AnswerValue>()?.is_some() {}
+                Ok(AnswerValue::Other)
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+/// A JSON object of an answer as `(key, value)` pairs; a repeated key keeps its first place
+/// and its last value, as a map would.
+struct AnswerObject(Vec<(String, AnswerValue)>);
+
+impl<'de> Deserialize<'de> for AnswerObject {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AnswerObject;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AnswerObject, A::Error> {
+                let mut pairs: Vec<(String, AnswerValue)> = Vec::new();
+                while let Some((key, value)) = map.next_entry::<String, AnswerValue>()? {
+                    match pairs.iter_mut().find(|(k, _)| *k == key) {
+                        Some(pair) => pair.1 = value,
+                        None => pairs.push((key, value)),
+                    }
+                }
+                Ok(AnswerObject(pairs))
+            }
+        }
+        d.deserialize_map(Visitor)
+    }
+}
+
 /// Parses the answer of `PUT`/`POST` token creation: exactly one key besides `operation`.
 pub fn parse_created(status: u16, body: &str) -> Result<CreatedToken, ApiError> {
-    let map: Map<String, Value> = parse_json(status, body, "created token")?;
-    let operation = match map.get("operation").and_then(Value::as_str) {
-        Some("insert") => Operation::Insert,
-        Some("update") => Operation::Update,
+    let AnswerObject(map) = parse_json(status, body, "created token")?;
+    let get = |key: &str| map.iter().find(|(k, _)| k == key).map(|(_, v)| v);
+    let operation = match get("operation") {
+        Some(AnswerValue::Str(op)) if op == "insert" => Operation::Insert,
+        Some(AnswerValue::Str(op)) if op == "update" => Operation::Update,
         _ => {
             return Err(ApiError::BadAnswer(
                 "created token: \"operation\" must be \"insert\" or \"update\"".to_owned(),
@@ -527,9 +652,11 @@ pub fn parse_created(status: u16, body: &str) -> Result<CreatedToken, ApiError> 
             ))
         }
     };
-    let token = value.as_str().ok_or_else(|| {
-        ApiError::BadAnswer(format!("created token: value of {name:?} is not a string"))
-    })?;
+    let AnswerValue::Str(token) = value else {
+        return Err(ApiError::BadAnswer(format!(
+            "created token: value of {name:?} is not a string"
+        )));
+    };
     Ok(CreatedToken {
         operation,
         name: TokenName::parse(name)?,

@@ -191,3 +191,41 @@ impl fmt::Debug for TokenHash {
         write!(f, "TokenHash({}…)", &self.to_hex()[..8])
     }
 }
+
+/// A dashboard session id: 244 random bits (two UUID v4) as 64 hex characters. The browser
+/// holds it in an HttpOnly cookie; the server stores only its [`TokenHash`].
+#[derive(Clone, PartialEq, Eq)]
+pub struct SessionId(String);
+
+impl SessionId {
+    /// A new random session id.
+    pub fn generate() -> Self {
+        Self(format!(
+            "{}{}",
+            Uuid::new_v4().simple(),
+            Uuid::new_v4().simple()
+        ))
+    }
+
+    /// The id in clear, for the `Set-Cookie` header only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// The digest under which a server stores and looks up the session.
+    pub fn hash(&self) -> TokenHash {
+        TokenHash::of(self.0.as_bytes())
+    }
+}
+
+impl Drop for SessionId {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl fmt::Debug for SessionId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SessionId(****)")
+    }
+}

@@ -332,3 +332,23 @@ fn error_statuses_win_over_answer_shapes() {
         "Nodejitsu Error (403): Forbidden — you can only manage your own tokens"
     );
 }
+
+#[test]
+fn error_bodies_carry_a_short_code_for_each_status() {
+    assert_eq!(
+        ErrorBody::for_status(401, "m"),
+        ErrorBody::new("not_authorized", "m")
+    );
+    for (status, code) in [
+        (400, "bad_request"),
+        (403, "forbidden"),
+        (404, "not_found"),
+        (409, "conflict"),
+        (413, "payload_too_large"),
+        (429, "too_many_requests"),
+        (500, "internal"),
+        (418, "request_failed"),
+    ] {
+        assert_eq!(error_code(status), code);
+    }
+}

@@ -96,3 +96,15 @@ fn equality_compares_whole_values() {
     assert_ne!(a, b);
     assert_eq!(a.clone(), a);
 }
+
+#[test]
+fn session_ids_are_long_random_hex_and_redacted() {
+    use jitsu_core::SessionId;
+    let a = SessionId::generate();
+    let b = SessionId::generate();
+    assert_ne!(a, b);
+    assert_eq!(a.expose().len(), 64);
+    assert!(a.expose().chars().all(|c| c.is_ascii_hexdigit()));
+    assert_eq!(a.hash(), TokenHash::of(a.expose().as_bytes()));
+    assert_eq!(format!("{a:?}"), "SessionId(****)");
+}
