@@ -16,6 +16,12 @@ pub mod handout;
 pub mod perf;
 pub mod state;
 
+/// The heap: talc is a few kilobytes smaller than Rust's default wasm allocator (dlmalloc).
+/// The dashboard is single-threaded (no `atomics`).
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static TALC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// Mounts the dashboard on the page's `<body>`.
 pub fn run() {
     yew::Renderer::<components::App>::new().render();

@@ -9,8 +9,17 @@ use jitsu_core::protocol::{CreatedToken, TokenInfo};
 use jitsu_core::{TokenName, Username};
 use yew::prelude::*;
 
-/// The reducer handle every component gets from the context.
+/// The reducer handle every component gets from the root.
 pub type Store = UseReducerHandle<State>;
+
+/// Properties of the components that read and change the one state: the root's reducer
+/// handle, handed down as a property (a context provider would be one more component type in
+/// the download; a property re-renders them just the same when the state changes).
+#[derive(Debug, Clone, PartialEq, Properties)]
+pub struct StoreProps {
+    /// The root's reducer.
+    pub store: Store,
+}
 
 /// The token list, shared rather than copied: every action clones the state, and the table's
 /// rows compare their entry by pointer first.

@@ -4,9 +4,9 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::components::notice;
+use crate::components::{aria, notice};
 use crate::effects;
-use crate::state::{Busy, Place, Store};
+use crate::state::{Busy, Place, StoreProps};
 
 fn bind(state: &UseStateHandle<String>) -> Callback<InputEvent> {
     let state = state.clone();
@@ -17,8 +17,8 @@ fn bind(state: &UseStateHandle<String>) -> Callback<InputEvent> {
 
 /// The sign-in / create-account card.
 #[function_component]
-pub fn AccountForm() -> Html {
-    let store = use_context::<Store>().expect("AccountForm is rendered inside the store provider");
+pub fn AccountForm(props: &StoreProps) -> Html {
+    let store = &props.store;
     let signing_up = use_state(|| false);
     // After an expired session the account name is filled in again; the password never is.
     let username = use_state(|| {
@@ -62,12 +62,12 @@ pub fn AccountForm() -> Html {
     html! {
         <section class="card narrow" aria-labelledby="account-title">
             <div class="tabs" role="group" aria-label="Choose">
-                <button type="button" class="tab" aria-pressed={(!*signing_up).to_string()} onclick={mode(false)}>{ "Sign in" }</button>
-                <button type="button" class="tab" aria-pressed={signing_up.to_string()} onclick={mode(true)}>{ "Create account" }</button>
+                <button type="button" class="tab" aria-pressed={aria(!*signing_up)} onclick={mode(false)}>{ "Sign in" }</button>
+                <button type="button" class="tab" aria-pressed={aria(*signing_up)} onclick={mode(true)}>{ "Create account" }</button>
             </div>
             <h1 id="account-title" tabindex="-1">{ title }</h1>
             <p class="hint">{ "Manage the API tokens that let others act as your account without your password." }</p>
-            <form {onsubmit} aria-busy={working.to_string()}>
+            <form {onsubmit} aria-busy={aria(working)}>
                 <label for="username">{ "Username" }</label>
                 <input id="username" name="username" autocomplete="username" autocapitalize="none"
                     spellcheck="false" required=true value={(*username).clone()} oninput={bind(&username)} />
@@ -84,8 +84,8 @@ pub fn AccountForm() -> Html {
                 if *signing_up {
                     <p id="password-hint" class="hint">{ "At least 8 characters." }</p>
                 }
-                { notice(&store, Place::Account) }
-                <button type="submit" class="button primary" disabled={busy} aria-busy={working.to_string()}>
+                { notice(store, Place::Account) }
+                <button type="submit" class="button primary" disabled={busy} aria-busy={aria(working)}>
                     if working { <span class="spinner" aria-hidden="true"></span>{ progress } } else { { action } }
                 </button>
             </form>

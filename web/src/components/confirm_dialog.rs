@@ -5,7 +5,7 @@ use web_sys::HtmlDialogElement;
 use yew::prelude::*;
 
 use crate::effects;
-use crate::state::{Action, Confirm, Store};
+use crate::state::{Action, Confirm, StoreProps};
 
 /// Title, explanation and confirm label for a question.
 pub fn wording(confirm: &Confirm, owner: &str) -> (String, String, String) {
@@ -25,9 +25,8 @@ pub fn wording(confirm: &Confirm, owner: &str) -> (String, String, String) {
 
 /// Shows the pending question, if any.
 #[function_component]
-pub fn ConfirmDialog() -> Html {
-    let store =
-        use_context::<Store>().expect("ConfirmDialog is rendered inside the store provider");
+pub fn ConfirmDialog(props: &StoreProps) -> Html {
+    let store = &props.store;
     let dialog = use_node_ref();
     let open = store.confirm.is_some();
     {

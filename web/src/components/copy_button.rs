@@ -13,12 +13,10 @@ pub struct CopyButtonProps {
     pub label: AttrValue,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Outcome {
-    Idle,
-    Copied,
-    Failed,
-}
+/// Said after a successful copy.
+const COPIED: &str = "Copied";
+/// Said when the clipboard refused (or is missing).
+const FAILED: &str = "Copy failed — select the text and copy it by hand";
 
 /// The clipboard, absent outside secure contexts (plain http on a non-local address), where
 /// calling it would throw.
@@ -31,33 +29,27 @@ fn clipboard() -> Option<web_sys::Clipboard> {
 /// Copies `text` on click.
 #[function_component]
 pub fn CopyButton(props: &CopyButtonProps) -> Html {
-    let outcome = use_state(|| Outcome::Idle);
+    // The status line itself is the state (empty until the first copy): a `String` state
+    // shares its code with the forms' text fields.
+    let status = use_state(String::new);
     let onclick = {
-        let (outcome, text) = (outcome.clone(), props.text.clone());
+        let (status, text) = (status.clone(), props.text.clone());
         Callback::from(move |_| {
-            let (outcome, text) = (outcome.clone(), text.clone());
+            let (status, text) = (status.clone(), text.clone());
             spawn_local(async move {
                 let copied = match clipboard() {
                     Some(c) => JsFuture::from(c.write_text(&text)).await.is_ok(),
                     None => false,
                 };
-                outcome.set(if copied {
-                    Outcome::Copied
-                } else {
-                    Outcome::Failed
-                });
+                status.set(if copied { COPIED } else { FAILED }.to_owned());
             });
         })
     };
-    let status = match *outcome {
-        Outcome::Idle => "",
-        Outcome::Copied => "Copied",
-        Outcome::Failed => "Copy failed — select the text and copy it by hand",
-    };
+    let failed = status.as_str() == FAILED;
     html! {
         <span class="copy">
             <button type="button" class="button secondary small" {onclick}>{ props.label.clone() }</button>
-            <span class={classes!("copy-status", (*outcome == Outcome::Failed).then_some("bad"))} role="status">{ status }</span>
+            <span class={classes!("copy-status", failed.then_some("bad"))} role="status">{ (*status).clone() }</span>
         </span>
     }
 }

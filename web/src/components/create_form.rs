@@ -5,9 +5,9 @@ use jitsu_core::TokenName;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::components::notice;
+use crate::components::{aria, notice};
 use crate::effects;
-use crate::state::{Action, Busy, Confirm, Place, Store};
+use crate::state::{Action, Busy, Confirm, Place, StoreProps};
 
 /// What the name field currently holds, by core's rules.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,8 +55,8 @@ impl NameCheck {
 
 /// The "New token" card.
 #[function_component]
-pub fn CreateForm() -> Html {
-    let store = use_context::<Store>().expect("CreateForm is rendered inside the store provider");
+pub fn CreateForm(props: &StoreProps) -> Html {
+    let store = &props.store;
     let input = use_state(String::new);
     let check = NameCheck::of(&input, |name| store.has_token(name));
     {
@@ -116,15 +116,15 @@ pub fn CreateForm() -> Html {
                     <label for="token-name">{ "Token name" }</label>
                     <input id="token-name" name="token-name" autocomplete="off" autocapitalize="none" spellcheck="false"
                         maxlength="64" value={(*input).clone()} {oninput}
-                        aria-invalid={invalid.to_string()} aria-describedby="token-name-help" />
+                        aria-invalid={aria(invalid)} aria-describedby="token-name-help" />
                     <p id="token-name-help" class={classes!("hint", invalid.then_some("bad"))} aria-live="polite">{ check.message() }</p>
                 </div>
-                <button type="submit" class="button primary" disabled={store.is_busy() || invalid} aria-busy={creating.to_string()}>
+                <button type="submit" class="button primary" disabled={store.is_busy() || invalid} aria-busy={aria(creating)}>
                     if creating { <span class="spinner" aria-hidden="true"></span> }
                     { label }
                 </button>
             </form>
-            { notice(&store, Place::Create) }
+            { notice(store, Place::Create) }
         </section>
     }
 }

@@ -2,6 +2,7 @@
 
 use yew::prelude::*;
 
+use crate::components::aria;
 use crate::effects;
 use crate::state::{Busy, Store};
 
@@ -16,7 +17,7 @@ pub fn header(store: &Store) -> Html {
         html! {
             <div class="account">
                 <span class="who">{ "Signed in as " }<strong>{ session.username.as_str() }</strong></span>
-                <button type="button" class="button secondary" {onclick} disabled={store.is_busy()} aria-busy={signing_out.to_string()}>
+                <button type="button" class="button secondary" {onclick} disabled={store.is_busy()} aria-busy={aria(signing_out)}>
                     { if signing_out { "Signing out…" } else { "Sign out" } }
                 </button>
             </div>

@@ -21,3 +21,12 @@ pub use notice::notice;
 pub use reveal_panel::{RevealPanel, RevealPanelProps};
 pub use tokens_page::tokens_page;
 pub use tokens_table::{short_time, RowWork, TokensTable, TokensTableProps};
+
+/// An ARIA true/false attribute value, as a static string (no text is formatted per render).
+pub(crate) fn aria(flag: bool) -> &'static str {
+    if flag {
+        "true"
+    } else {
+        "false"
+    }
+}

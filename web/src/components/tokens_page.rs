@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::components::{notice, ConfirmDialog, CreateForm, RevealPanel, TokensTable};
+use crate::components::{aria, notice, ConfirmDialog, CreateForm, RevealPanel, TokensTable};
 use crate::handout::page_remote;
 use crate::state::{Action, Busy, Place, Store};
 
@@ -27,15 +27,15 @@ pub fn tokens_page(store: &Store) -> Html {
                 <p class="hint">{ format!("Tokens act as {} for jitsu without the password. Only a masked value is kept; the full value is shown once, when it is created.", session.username) }</p>
             </div>
             { for reveal }
-            <CreateForm />
-            <section class="card" aria-labelledby="tokens-title" aria-busy={loading.to_string()}>
+            <CreateForm store={store.clone()} />
+            <section class="card" aria-labelledby="tokens-title" aria-busy={aria(loading)}>
                 <h2 id="tokens-title" tabindex="-1">{ "Your tokens" }
                     if let Some(n) = count { <span class="count">{ format!(" ({n})") }</span> }
                 </h2>
                 { notice(store, Place::Tokens) }
                 <TokensTable tokens={store.tokens.clone()} busy={store.busy.clone()} dispatch={store.dispatcher()} />
             </section>
-            <ConfirmDialog />
+            <ConfirmDialog store={store.clone()} />
         </>
     }
 }
