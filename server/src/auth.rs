@@ -14,6 +14,7 @@ use jitsu_core::protocol::{parse_basic_auth, AuthMethod};
 use jitsu_core::{ApiToken, Password, TokenHash, Username};
 
 use crate::error::AppError;
+use crate::limiter::Reservation;
 use crate::session;
 use crate::state::AppState;
 use crate::time;
@@ -114,42 +115,79 @@ async fn basic(
         }
         Err(_) => false,
     };
-    let account_key = format!("user:{user}");
-    let address_key = format!("addr:{}", client_ip(parts));
-    let wait = [
-        state.per_account().check(&account_key),
-        state.per_address().check(&address_key),
-    ]
-    .into_iter()
-    .filter_map(Result::err)
-    .max();
+    let keys = LimitKeys {
+        account: format!("user:{user}"),
+        address: format!("addr:{}", client_ip(parts)),
+    };
     // A dead token (destroyed, regenerated) is tried as a password too, but neither waits for
     // nor counts against the limits: guessing a password shaped like a random UUID is
     // hopeless, and a client retrying with a stale token must not lock its owner out.
-    if let (Some(retry_after), false) = (wait, token_shaped) {
-        return Err(AppError::TooManyRequests { retry_after });
-    }
+    let reserved = if token_shaped {
+        None
+    } else {
+        Some(keys.reserve(state)?)
+    };
     let record = match Username::parse(user) {
         Ok(name) => state.storage().user_by_name(name.as_str())?,
         Err(_) => None,
     };
     let phc = record.as_ref().map(|r| r.password_hash.clone());
-    if state.passwords().verify(secret, phc).await? {
-        if let Some(r) = record {
-            return Ok(Caller {
-                user_id: r.id,
-                username: r.username,
-                method: AuthMethod::Password,
-                token_name: None,
-            });
+    let verified = state.passwords().verify(secret, phc).await;
+    if let (Ok(true), Some(r)) = (&verified, record) {
+        if let Some(reserved) = reserved {
+            keys.release(state, reserved);
+        }
+        return Ok(Caller {
+            user_id: r.id,
+            username: r.username,
+            method: AuthMethod::Password,
+            token_name: None,
+        });
+    }
+    if verified.is_err() {
+        // Our fault, not a wrong guess.
+        if let Some(reserved) = reserved {
+            keys.release(state, reserved);
         }
     }
-    if !token_shaped {
-        state.per_account().record_failure(&account_key);
-        state.per_address().record_failure(&address_key);
-    }
+    verified?;
     tracing::info!(client = %client_ip(parts), "failed password attempt");
     Err(AppError::bad_credentials())
+}
+
+/// The limiter keys of one password attempt: the account and the client address.
+#[derive(Debug)]
+struct LimitKeys {
+    account: String,
+    address: String,
+}
+
+impl LimitKeys {
+    /// Counts the attempt on both limits before any hashing, so parallel guesses cannot all
+    /// pass the check; refuses with the longer wait (counting nothing) when either is used up.
+    fn reserve(&self, state: &AppState) -> Result<(Reservation, Reservation), AppError> {
+        let account = state.per_account().reserve(&self.account);
+        let address = state.per_address().reserve(&self.address);
+        match (account, address) {
+            (Ok(a), Ok(b)) => Ok((a, b)),
+            (a, b) => {
+                if let Ok(a) = a {
+                    state.per_account().release(&self.account, a);
+                }
+                if let Ok(b) = b {
+                    state.per_address().release(&self.address, b);
+                }
+                let retry_after = [a.err(), b.err()].into_iter().flatten().max().unwrap_or(1);
+                Err(AppError::TooManyRequests { retry_after })
+            }
+        }
+    }
+
+    /// Uncounts an attempt that succeeded.
+    fn release(&self, state: &AppState, (a, b): (Reservation, Reservation)) {
+        state.per_account().release(&self.account, a);
+        state.per_address().release(&self.address, b);
+    }
 }
 
 /// A token lookup is one indexed read: it runs inline rather than paying a thread hop.
