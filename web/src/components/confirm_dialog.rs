@@ -4,6 +4,7 @@
 use web_sys::HtmlDialogElement;
 use yew::prelude::*;
 
+use crate::components::use_element_ref;
 use crate::effects;
 use crate::state::{Action, Confirm, StoreProps};
 
@@ -27,7 +28,7 @@ pub fn wording(confirm: &Confirm, owner: &str) -> (String, String, String) {
 #[function_component]
 pub fn ConfirmDialog(props: &StoreProps) -> Html {
     let store = &props.store;
-    let dialog = use_node_ref();
+    let dialog = use_element_ref();
     let open = store.confirm.is_some();
     {
         let dialog = dialog.clone();

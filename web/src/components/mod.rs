@@ -22,6 +22,14 @@ pub use reveal_panel::{RevealPanel, RevealPanelProps};
 pub use tokens_page::tokens_page;
 pub use tokens_table::{short_time, RowWork, TokensTable, TokensTableProps};
 
+/// A reference to a rendered element, the same on every render. Yew's `use_node_ref` keeps
+/// it in a state hook (a whole reducer in the download); a cell is enough, as the reference
+/// never changes.
+#[yew::hook]
+pub(crate) fn use_element_ref() -> yew::NodeRef {
+    yew::use_mut_ref(yew::NodeRef::default).borrow().clone()
+}
+
 /// An ARIA true/false attribute value, as a static string (no text is formatted per render).
 pub(crate) fn aria(flag: bool) -> &'static str {
     if flag {
