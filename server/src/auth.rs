@@ -3,7 +3,9 @@
 //! A secret shaped like a token is looked up by its digest first; when no token of that user
 //! matches it is tried as the password, so a password that happens to look like a UUID still
 //! works. Only password attempts count against the failure limits, so token holders are never
-//! locked out by someone guessing the password, and a stale token never locks out its owner.
+//! locked out by someone guessing the password; a known dead token (destroyed or regenerated)
+//! does not count either, so a stale token never locks out its owner, but any other secret
+//! that falls through to the password check does.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
@@ -106,23 +108,29 @@ async fn basic(
     user: &str,
     secret: Password,
 ) -> Result<Caller, AppError> {
-    let token_shaped = match ApiToken::parse(secret.expose()) {
+    let token_hash = match ApiToken::parse(secret.expose()) {
         Ok(token) => {
-            if let Some(caller) = by_token(state, user, &token.token_hash())? {
+            let hash = token.token_hash();
+            if let Some(caller) = by_token(state, user, &hash)? {
                 return Ok(caller);
             }
-            true
+            Some(hash)
         }
-        Err(_) => false,
+        Err(_) => None,
+    };
+    // A known dead token of this user (destroyed, regenerated) is tried as a password too,
+    // but neither waits for nor counts against the limits: a client retrying with a stale
+    // token must not lock its owner out. Any other secret, UUID-shaped or not, is a password
+    // attempt and goes through the limits, so a flood of random UUIDs is limited too.
+    let dead_token = match &token_hash {
+        Some(hash) => state.storage().is_retired_token(user, hash)?,
+        None => false,
     };
     let keys = LimitKeys {
         account: format!("user:{user}"),
         address: format!("addr:{}", client_ip(parts)),
     };
-    // A dead token (destroyed, regenerated) is tried as a password too, but neither waits for
-    // nor counts against the limits: guessing a password shaped like a random UUID is
-    // hopeless, and a client retrying with a stale token must not lock its owner out.
-    let reserved = if token_shaped {
+    let reserved = if dead_token {
         None
     } else {
         Some(keys.reserve(state)?)

@@ -3,6 +3,7 @@
 mod common;
 
 use common::{TestServer, PASSWORD};
+use jitsu_core::ApiToken;
 use jitsu_server::Settings;
 
 #[test]
@@ -153,6 +154,40 @@ fn a_stale_token_neither_counts_nor_waits_for_the_password_limit() {
         assert_eq!(s.auth_status("alice", &old), 401);
     }
     assert_eq!(s.auth_status("alice", PASSWORD), 200);
+}
+
+#[test]
+fn a_destroyed_token_neither_counts_nor_waits_for_the_password_limit() {
+    let s = TestServer::start();
+    s.signup("alice");
+    let old = s.token("alice", "ci");
+    let r = s
+        .req("DELETE", "/users/alice/tokens/ci")
+        .basic("alice", PASSWORD)
+        .send();
+    assert_eq!(r.status, 200, "{}", r.body);
+    for _ in 0..12 {
+        assert_eq!(s.auth_status("alice", &old), 401);
+    }
+    assert_eq!(s.auth_status("alice", PASSWORD), 200);
+}
+
+#[test]
+fn random_token_shaped_secrets_are_limited_like_passwords() {
+    let s = TestServer::start();
+    s.signup("alice");
+    s.token("alice", "ci");
+    for _ in 0..10 {
+        let guess = ApiToken::generate().expose();
+        assert_eq!(s.auth_status("alice", &guess), 401);
+    }
+    let r = s
+        .req("GET", "/auth")
+        .basic("alice", &ApiToken::generate().expose())
+        .send();
+    assert_eq!(r.status, 429);
+    assert!(r.header("retry-after").is_some());
+    assert_eq!(s.auth_status("alice", PASSWORD), 429);
 }
 
 #[test]

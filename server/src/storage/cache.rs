@@ -136,6 +136,10 @@ impl<S: Storage> Storage for TokenCache<S> {
         result
     }
 
+    fn is_retired_token(&self, username: &str, hash: &TokenHash) -> Result<bool, StorageError> {
+        self.inner.is_retired_token(username, hash)
+    }
+
     fn import_tokens(
         &self,
         user: UserId,

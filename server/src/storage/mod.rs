@@ -6,6 +6,7 @@
 //! [`TokenHash`], passwords as Argon2id PHC strings.
 
 mod cache;
+mod schema;
 mod sqlite;
 
 use std::collections::HashSet;
@@ -159,6 +160,9 @@ pub trait Storage: Send + Sync + fmt::Debug {
     fn create_token_auto(&self, user: UserId, token: &NewToken) -> Result<TokenName, StorageError>;
     /// Deletes a token; `false` if there was none of that name.
     fn delete_token(&self, user: UserId, name: &TokenName) -> Result<bool, StorageError>;
+    /// Whether `hash` is the digest of a token of `username` that was destroyed or
+    /// regenerated (remembered for a while, so a client retrying with it is recognised).
+    fn is_retired_token(&self, username: &str, hash: &TokenHash) -> Result<bool, StorageError>;
     /// Stores many tokens in one transaction (bulk import, benchmarks). Names must be free.
     fn import_tokens(
         &self,

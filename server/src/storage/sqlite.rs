@@ -20,35 +20,30 @@ pub const DB_FILE: &str = "jitsu.sqlite3";
 
 const READERS: usize = 4;
 
-/// Versioned schema. Types and constraints are plain SQL so the same steps translate to
-/// PostgreSQL (`INTEGER` → `BIGINT`, `BLOB` → `BYTEA`, `INTEGER PRIMARY KEY` → identity).
-const MIGRATIONS: &[(i64, &str)] = &[(
-    1,
-    "CREATE TABLE users (
-        id            INTEGER PRIMARY KEY,
-        username      TEXT    NOT NULL UNIQUE,
-        email         TEXT    NOT NULL,
-        password_hash TEXT    NOT NULL,
-        created_at    INTEGER NOT NULL
-     );
-     CREATE TABLE tokens (
-        id           INTEGER PRIMARY KEY,
-        user_id      INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-        name         TEXT    NOT NULL,
-        token_hash   BLOB    NOT NULL UNIQUE,
-        mask         TEXT    NOT NULL,
-        created_at   INTEGER NOT NULL,
-        last_used_at INTEGER,
-        UNIQUE (user_id, name)
-     );
-     CREATE TABLE sessions (
-        id           INTEGER PRIMARY KEY,
-        session_hash BLOB    NOT NULL UNIQUE,
-        user_id      INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-        created_at   INTEGER NOT NULL,
-        last_seen_at INTEGER NOT NULL
-     );",
-)];
+/// How long the digest of a destroyed or regenerated token is remembered.
+const RETIRED_KEEP_SECS: i64 = 90 * 24 * 60 * 60;
+
+/// Remembers the digest of the token `name` of `user` (about to be replaced or deleted) and
+/// forgets digests retired longer than [`RETIRED_KEEP_SECS`] ago.
+fn retire_token(
+    tx: &rusqlite::Transaction<'_>,
+    user: UserId,
+    name: &str,
+    now: i64,
+) -> Result<(), StorageError> {
+    tx.execute(
+        "INSERT OR IGNORE INTO retired_tokens (token_hash, user_id, retired_at)
+         SELECT token_hash, user_id, ?3 FROM tokens WHERE user_id = ?1 AND name = ?2",
+        params![user, name, now],
+    )
+    .map_err(db_err)?;
+    tx.execute(
+        "DELETE FROM retired_tokens WHERE retired_at < ?1",
+        [now - RETIRED_KEEP_SECS],
+    )
+    .map(drop)
+    .map_err(db_err)
+}
 
 /// SQLite storage in one file of the data folder.
 #[derive(Debug)]
@@ -58,7 +53,7 @@ pub struct SqliteStorage {
     next_reader: AtomicUsize,
 }
 
-fn db_err(e: rusqlite::Error) -> StorageError {
+pub(super) fn db_err(e: rusqlite::Error) -> StorageError {
     StorageError::Database(e.to_string())
 }
 
@@ -84,7 +79,7 @@ impl SqliteStorage {
         writer
             .pragma_update(None, "journal_mode", "WAL")
             .map_err(db_err)?;
-        migrate(&mut writer)?;
+        super::schema::migrate(&mut writer)?;
         let readers = (0..READERS)
             .map(|_| {
                 let c = Connection::open_with_flags(
@@ -124,35 +119,6 @@ fn configure(c: &Connection) -> Result<(), StorageError> {
         .map_err(db_err)?;
     c.pragma_update(None, "foreign_keys", "ON")
         .map_err(db_err)?;
-    Ok(())
-}
-
-fn migrate(c: &mut Connection) -> Result<(), StorageError> {
-    c.execute_batch(
-        "CREATE TABLE IF NOT EXISTS schema_migrations (
-            version    INTEGER PRIMARY KEY,
-            applied_at INTEGER NOT NULL
-         );",
-    )
-    .map_err(db_err)?;
-    let current: i64 = c
-        .query_row(
-            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
-            [],
-            |r| r.get(0),
-        )
-        .map_err(db_err)?;
-    for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
-        let tx = c.transaction().map_err(db_err)?;
-        tx.execute_batch(sql).map_err(db_err)?;
-        tx.execute(
-            "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",
-            params![version, crate::time::now()],
-        )
-        .map_err(db_err)?;
-        tx.commit().map_err(db_err)?;
-        tracing::info!(version, "applied schema migration");
-    }
     Ok(())
 }
 
@@ -257,6 +223,7 @@ impl Storage for SqliteStorage {
     ) -> Result<Operation, StorageError> {
         let mut c = self.writer();
         let tx = c.transaction().map_err(db_err)?;
+        retire_token(&tx, user, name.as_str(), token.created_at)?;
         let updated = tx
             .execute(
                 "UPDATE tokens SET token_hash = ?3, mask = ?4, created_at = ?5, last_used_at = NULL
@@ -300,12 +267,26 @@ impl Storage for SqliteStorage {
     }
 
     fn delete_token(&self, user: UserId, name: &TokenName) -> Result<bool, StorageError> {
-        self.writer()
+        let mut c = self.writer();
+        let tx = c.transaction().map_err(db_err)?;
+        retire_token(&tx, user, name.as_str(), crate::time::now())?;
+        let deleted = tx
             .execute(
                 "DELETE FROM tokens WHERE user_id = ?1 AND name = ?2",
                 params![user, name.as_str()],
             )
-            .map(|n| n > 0)
+            .map_err(db_err)?;
+        tx.commit().map_err(db_err)?;
+        Ok(deleted > 0)
+    }
+
+    fn is_retired_token(&self, username: &str, hash: &TokenHash) -> Result<bool, StorageError> {
+        self.reader()
+            .prepare_cached(
+                "SELECT 1 FROM retired_tokens r JOIN users u ON u.id = r.user_id
+                 WHERE r.token_hash = ?1 AND u.username = ?2",
+            )
+            .and_then(|mut s| s.exists(params![hash.as_bytes().as_slice(), username]))
             .map_err(db_err)
     }
 
