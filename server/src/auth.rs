@@ -19,7 +19,6 @@ use crate::error::AppError;
 use crate::limiter::Reservation;
 use crate::session;
 use crate::state::AppState;
-use crate::time;
 
 /// An authenticated caller.
 #[derive(Debug, Clone)]
@@ -206,7 +205,7 @@ fn by_token(state: &AppState, user: &str, hash: &TokenHash) -> Result<Option<Cal
     if !owner.hash.ct_eq(hash) || owner.username != user {
         return Ok(None);
     }
-    let now = time::now();
+    let now = state.now();
     let interval = state.settings().touch_interval.as_secs() as i64;
     if owner.last_used_at.is_none_or(|t| now - t >= interval) {
         let storage = state.storage().clone();
@@ -236,7 +235,7 @@ async fn session_caller(parts: &Parts, state: &AppState, id: &str) -> Result<Cal
         .storage()
         .session_by_hash(&hash)?
         .ok_or_else(expired)?;
-    let now = time::now();
+    let now = state.now();
     let settings = state.settings();
     if now - record.last_seen_at >= settings.session_idle.as_secs() as i64
         || now - record.created_at >= settings.session_max.as_secs() as i64

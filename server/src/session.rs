@@ -97,7 +97,7 @@ pub(crate) async fn start(
     // Two v4 UUIDs: 244 random bits from the OS generator.
     let id = format!("{}{}", Uuid::new_v4().simple(), Uuid::new_v4().simple());
     let hash = TokenHash::of(id.as_bytes());
-    let now = time::now();
+    let now = state.now();
     let settings = state.settings().clone();
     let user_id = caller.user_id;
     state

@@ -8,6 +8,7 @@ use crate::error::AppError;
 use crate::limiter::FailureLimiter;
 use crate::password::Passwords;
 use crate::storage::{SqliteStorage, Storage, TokenCache};
+use crate::time::{Clock, SystemClock};
 use crate::{ServerConfig, ServerError};
 
 /// Largest accepted request body.
@@ -34,6 +35,9 @@ pub struct Settings {
     pub session_max: Duration,
     /// `lastUsedAt` and session activity are written at most this often.
     pub touch_interval: Duration,
+    /// Where the time comes from ([`SystemClock`]; tests use a
+    /// [`ManualClock`](crate::time::ManualClock) they can advance).
+    pub clock: Arc<dyn Clock>,
 }
 
 impl Default for Settings {
@@ -50,6 +54,7 @@ impl Default for Settings {
             session_idle: Duration::from_secs(30 * 60),
             session_max: Duration::from_secs(8 * 60 * 60),
             touch_interval: Duration::from_secs(60),
+            clock: Arc::new(SystemClock),
         }
     }
 }
@@ -90,10 +95,12 @@ impl AppState {
                 per_account: FailureLimiter::new(
                     settings.failures_per_account,
                     settings.failure_window,
+                    settings.clock.clone(),
                 ),
                 per_address: FailureLimiter::new(
                     settings.failures_per_address,
                     settings.failure_window,
+                    settings.clock.clone(),
                 ),
                 settings,
             }),
@@ -120,6 +127,11 @@ impl AppState {
     /// The settings.
     pub fn settings(&self) -> &Settings {
         &self.inner.settings
+    }
+
+    /// Unix seconds, now, by the settings' clock.
+    pub fn now(&self) -> i64 {
+        self.inner.settings.clock.now()
     }
 
     pub(crate) fn passwords(&self) -> &Passwords {

@@ -6,8 +6,11 @@ mod common;
 use common::{TestServer, PASSWORD};
 use jitsu_core::protocol;
 use jitsu_core::{Password, Username};
+use jitsu_server::time::ManualClock;
 use jitsu_server::Settings;
 use serde_json::json;
+use std::sync::Arc;
+use std::time::Duration;
 
 fn session_cookie(r: &common::Resp) -> String {
     let set = r.header("set-cookie").expect("Set-Cookie");
@@ -103,37 +106,57 @@ fn a_token_cannot_start_a_session() {
     assert!(r.header("set-cookie").is_none());
 }
 
+/// Starts a session of a new account `alice` and returns its cookie.
+fn signed_in(s: &TestServer) -> String {
+    s.signup("alice");
+    let r = s.req("POST", "/session").basic("alice", PASSWORD).send();
+    assert_eq!(r.status, 200, "{}", r.body);
+    format!("jitsu_session={}", session_cookie(&r))
+}
+
+fn auth_with_cookie(s: &TestServer, cookie: &str) -> common::Resp {
+    s.req("GET", "/auth").header("Cookie", cookie).send()
+}
+
+fn assert_session_ended(r: &common::Resp) {
+    assert_eq!(r.status, 401, "{}", r.body);
+    assert!(r.json()["message"].as_str().unwrap().contains("session"));
+}
+
 #[test]
-fn sessions_end_after_idle_time_and_after_the_absolute_cap() {
-    let idle = TestServer::with_settings(Settings {
-        session_idle: std::time::Duration::from_secs(1),
+fn sessions_end_after_idle_time_but_activity_keeps_them_alive() {
+    let clock = ManualClock::default();
+    let s = TestServer::with_settings(Settings {
+        session_idle: Duration::from_secs(10),
+        touch_interval: Duration::ZERO,
+        clock: Arc::new(clock.clone()),
         ..Settings::default()
     });
-    let capped = TestServer::with_settings(Settings {
-        session_max: std::time::Duration::from_secs(1),
-        touch_interval: std::time::Duration::ZERO,
+    let cookie = signed_in(&s);
+    for _ in 0..3 {
+        clock.advance(Duration::from_secs(9));
+        assert_eq!(auth_with_cookie(&s, &cookie).status, 200);
+    }
+    clock.advance(Duration::from_secs(10));
+    assert_session_ended(&auth_with_cookie(&s, &cookie));
+}
+
+#[test]
+fn sessions_end_after_the_absolute_cap_whatever_the_activity() {
+    let clock = ManualClock::default();
+    let s = TestServer::with_settings(Settings {
+        session_max: Duration::from_secs(10),
+        touch_interval: Duration::ZERO,
+        clock: Arc::new(clock.clone()),
         ..Settings::default()
     });
-    let mut cookies = Vec::new();
-    for s in [&idle, &capped] {
-        s.signup("alice");
-        let r = s.req("POST", "/session").basic("alice", PASSWORD).send();
-        let cookie = format!("jitsu_session={}", session_cookie(&r));
-        assert_eq!(
-            s.req("GET", "/auth")
-                .header("Cookie", &cookie)
-                .send()
-                .status,
-            200
-        );
-        cookies.push(cookie);
-    }
-    std::thread::sleep(std::time::Duration::from_millis(2100));
-    for (s, cookie) in [&idle, &capped].into_iter().zip(&cookies) {
-        let r = s.req("GET", "/auth").header("Cookie", cookie).send();
-        assert_eq!(r.status, 401);
-        assert!(r.json()["message"].as_str().unwrap().contains("session"));
-    }
+    let cookie = signed_in(&s);
+    clock.advance(Duration::from_secs(6));
+    assert_eq!(auth_with_cookie(&s, &cookie).status, 200);
+    clock.advance(Duration::from_millis(3_999));
+    assert_eq!(auth_with_cookie(&s, &cookie).status, 200);
+    clock.advance(Duration::from_millis(1));
+    assert_session_ended(&auth_with_cookie(&s, &cookie));
 }
 
 #[test]

@@ -226,13 +226,17 @@ fn token_checks_do_not_wait_behind_a_password_storm() {
     for t in storm {
         t.join().unwrap();
     }
-    let mut pw = password_times.lock().unwrap().clone();
-    pw.sort();
-    let password_median = pw[pw.len() / 2];
-    let token_max = token_times.iter().max().copied().unwrap();
-    // Logins queue for the hasher; token checks never join that queue.
+    let median = |times: &mut Vec<Duration>| {
+        times.sort();
+        times[times.len() / 2]
+    };
+    let password_median = median(&mut password_times.lock().unwrap().clone());
+    let token_median = median(&mut token_times);
+    // Logins queue for the hasher; token checks never join that queue, so a typical token
+    // check is far quicker than a typical login (the factor leaves room for a loaded machine;
+    // a token check that queued behind the hashes would take about as long as a login).
     assert!(
-        token_max < password_median,
-        "token max {token_max:?} vs password median {password_median:?}"
+        token_median * 4 < password_median,
+        "token median {token_median:?} vs password median {password_median:?}"
     );
 }

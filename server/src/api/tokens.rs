@@ -20,12 +20,12 @@ fn manage(caller: &Caller, username: &Username) -> Result<(), AppError> {
     caller.require_password()
 }
 
-fn fresh() -> (ApiToken, NewToken) {
+fn fresh(now: i64) -> (ApiToken, NewToken) {
     let token = ApiToken::generate();
     let stored = NewToken {
         hash: token.token_hash(),
         mask: token.mask(),
-        created_at: time::now(),
+        created_at: now,
     };
     (token, stored)
 }
@@ -60,7 +60,7 @@ pub(crate) async fn create_named(
 ) -> Result<(StatusCode, Json<Value>), AppError> {
     extract::empty_object(&body)?;
     manage(&caller, &username)?;
-    let (token, stored) = fresh();
+    let (token, stored) = fresh(state.now());
     let user_id = caller.user_id;
     let stored_name = name.clone();
     let operation = state
@@ -84,7 +84,7 @@ pub(crate) async fn create_unnamed(
 ) -> Result<(StatusCode, Json<Value>), AppError> {
     extract::empty_object(&body)?;
     manage(&caller, &username)?;
-    let (token, stored) = fresh();
+    let (token, stored) = fresh(state.now());
     let user_id = caller.user_id;
     let name = state
         .db(move |s| s.create_token_auto(user_id, &stored))

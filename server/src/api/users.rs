@@ -57,6 +57,7 @@ pub(crate) async fn signup(
     }
     let password_hash = state.passwords().hash(password).await?;
     let email = body.email;
+    let now = state.now();
     let name = username.as_str().to_owned();
     let record = state
         .db(move |s| {
@@ -64,7 +65,7 @@ pub(crate) async fn signup(
                 username: &name,
                 email: &email,
                 password_hash: &password_hash,
-                created_at: time::now(),
+                created_at: now,
             })
         })
         .await?;
