@@ -91,14 +91,19 @@ pub fn ConfirmDialog(props: &StoreProps) -> Html {
             }
         })
     };
-    let danger = matches!(confirm, Confirm::Destroy(_));
+    // Literal class names per branch (see `notice`).
+    let proceed = if matches!(confirm, Confirm::Destroy(_)) {
+        html! { <button type="button" class="button danger" onclick={proceed}>{ label }</button> }
+    } else {
+        html! { <button type="button" class="button primary" onclick={proceed}>{ label }</button> }
+    };
     html! {
         <dialog ref={dialog} class="confirm" aria-labelledby="confirm-title" aria-describedby="confirm-body" {oncancel}>
             <h2 id="confirm-title">{ title }</h2>
             <p id="confirm-body">{ body }</p>
             <div class="row end">
                 <button type="button" class="button secondary" onclick={cancel} autofocus=true>{ "Cancel" }</button>
-                <button type="button" class={classes!("button", if danger { "danger" } else { "primary" })} onclick={proceed}>{ label }</button>
+                { proceed }
             </div>
         </dialog>
     }

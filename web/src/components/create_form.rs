@@ -108,6 +108,12 @@ pub fn CreateForm(props: &StoreProps) -> Html {
         (NameCheck::Existing(_), _) => "Regenerate",
         _ => "Create token",
     };
+    // Literal class names per branch (see `notice`); the same live region either way.
+    let help = if invalid {
+        html! { <p id="token-name-help" class="hint bad" aria-live="polite">{ check.message() }</p> }
+    } else {
+        html! { <p id="token-name-help" class="hint" aria-live="polite">{ check.message() }</p> }
+    };
     html! {
         <section class="card" aria-labelledby="create-title">
             <h2 id="create-title">{ "New token" }</h2>
@@ -117,7 +123,7 @@ pub fn CreateForm(props: &StoreProps) -> Html {
                     <input id="token-name" name="token-name" autocomplete="off" autocapitalize="none" spellcheck="false"
                         maxlength="64" value={(*input).clone()} {oninput}
                         aria-invalid={aria(invalid)} aria-describedby="token-name-help" />
-                    <p id="token-name-help" class={classes!("hint", invalid.then_some("bad"))} aria-live="polite">{ check.message() }</p>
+                    { help }
                 </div>
                 <button type="submit" class="button primary" disabled={store.is_busy() || invalid} aria-busy={aria(creating)}>
                     if creating { <span class="spinner" aria-hidden="true"></span> }

@@ -16,15 +16,18 @@ pub fn notice(store: &Store, place: Place) -> Html {
         let dispatch = store.dispatcher();
         Callback::from(move |_| dispatch.dispatch(Action::ClearNotice))
     };
-    let (class, role) = if notice.is_error {
-        ("notice error", "alert")
-    } else {
-        ("notice ok", "status")
-    };
-    html! {
-        <div {class} {role}>
+    let content = html! {
+        <>
             <p>{ notice.text.clone() }</p>
             <button type="button" class="dismiss" aria-label="Dismiss message" {onclick}>{ "×" }</button>
-        </div>
+        </>
+    };
+    // Literal class names in each branch, here and in the other components: a computed
+    // `class` goes through yew's `Classes` set, which would add an `IndexSet` to the download.
+    // Both branches are the same tag, so yew keeps the element and only updates attributes.
+    if notice.is_error {
+        html! { <div class="notice error" role="alert">{ content }</div> }
+    } else {
+        html! { <div class="notice ok" role="status">{ content }</div> }
     }
 }
