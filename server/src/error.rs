@@ -73,23 +73,6 @@ impl AppError {
     }
 }
 
-/// The short machine-readable `error` field for a status.
-pub(crate) fn error_code(status: StatusCode) -> &'static str {
-    match status.as_u16() {
-        400 => "bad_request",
-        401 => "not_authorized",
-        403 => "forbidden",
-        404 => "not_found",
-        405 => "method_not_allowed",
-        409 => "conflict",
-        413 => "payload_too_large",
-        415 => "unsupported_media_type",
-        429 => "too_many_requests",
-        s if s >= 500 => "internal",
-        _ => "request_failed",
-    }
-}
-
 impl From<NameError> for AppError {
     fn from(e: NameError) -> Self {
         AppError::BadRequest(e.to_string())
@@ -113,7 +96,7 @@ impl IntoResponse for AppError {
         if let AppError::Internal(detail) = &self {
             tracing::error!(%detail, "internal error");
         }
-        let body = ErrorBody::new(error_code(status), self.to_string());
+        let body = ErrorBody::for_status(status.as_u16(), self.to_string());
         let mut response = (status, Json(body)).into_response();
         if let AppError::TooManyRequests { retry_after } = self {
             response
@@ -121,5 +104,41 @@ impl IntoResponse for AppError {
                 .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
         }
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AppError;
+    use axum::response::IntoResponse;
+    use jitsu_core::protocol::{error_code, ErrorBody};
+
+    #[test]
+    fn every_error_answer_carries_cores_code_for_its_status() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        for e in [
+            AppError::BadRequest("b".into()),
+            AppError::bad_credentials(),
+            AppError::Forbidden("f".into()),
+            AppError::NotFound("n".into()),
+            AppError::MethodNotAllowed,
+            AppError::Conflict("c".into()),
+            AppError::PayloadTooLarge { limit: 1 },
+            AppError::TooManyRequests { retry_after: 3 },
+            AppError::Internal("secret detail".into()),
+        ] {
+            let message = e.to_string();
+            let response = e.into_response();
+            let status = response.status().as_u16();
+            let bytes = runtime
+                .block_on(axum::body::to_bytes(response.into_body(), 4096))
+                .unwrap();
+            let body: ErrorBody = serde_json::from_slice(&bytes).unwrap();
+            assert_eq!(body, ErrorBody::for_status(status, message));
+            assert_eq!(body.error, error_code(status));
+            assert!(!body.message.contains("secret detail"));
+        }
     }
 }

@@ -10,7 +10,7 @@ use axum::Json;
 use jitsu_core::protocol::{status_text, ErrorBody, POWERED_BY, POWERED_BY_HEADER};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
-use crate::error::{error_code, AppError};
+use crate::error::AppError;
 use crate::state::BODY_LIMIT;
 
 /// Longest non-JSON error text (from a library rejection) carried over into the message.
@@ -54,7 +54,11 @@ async fn to_json_error(response: Response) -> Response {
             .filter(|t| !t.is_empty())
             .unwrap_or_else(|| status_text(status.as_u16()).to_owned()),
     };
-    let mut fresh = (status, Json(ErrorBody::new(error_code(status), message))).into_response();
+    let mut fresh = (
+        status,
+        Json(ErrorBody::for_status(status.as_u16(), message)),
+    )
+        .into_response();
     for (name, value) in &parts.headers {
         if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
             fresh.headers_mut().append(name.clone(), value.clone());

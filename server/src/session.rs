@@ -7,8 +7,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use jitsu_core::protocol::{AuthMethod, SessionInfo};
-use jitsu_core::TokenHash;
-use uuid::Uuid;
+use jitsu_core::{SessionId, TokenHash};
 
 use crate::auth::Caller;
 use crate::error::AppError;
@@ -94,9 +93,8 @@ pub(crate) async fn start(
                 .to_owned(),
         ));
     }
-    // Two v4 UUIDs: 244 random bits from the OS generator.
-    let id = format!("{}{}", Uuid::new_v4().simple(), Uuid::new_v4().simple());
-    let hash = TokenHash::of(id.as_bytes());
+    let id = SessionId::generate();
+    let hash = id.hash();
     let now = state.now();
     let settings = state.settings().clone();
     let user_id = caller.user_id;
@@ -117,7 +115,7 @@ pub(crate) async fn start(
     let mut response = (StatusCode::OK, Json(body)).into_response();
     response.headers_mut().insert(
         header::SET_COOKIE,
-        cookie(&id, max_age, behind_tls(&headers))?,
+        cookie(id.expose(), max_age, behind_tls(&headers))?,
     );
     Ok(response)
 }

@@ -34,6 +34,10 @@ fn session_cookie_is_http_only_strict_and_counts_as_password() {
     }
     let id = session_cookie(&r);
     let cookie = format!("jitsu_session={id}");
+    assert!(
+        id.len() == 64 && id.bytes().all(|b| b.is_ascii_hexdigit()),
+        "a core SessionId: {id}"
+    );
     let origin = s.url.clone();
 
     let r = s.req("GET", "/auth").header("Cookie", &cookie).send();
