@@ -207,13 +207,16 @@ fn by_token(state: &AppState, user: &str, hash: &TokenHash) -> Result<Option<Cal
     }
     let now = state.now();
     let interval = state.settings().touch_interval.as_secs() as i64;
-    if owner.last_used_at.is_none_or(|t| now - t >= interval) {
+    let due = owner.last_used_at.is_none_or(|t| now - t >= interval);
+    if let Some(claim) = due.then(|| state.begin_touch(owner.token_id)).flatten() {
         let storage = state.storage().clone();
-        let id = owner.token_id;
+        let (id, hash) = (owner.token_id, owner.hash);
         tokio::task::spawn_blocking(move || {
-            if let Err(e) = storage.touch_token(id, now) {
+            // Matches the digest too: a regeneration in between keeps its `lastUsedAt` empty.
+            if let Err(e) = storage.touch_token(id, &hash, now) {
                 tracing::warn!(error = %e, "could not record token use");
             }
+            drop(claim);
         });
     }
     Ok(Some(Caller {

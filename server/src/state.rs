@@ -1,7 +1,8 @@
 //! Shared state of the handlers: storage, password hasher, limiters and settings.
 
+use std::collections::HashSet;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::error::AppError;
@@ -83,6 +84,8 @@ struct Inner {
     per_account: FailureLimiter,
     per_address: FailureLimiter,
     settings: Settings,
+    /// Tokens whose `lastUsedAt` write is in flight.
+    touching: Mutex<HashSet<i64>>,
 }
 
 impl AppState {
@@ -103,6 +106,7 @@ impl AppState {
                     settings.clock.clone(),
                 ),
                 settings,
+                touching: Mutex::new(HashSet::new()),
             }),
         })
     }
@@ -146,6 +150,20 @@ impl AppState {
         &self.inner.per_address
     }
 
+    /// Claims the `lastUsedAt` write of a token; `None` while another one is in flight. The
+    /// claim ends when the guard is dropped.
+    pub(crate) fn begin_touch(&self, token_id: i64) -> Option<TouchGuard> {
+        let mut touching = self
+            .inner
+            .touching
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        touching.insert(token_id).then(|| TouchGuard {
+            state: self.clone(),
+            token_id,
+        })
+    }
+
     /// Runs a storage call on the blocking pool (writes wait for `fsync`).
     pub(crate) async fn db<T: Send + 'static>(
         &self,
@@ -156,5 +174,50 @@ impl AppState {
             .await
             .map_err(|e| AppError::Internal(format!("storage task: {e}")))?
             .map_err(AppError::from)
+    }
+}
+
+/// A claimed `lastUsedAt` write (see [`AppState::begin_touch`]).
+#[derive(Debug)]
+pub(crate) struct TouchGuard {
+    state: AppState,
+    token_id: i64,
+}
+
+impl Drop for TouchGuard {
+    fn drop(&mut self) {
+        let mut touching = self
+            .state
+            .inner
+            .touching
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        touching.remove(&self.token_id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{AppState, Settings};
+    use crate::storage::SqliteStorage;
+    use std::sync::Arc;
+
+    #[test]
+    fn one_touch_per_token_is_in_flight_at_a_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = Arc::new(SqliteStorage::open(dir.path()).unwrap());
+        let state = AppState::new(storage, Settings::default()).unwrap();
+        let first = state.begin_touch(7).expect("nothing in flight");
+        assert!(
+            state.begin_touch(7).is_none(),
+            "a second touch of token 7 waits"
+        );
+        let other = state.begin_touch(8).expect("another token is independent");
+        drop(first);
+        assert!(
+            state.begin_touch(7).is_some(),
+            "the claim ends with its guard"
+        );
+        drop(other);
     }
 }

@@ -26,7 +26,6 @@ struct Entries {
     generation: u64,
     by_hash: HashMap<TokenHash, TokenOwner>,
     by_name: HashMap<(UserId, String), TokenHash>,
-    by_id: HashMap<i64, TokenHash>,
 }
 
 impl Entries {
@@ -34,20 +33,16 @@ impl Entries {
         if self.by_hash.len() >= CAPACITY {
             self.by_hash.clear();
             self.by_name.clear();
-            self.by_id.clear();
         }
         self.by_name
             .insert((owner.user_id, owner.name.clone()), owner.hash);
-        self.by_id.insert(owner.token_id, owner.hash);
         self.by_hash.insert(owner.hash, owner);
     }
 
     fn evict(&mut self, user: UserId, name: &str) {
         self.generation += 1;
         if let Some(hash) = self.by_name.remove(&(user, name.to_owned())) {
-            if let Some(owner) = self.by_hash.remove(&hash) {
-                self.by_id.remove(&owner.token_id);
-            }
+            self.by_hash.remove(&hash);
         }
     }
 }
@@ -100,11 +95,10 @@ impl<S: Storage> Storage for TokenCache<S> {
         Ok(found)
     }
 
-    fn touch_token(&self, token_id: i64, now: i64) -> Result<(), StorageError> {
-        self.inner.touch_token(token_id, now)?;
-        let mut entries = self.entries();
-        if let Some(hash) = entries.by_id.get(&token_id).copied() {
-            if let Some(owner) = entries.by_hash.get_mut(&hash) {
+    fn touch_token(&self, token_id: i64, hash: &TokenHash, now: i64) -> Result<(), StorageError> {
+        self.inner.touch_token(token_id, hash, now)?;
+        if let Some(owner) = self.entries().by_hash.get_mut(hash) {
+            if owner.token_id == token_id {
                 owner.last_used_at = Some(now);
             }
         }
@@ -215,6 +209,7 @@ mod tests {
                 .unwrap()
                 .unwrap()
                 .token_id,
+            &new.token_hash(),
             42,
         )
         .unwrap();
@@ -227,5 +222,42 @@ mod tests {
         );
         assert!(s.delete_token(user, &name).unwrap());
         assert!(s.token_by_hash(&new.token_hash()).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_late_touch_of_a_regenerated_token_does_not_mark_the_new_value_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = TokenCache::new(SqliteStorage::open(dir.path()).unwrap());
+        let user = s
+            .create_user(NewUser {
+                username: "alice",
+                email: "a@b.co",
+                password_hash: "x",
+                created_at: 0,
+            })
+            .unwrap()
+            .id;
+        let name = TokenName::parse("jitsu").unwrap();
+        let (old, stored) = token();
+        s.put_token(user, &name, &stored).unwrap();
+        let seen = s.token_by_hash(&old.token_hash()).unwrap().unwrap();
+        let (new, stored) = token();
+        s.put_token(user, &name, &stored).unwrap();
+        // The touch for the old value lands after the regeneration (same row id).
+        s.touch_token(seen.token_id, &old.token_hash(), 42).unwrap();
+        assert_eq!(s.list_tokens(user).unwrap()[0].last_used_at, None);
+        let fresh = s.token_by_hash(&new.token_hash()).unwrap().unwrap();
+        assert_eq!(fresh.token_id, seen.token_id, "regenerated in place");
+        assert_eq!(fresh.last_used_at, None);
+        s.touch_token(fresh.token_id, &new.token_hash(), 43)
+            .unwrap();
+        assert_eq!(s.list_tokens(user).unwrap()[0].last_used_at, Some(43));
+        assert_eq!(
+            s.token_by_hash(&new.token_hash())
+                .unwrap()
+                .unwrap()
+                .last_used_at,
+            Some(43)
+        );
     }
 }

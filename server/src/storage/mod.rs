@@ -145,8 +145,9 @@ pub trait Storage: Send + Sync + fmt::Debug {
     fn user_by_name(&self, username: &str) -> Result<Option<UserRecord>, StorageError>;
     /// Finds a token and its owner by the digest of its value.
     fn token_by_hash(&self, hash: &TokenHash) -> Result<Option<TokenOwner>, StorageError>;
-    /// Records that a token was used at `now`.
-    fn touch_token(&self, token_id: i64, now: i64) -> Result<(), StorageError>;
+    /// Records that a token was used at `now`, unless the token was regenerated (its digest is
+    /// no longer `hash`) or deleted since it was looked up.
+    fn touch_token(&self, token_id: i64, hash: &TokenHash, now: i64) -> Result<(), StorageError>;
     /// All tokens of an account, sorted by name.
     fn list_tokens(&self, user: UserId) -> Result<Vec<TokenRecord>, StorageError>;
     /// Stores a token under `name`, replacing the value of an existing one in place.

@@ -183,11 +183,11 @@ impl Storage for SqliteStorage {
             .map_err(db_err)
     }
 
-    fn touch_token(&self, token_id: i64, now: i64) -> Result<(), StorageError> {
+    fn touch_token(&self, token_id: i64, hash: &TokenHash, now: i64) -> Result<(), StorageError> {
         self.writer()
             .execute(
-                "UPDATE tokens SET last_used_at = ?2 WHERE id = ?1",
-                params![token_id, now],
+                "UPDATE tokens SET last_used_at = ?3 WHERE id = ?1 AND token_hash = ?2",
+                params![token_id, hash.as_bytes().as_slice(), now],
             )
             .map(drop)
             .map_err(db_err)
