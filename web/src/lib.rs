@@ -2,7 +2,7 @@
 //! access. Every rule (names, masking, the handout, requests and error texts) comes from
 //! `jitsu-core`, so the browser and the server can never disagree.
 //!
-//! - [`state`]: the one reducer ([`state::State`], [`state::Action`]) shared by a context.
+//! - [`state`]: the one reducer ([`state::State`], [`state::Action`]), handed down as a property.
 //! - [`api`]: all HTTP (gloo-net), built and parsed by core.
 //! - [`effects`]: the asynchronous actions components trigger.
 //! - [`handout`]: the shared-access handout for this server.

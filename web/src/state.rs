@@ -1,7 +1,7 @@
 //! The dashboard's one state, changed only by [`Action`]s through [`Reducible::reduce`].
 //!
-//! Components read it from the context ([`Store`]) and dispatch actions; the asynchronous
-//! work that produces most actions lives in `effects.rs`.
+//! Components get it from the root as a property ([`StoreProps`]) and dispatch actions; the
+//! asynchronous work that produces most actions lives in `effects.rs`.
 
 use std::rc::Rc;
 
