@@ -14,6 +14,41 @@ use common::{server_bin, Req, TestServer, PASSWORD};
 struct Proc {
     child: Child,
     url: String,
+    log: Arc<Mutex<String>>,
+    drain: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Proc {
+    /// Kills the server (SIGKILL) and returns everything it logged.
+    fn kill(mut self) -> String {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+        if let Some(drain) = self.drain.take() {
+            drain.join().unwrap();
+        }
+        let log = self.log.lock().unwrap().clone();
+        log
+    }
+}
+
+/// Reads the server's stderr as it is written, so a full pipe can never block the server.
+fn drain(
+    mut stderr: impl Read + Send + 'static,
+) -> (Arc<Mutex<String>>, std::thread::JoinHandle<()>) {
+    let log = Arc::new(Mutex::new(String::new()));
+    let sink = log.clone();
+    let thread = std::thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = stderr.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            sink.lock()
+                .unwrap()
+                .push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    });
+    (log, thread)
 }
 
 fn start(data: &std::path::Path) -> Proc {
@@ -25,6 +60,7 @@ fn start(data: &std::path::Path) -> Proc {
         .stderr(Stdio::piped())
         .spawn()
         .expect("spawn jitsu-server");
+    let (log, drain) = drain(child.stderr.take().unwrap());
     let mut line = String::new();
     BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut line)
@@ -38,7 +74,12 @@ fn start(data: &std::path::Path) -> Proc {
         url.starts_with("http://127.0.0.1:") && !url.ends_with(":0"),
         "{url}"
     );
-    Proc { child, url }
+    Proc {
+        child,
+        url,
+        log,
+        drain: Some(drain),
+    }
 }
 
 fn req(p: &Proc, method: &str, path: &str) -> Req {
@@ -57,7 +98,7 @@ fn signup(p: &Proc, user: &str) {
 #[test]
 fn every_acknowledged_token_survives_kill_9() {
     let data = tempfile::tempdir().unwrap();
-    let mut p = start(data.path());
+    let p = start(data.path());
     signup(&p, "alice");
     // Creates through a dashboard session (no password hash per request, so many creates).
     let r = req(&p, "POST", "/session").basic("alice", PASSWORD).send();
@@ -100,8 +141,7 @@ fn every_acknowledged_token_survives_kill_9() {
     while acked.lock().unwrap().len() < 40 && started.elapsed() < Duration::from_secs(20) {
         std::thread::sleep(Duration::from_millis(20));
     }
-    p.child.kill().unwrap(); // SIGKILL
-    p.child.wait().unwrap();
+    p.kill(); // SIGKILL
     stop.store(true, Ordering::Relaxed);
     for w in writers {
         let _ = w.join();
@@ -113,13 +153,12 @@ fn every_acknowledged_token_survives_kill_9() {
         acked.len()
     );
 
-    let mut p = start(data.path());
+    let p = start(data.path());
     for token in &acked {
         let r = req(&p, "GET", "/auth").basic("alice", token).send();
         assert_eq!(r.status, 200, "token acknowledged before kill -9 is lost");
     }
-    p.child.kill().unwrap();
-    p.child.wait().unwrap();
+    p.kill();
 }
 
 #[cfg(unix)]
@@ -141,7 +180,7 @@ fn sigterm_shuts_down_cleanly_and_data_persists_across_restarts() {
     let exit = p.child.wait().unwrap();
     assert!(exit.success(), "{exit:?}");
     // Migrations run again at start and find the schema current.
-    let mut p = start(data.path());
+    let p = start(data.path());
     assert_eq!(
         req(&p, "GET", "/auth").basic("alice", &token).send().status,
         200
@@ -150,14 +189,13 @@ fn sigterm_shuts_down_cleanly_and_data_persists_across_restarts() {
         req(&p, "GET", "/users/alice/available").send().json()["available"],
         false
     );
-    p.child.kill().unwrap();
-    p.child.wait().unwrap();
+    p.kill();
 }
 
 #[test]
 fn the_log_never_holds_a_password_token_cookie_or_authorization() {
     let data = tempfile::tempdir().unwrap();
-    let mut p = start(data.path());
+    let p = start(data.path());
     signup(&p, "alice");
     let r = req(&p, "PUT", "/users/alice/tokens/t")
         .basic("alice", PASSWORD)
@@ -191,15 +229,7 @@ fn the_log_never_holds_a_password_token_cookie_or_authorization() {
             .status,
         200
     );
-    p.child.kill().unwrap();
-    p.child.wait().unwrap();
-    let mut log = String::new();
-    p.child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut log)
-        .unwrap();
+    let log = p.kill();
     assert!(
         log.contains("/users/alice/tokens/t"),
         "the log is written: {log}"
@@ -210,6 +240,19 @@ fn the_log_never_holds_a_password_token_cookie_or_authorization() {
         assert!(!log.contains(secret), "log holds a secret");
     }
     assert!(!log.to_ascii_lowercase().contains("authorization:"));
+}
+
+#[test]
+fn a_chatty_debug_log_never_blocks_the_server() {
+    let data = tempfile::tempdir().unwrap();
+    let p = start(data.path());
+    // Well over a 64 KiB pipe of request lines: the server must keep answering.
+    for _ in 0..1_000 {
+        assert_eq!(req(&p, "GET", "/healthz").send().status, 200);
+    }
+    let log = p.kill();
+    assert!(log.len() > 64 * 1024, "only {} bytes logged", log.len());
+    assert!(log.matches("/healthz").count() >= 1_000);
 }
 
 #[test]
