@@ -240,9 +240,7 @@ async fn session_caller(parts: &Parts, state: &AppState, id: &str) -> Result<Cal
         .ok_or_else(expired)?;
     let now = state.now();
     let settings = state.settings();
-    if now - record.last_seen_at >= settings.session_idle.as_secs() as i64
-        || now - record.created_at >= settings.session_max.as_secs() as i64
-    {
+    if !session::is_live(&record, now, settings) {
         return Err(expired());
     }
     if !matches!(parts.method, Method::GET | Method::HEAD) {

@@ -11,7 +11,8 @@ use jitsu_core::{SessionId, TokenHash};
 
 use crate::auth::Caller;
 use crate::error::AppError;
-use crate::state::AppState;
+use crate::state::{AppState, Settings};
+use crate::storage::SessionRecord;
 use crate::time;
 
 /// Name of the session cookie.
@@ -28,6 +29,12 @@ pub(crate) fn cookie_value(headers: &HeaderMap) -> Option<String> {
         .find(|(k, _)| *k == COOKIE_NAME)
         .map(|(_, v)| v.to_owned())
         .filter(|v| !v.is_empty())
+}
+
+/// Whether a stored session is still valid at `now` (neither idle nor past its cap).
+pub(crate) fn is_live(record: &SessionRecord, now: i64, settings: &Settings) -> bool {
+    now - record.last_seen_at < settings.session_idle.as_secs() as i64
+        && now - record.created_at < settings.session_max.as_secs() as i64
 }
 
 /// 403 unless `Origin` is the server's own origin (from `Host`) or an allowed origin.
@@ -62,6 +69,18 @@ fn origin_allowed(origin: &str, host: Option<&str>, allowed: &[String]) -> bool 
     own || allowed.iter().any(|a| a.trim_end_matches('/') == origin)
 }
 
+/// Without `Origin`, a sign-in is accepted only when `Sec-Fetch-Site` is absent (curl, the
+/// CLI, older browsers) or says the request comes from our own page (`same-origin`) or from
+/// the user directly (`none`), which closes cross-site form posts.
+fn fetched_by_own_page_or_not_a_browser(headers: &HeaderMap) -> bool {
+    match headers.get("sec-fetch-site") {
+        None => true,
+        Some(v) => v
+            .to_str()
+            .is_ok_and(|v| v.eq_ignore_ascii_case("same-origin") || v.eq_ignore_ascii_case("none")),
+    }
+}
+
 fn cookie(value: &str, max_age: u64, secure: bool) -> Result<HeaderValue, AppError> {
     let secure = if secure { "; Secure" } else { "" };
     HeaderValue::from_str(&format!(
@@ -86,6 +105,10 @@ pub(crate) async fn start(
 ) -> Result<Response, AppError> {
     if headers.contains_key(header::ORIGIN) {
         check_origin_headers(&headers, &state)?;
+    } else if !fetched_by_own_page_or_not_a_browser(&headers) {
+        return Err(AppError::Forbidden(
+            "cross-site sign-in refused: the dashboard signs in from its own origin".to_owned(),
+        ));
     }
     if caller.method != AuthMethod::Password {
         return Err(AppError::Forbidden(
@@ -126,9 +149,15 @@ pub(crate) async fn end(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     if let Some(id) = cookie_value(&headers) {
-        check_origin_headers(&headers, &state)?;
         let hash = TokenHash::of(id.as_bytes());
-        state.db(move |s| s.delete_session(&hash)).await?;
+        if let Some(record) = state.storage().session_by_hash(&hash)? {
+            // Ending a live session is a state change that needs our origin; a stale or
+            // unknown cookie is just cleared.
+            if is_live(&record, state.now(), state.settings()) {
+                check_origin_headers(&headers, &state)?;
+            }
+            state.db(move |s| s.delete_session(&hash)).await?;
+        }
     }
     let mut response = Json(serde_json::json!({ "ok": true })).into_response();
     response

@@ -101,6 +101,54 @@ fn session_state_changes_need_our_origin() {
 }
 
 #[test]
+fn ending_a_stale_or_unknown_session_succeeds_and_clears_the_cookie() {
+    let s = TestServer::start();
+    let cookie = signed_in(&s);
+    // A live session needs our origin to end.
+    let r = s.req("DELETE", "/session").header("Cookie", &cookie).send();
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert_eq!(auth_with_cookie(&s, &cookie).status, 200);
+    let r = s
+        .req("DELETE", "/session")
+        .header("Cookie", &cookie)
+        .header("Origin", &s.url)
+        .send();
+    assert_eq!(r.status, 200, "{}", r.body);
+    // Ended, and unknown: no origin needed, the answer is success and clears the cookie.
+    for stale in [
+        cookie.as_str(),
+        "jitsu_session=0123456789abcdef0123456789abcdef",
+    ] {
+        let r = s.req("DELETE", "/session").header("Cookie", stale).send();
+        assert_eq!(r.status, 200, "{stale}: {}", r.body);
+        r.assert_nodejitsu();
+        assert!(r.header("set-cookie").unwrap().contains("Max-Age=0"));
+    }
+}
+
+#[test]
+fn a_sign_in_without_origin_is_refused_from_a_cross_site_page() {
+    let s = TestServer::start();
+    s.signup("alice");
+    for (site, status) in [
+        (Some("cross-site"), 403),
+        (Some("same-site"), 403),
+        (Some("same-origin"), 200),
+        (Some("none"), 200),
+        (None, 200),
+    ] {
+        let mut req = s.req("POST", "/session").basic("alice", PASSWORD);
+        if let Some(site) = site {
+            req = req.header("Sec-Fetch-Site", site);
+        }
+        let r = req.send();
+        assert_eq!(r.status, status, "Sec-Fetch-Site {site:?}: {}", r.body);
+        r.assert_nodejitsu();
+        assert_eq!(r.header("set-cookie").is_some(), status == 200);
+    }
+}
+
+#[test]
 fn a_token_cannot_start_a_session() {
     let s = TestServer::start();
     s.signup("alice");
