@@ -7,7 +7,7 @@
 //! does not count either, so a stale token never locks out its owner, but any other secret
 //! that falls through to the password check does.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
@@ -82,6 +82,24 @@ pub(crate) fn client_ip(parts: &Parts) -> IpAddr {
         .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip())
 }
 
+/// The per-address limiter key: the IPv4 address, or the /64 prefix of an IPv6 address (one
+/// subscriber usually holds a whole /64, so keying on full addresses would let a client rotate
+/// through 2^64 keys). IPv4-mapped IPv6 addresses count as their IPv4 address.
+fn address_key(ip: IpAddr) -> String {
+    let ip = match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(IpAddr::V6(v6), IpAddr::V4),
+        v4 => v4,
+    };
+    match ip {
+        IpAddr::V4(v4) => format!("addr:{v4}"),
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            let prefix = Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0);
+            format!("addr:{prefix}/64")
+        }
+    }
+}
+
 /// Resolves the caller, `None` when the request carries no credentials at all.
 pub(crate) async fn authenticate(
     parts: &Parts,
@@ -127,7 +145,7 @@ async fn basic(
     };
     let keys = LimitKeys {
         account: format!("user:{user}"),
-        address: format!("addr:{}", client_ip(parts)),
+        address: address_key(client_ip(parts)),
     };
     let reserved = if dead_token {
         None
@@ -256,4 +274,26 @@ async fn session_caller(parts: &Parts, state: &AppState, id: &str) -> Result<Cal
         method: AuthMethod::Session,
         token_name: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::address_key;
+
+    fn key(ip: &str) -> String {
+        address_key(ip.parse().unwrap())
+    }
+
+    #[test]
+    fn ipv6_clients_are_limited_per_64_prefix_and_ipv4_per_address() {
+        assert_eq!(key("203.0.113.7"), "addr:203.0.113.7");
+        assert_ne!(key("203.0.113.7"), key("203.0.113.8"));
+        assert_eq!(key("2001:db8:1:2::1"), "addr:2001:db8:1:2::/64");
+        assert_eq!(
+            key("2001:db8:1:2:aaaa:bbbb:cccc:dddd"),
+            key("2001:db8:1:2::1")
+        );
+        assert_ne!(key("2001:db8:1:3::1"), key("2001:db8:1:2::1"));
+        assert_eq!(key("::ffff:203.0.113.7"), key("203.0.113.7"));
+    }
 }
