@@ -1,7 +1,8 @@
 //! The dashboard's one state, changed only by [`Action`]s through [`Reducible::reduce`].
 //!
-//! Components get it from the root as a property ([`StoreProps`]) and dispatch actions; the
-//! asynchronous work that produces most actions lives in `effects.rs`.
+//! The root shares it through a `ContextProvider<Store>`; components take it with
+//! [`use_store`] and dispatch actions. The asynchronous work that produces most actions lives
+//! in `effects.rs`.
 
 use std::rc::Rc;
 
@@ -12,13 +13,14 @@ use yew::prelude::*;
 /// The reducer handle every component gets from the root.
 pub type Store = UseReducerHandle<State>;
 
-/// Properties of the components that read and change the one state: the root's reducer
-/// handle, handed down as a property (a context provider would be one more component type in
-/// the download; a property re-renders them just the same when the state changes).
-#[derive(Debug, Clone, PartialEq, Properties)]
-pub struct StoreProps {
-    /// The root's reducer.
-    pub store: Store,
+/// The reducer handle shared by the root's `ContextProvider<Store>`.
+///
+/// Every component that calls it is rendered under `App`, which provides the context; a
+/// component mounted without it is a programming error, reported at once.
+#[hook]
+pub fn use_store() -> Store {
+    use_context::<Store>()
+        .expect("components using the store are rendered under App's ContextProvider<Store>")
 }
 
 /// The token list, shared rather than copied: every action clones the state, and the table's

@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 use crate::components::{aria, notice};
 use crate::effects;
-use crate::state::{Busy, Place, StoreProps};
+use crate::state::{use_store, Busy, Place};
 
 fn bind(state: &UseStateHandle<String>) -> Callback<InputEvent> {
     let state = state.clone();
@@ -17,8 +17,8 @@ fn bind(state: &UseStateHandle<String>) -> Callback<InputEvent> {
 
 /// The sign-in / create-account card.
 #[function_component]
-pub fn AccountForm(props: &StoreProps) -> Html {
-    let store = &props.store;
+pub fn AccountForm() -> Html {
+    let store = &use_store();
     let signing_up = use_state(|| false);
     // After an expired session the account name is filled in again; the password never is.
     let username = use_state(|| {

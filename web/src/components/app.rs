@@ -1,10 +1,10 @@
-//! The root: owns the reducer, hands it down to the components, resumes a live session.
+//! The root: owns the reducer, shares it through a context, resumes a live session.
 
 use yew::prelude::*;
 
 use crate::components::{header, tokens_page, AccountForm};
 use crate::effects;
-use crate::state::{Busy, State};
+use crate::state::{Busy, State, Store};
 
 /// The whole dashboard.
 #[function_component]
@@ -30,13 +30,13 @@ pub fn App() -> Html {
     } else if store.busy == Some(Busy::CheckingSession) {
         html! { <p class="loading" role="status"><span class="spinner" aria-hidden="true"></span>{ "Checking your session…" }</p> }
     } else {
-        html! { <AccountForm store={store.clone()} /> }
+        html! { <AccountForm /> }
     };
     html! {
-        <>
+        <ContextProvider<Store> context={store.clone()}>
             <a class="skip" href="#main">{ "Skip to content" }</a>
             { header(&store) }
             <main id="main" tabindex="-1">{ screen }</main>
-        </>
+        </ContextProvider<Store>>
     }
 }

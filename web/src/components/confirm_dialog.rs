@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 use crate::components::use_element_ref;
 use crate::effects;
-use crate::state::{Action, Confirm, StoreProps};
+use crate::state::{use_store, Action, Confirm};
 
 /// Title, explanation and confirm label for a question.
 pub fn wording(confirm: &Confirm, owner: &str) -> (String, String, String) {
@@ -26,8 +26,8 @@ pub fn wording(confirm: &Confirm, owner: &str) -> (String, String, String) {
 
 /// Shows the pending question, if any.
 #[function_component]
-pub fn ConfirmDialog(props: &StoreProps) -> Html {
-    let store = &props.store;
+pub fn ConfirmDialog() -> Html {
+    let store = &use_store();
     let dialog = use_element_ref();
     let open = store.confirm.is_some();
     {

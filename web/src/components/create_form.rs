@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use crate::components::{aria, notice};
 use crate::effects;
-use crate::state::{Action, Busy, Confirm, Place, StoreProps};
+use crate::state::{use_store, Action, Busy, Confirm, Place};
 
 /// What the name field currently holds, by core's rules.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,8 +55,8 @@ impl NameCheck {
 
 /// The "New token" card.
 #[function_component]
-pub fn CreateForm(props: &StoreProps) -> Html {
-    let store = &props.store;
+pub fn CreateForm() -> Html {
+    let store = &use_store();
     let input = use_state(String::new);
     let check = NameCheck::of(&input, |name| store.has_token(name));
     {

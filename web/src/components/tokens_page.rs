@@ -27,7 +27,7 @@ pub fn tokens_page(store: &Store) -> Html {
                 <p class="hint">{ format!("Tokens act as {} for jitsu without the password. Only a masked value is kept; the full value is shown once, when it is created.", session.username) }</p>
             </div>
             { for reveal }
-            <CreateForm store={store.clone()} />
+            <CreateForm />
             <section class="card" aria-labelledby="tokens-title" aria-busy={aria(loading)}>
                 <h2 id="tokens-title" tabindex="-1">{ "Your tokens" }
                     if let Some(n) = count { <span class="count">{ format!(" ({n})") }</span> }
@@ -35,7 +35,7 @@ pub fn tokens_page(store: &Store) -> Html {
                 { notice(store, Place::Tokens) }
                 <TokensTable tokens={store.tokens.clone()} busy={store.busy.clone()} dispatch={store.dispatcher()} />
             </section>
-            <ConfirmDialog store={store.clone()} />
+            <ConfirmDialog />
         </>
     }
 }
