@@ -52,9 +52,7 @@ fn setup(s: &TestServer) -> Secrets {
     assert_eq!(r.status, 200);
     let regenerated_old = s.token("alice", "regen");
     s.token("alice", "regen");
-    let r = s.req("POST", "/session").basic("alice", PASSWORD).send();
-    let set = r.header("set-cookie").unwrap();
-    let owner_cookie = set.split(';').next().unwrap().to_owned();
+    let owner_cookie = s.sign_in("alice");
     Secrets {
         owner_token,
         other_token,

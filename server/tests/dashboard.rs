@@ -12,12 +12,6 @@ use serde_json::json;
 use std::sync::Arc;
 use std::time::Duration;
 
-fn session_cookie(r: &common::Resp) -> String {
-    let set = r.header("set-cookie").expect("Set-Cookie");
-    let pair = set.split(';').next().unwrap();
-    pair.split_once('=').unwrap().1.to_owned()
-}
-
 #[test]
 fn session_cookie_is_http_only_strict_and_counts_as_password() {
     let s = TestServer::start();
@@ -32,8 +26,8 @@ fn session_cookie_is_http_only_strict_and_counts_as_password() {
     for part in ["jitsu_session=", "HttpOnly", "SameSite=Strict", "Path=/"] {
         assert!(set.contains(part), "{set}");
     }
-    let id = session_cookie(&r);
-    let cookie = format!("jitsu_session={id}");
+    let cookie = r.session_cookie();
+    let id = common::session_id(&cookie);
     assert!(
         id.len() == 64 && id.bytes().all(|b| b.is_ascii_hexdigit()),
         "a core SessionId: {id}"
@@ -72,8 +66,7 @@ fn session_cookie_is_http_only_strict_and_counts_as_password() {
 fn session_state_changes_need_our_origin() {
     let s = TestServer::start();
     s.signup("alice");
-    let r = s.req("POST", "/session").basic("alice", PASSWORD).send();
-    let cookie = format!("jitsu_session={}", session_cookie(&r));
+    let cookie = s.sign_in("alice");
     for origin in [None, Some("http://evil.example"), Some("null")] {
         let mut req = s
             .req("PUT", "/users/alice/tokens/csrf")
@@ -161,9 +154,7 @@ fn a_token_cannot_start_a_session() {
 /// Starts a session of a new account `alice` and returns its cookie.
 fn signed_in(s: &TestServer) -> String {
     s.signup("alice");
-    let r = s.req("POST", "/session").basic("alice", PASSWORD).send();
-    assert_eq!(r.status, 200, "{}", r.body);
-    format!("jitsu_session={}", session_cookie(&r))
+    s.sign_in("alice")
 }
 
 fn auth_with_cookie(s: &TestServer, cookie: &str) -> common::Resp {

@@ -102,13 +102,7 @@ fn every_acknowledged_token_survives_kill_9() {
     signup(&p, "alice");
     // Creates through a dashboard session (no password hash per request, so many creates).
     let r = req(&p, "POST", "/session").basic("alice", PASSWORD).send();
-    let cookie = r
-        .header("set-cookie")
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let cookie = r.session_cookie();
     let acked = Arc::new(Mutex::new(Vec::<String>::new()));
     let stop = Arc::new(AtomicBool::new(false));
     let writers: Vec<_> = (0..4)
@@ -214,14 +208,8 @@ fn the_log_never_holds_a_password_token_cookie_or_authorization() {
         401
     );
     let r = req(&p, "POST", "/session").basic("alice", PASSWORD).send();
-    let cookie = r
-        .header("set-cookie")
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    let session = cookie.split_once('=').unwrap().1.to_owned();
+    let cookie = r.session_cookie();
+    let session = common::session_id(&cookie).to_owned();
     assert_eq!(
         req(&p, "GET", "/auth")
             .header("Cookie", &cookie)
@@ -270,14 +258,8 @@ fn the_database_files_hold_no_token_password_or_session_id() {
         .send();
     secrets.push(r.json()["token-1"].as_str().unwrap().to_owned());
     let r = s.req("POST", "/session").basic("alice", PASSWORD).send();
-    let cookie = r
-        .header("set-cookie")
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    secrets.push(cookie.split_once('=').unwrap().1.to_owned());
+    let cookie = r.session_cookie();
+    secrets.push(common::session_id(&cookie).to_owned());
     let mut bytes = Vec::new();
     let mut files = 0;
     for entry in std::fs::read_dir(s.data_dir()).unwrap() {

@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use jitsu_core::protocol::{CreatedToken, Destroyed, Operation, TokenInfo, TokenList};
-use jitsu_core::{ApiToken, Username};
+use jitsu_core::{ApiToken, TokenName, Username};
 use serde_json::Value;
 
 use crate::auth::Caller;
@@ -20,14 +20,39 @@ fn manage(caller: &Caller, username: &Username) -> Result<(), AppError> {
     caller.require_password()
 }
 
-fn fresh(now: i64) -> (ApiToken, NewToken) {
+/// The prologue of both creates: the body is empty or `{}`, the caller manages `username`'s
+/// tokens; then a new token and what is stored of it.
+fn prepare_create(
+    state: &AppState,
+    caller: &Caller,
+    username: &Username,
+    body: &Bytes,
+) -> Result<(ApiToken, NewToken), AppError> {
+    extract::empty_object(body)?;
+    manage(caller, username)?;
     let token = ApiToken::generate();
     let stored = NewToken {
         hash: token.token_hash(),
         mask: token.mask(),
-        created_at: now,
+        created_at: state.now(),
     };
-    (token, stored)
+    Ok((token, stored))
+}
+
+/// The 201 answer of both creates.
+fn created(
+    username: &Username,
+    operation: Operation,
+    name: TokenName,
+    token: ApiToken,
+) -> (StatusCode, Json<Value>) {
+    tracing::info!(user = %username, token = %name, op = operation.as_str(), "token stored");
+    let created = CreatedToken {
+        operation,
+        name,
+        token,
+    };
+    (StatusCode::CREATED, Json(created.to_json()))
 }
 
 /// `GET /users/:username/tokens` → `{"apiTokens": {name: mask}, "tokens": [...]}`.
@@ -58,21 +83,13 @@ pub(crate) async fn create_named(
     caller: Caller,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), AppError> {
-    extract::empty_object(&body)?;
-    manage(&caller, &username)?;
-    let (token, stored) = fresh(state.now());
+    let (token, stored) = prepare_create(&state, &caller, &username, &body)?;
     let user_id = caller.user_id;
     let stored_name = name.clone();
     let operation = state
         .db(move |s| s.put_token(user_id, &stored_name, &stored))
         .await?;
-    tracing::info!(user = %username, token = %name, op = operation.as_str(), "token stored");
-    let created = CreatedToken {
-        operation,
-        name,
-        token,
-    };
-    Ok((StatusCode::CREATED, Json(created.to_json())))
+    Ok(created(&username, operation, name, token))
 }
 
 /// `POST /users/:username/tokens` → 201, the server picks `token-N`.
@@ -82,20 +99,12 @@ pub(crate) async fn create_unnamed(
     caller: Caller,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), AppError> {
-    extract::empty_object(&body)?;
-    manage(&caller, &username)?;
-    let (token, stored) = fresh(state.now());
+    let (token, stored) = prepare_create(&state, &caller, &username, &body)?;
     let user_id = caller.user_id;
     let name = state
         .db(move |s| s.create_token_auto(user_id, &stored))
         .await?;
-    tracing::info!(user = %username, token = %name, op = "insert", "token stored");
-    let created = CreatedToken {
-        operation: Operation::Insert,
-        name,
-        token,
-    };
-    Ok((StatusCode::CREATED, Json(created.to_json())))
+    Ok(created(&username, Operation::Insert, name, token))
 }
 
 /// `DELETE /users/:username/tokens/:name` → `{"ok": true, "id": name}`, 404 if absent.

@@ -121,6 +121,13 @@ impl TestServer {
         r.json()[name].as_str().expect("token value").to_owned()
     }
 
+    /// Starts a dashboard session of `user` with [`PASSWORD`]; returns its `Cookie` value.
+    pub fn sign_in(&self, user: &str) -> String {
+        let r = self.req("POST", "/session").basic(user, PASSWORD).send();
+        assert_eq!(r.status, 200, "sign-in of {user}: {}", r.body);
+        r.session_cookie()
+    }
+
     /// Status of `GET /auth` with `user:secret`.
     pub fn auth_status(&self, user: &str, secret: &str) -> u16 {
         self.req("GET", "/auth").basic(user, secret).send().status
@@ -182,6 +189,14 @@ impl Resp {
         self.headers
             .get(&name.to_ascii_lowercase())
             .map(String::as_str)
+    }
+
+    /// The `jitsu_session=<id>` pair of the answer's `Set-Cookie`, ready for a `Cookie` header.
+    pub fn session_cookie(&self) -> String {
+        let set = self.header("set-cookie").expect("Set-Cookie");
+        let pair = set.split(';').next().unwrap();
+        assert!(pair.starts_with("jitsu_session="), "{set}");
+        pair.to_owned()
     }
 
     /// The Nodejitsu rules: `X-Powered-By: Nodejitsu`, and errors are `{error, message}`.
@@ -289,6 +304,11 @@ impl Req {
             body,
         }
     }
+}
+
+/// The id of a `jitsu_session=<id>` cookie pair.
+pub fn session_id(cookie: &str) -> &str {
+    cookie.split_once('=').expect("name=value").1
 }
 
 /// Sends raw bytes and returns the status and the whole answer text (for requests a normal

@@ -74,11 +74,17 @@ fn start_server(
         dashboard_dir: None,
         allow_origins: Vec::new(),
     };
+    // Logins in flight count against the failure limits; the storm measures CPU, not limits.
+    let settings = Settings {
+        failures_per_account: u32::MAX,
+        failures_per_address: u32::MAX,
+        ..Settings::default()
+    };
     let state = if cached {
-        AppState::open_with(&config, Settings::default())?
+        AppState::open_with(&config, settings)?
     } else {
         let sqlite = SqliteStorage::open(dir)?;
-        AppState::new(Arc::new(sqlite), Settings::default())?
+        AppState::new(Arc::new(sqlite), settings)?
     };
     let served = state.clone();
     let (addr_tx, addr_rx) = std::sync::mpsc::channel();
@@ -186,6 +192,29 @@ fn line(label: &str, r: &load::Report) {
     );
 }
 
+/// Warms up with token checks, then measures the `GET /healthz` ceiling and token-authenticated
+/// `GET /auth` on `addr`.
+fn measure_token_auth(
+    client: &tokio::runtime::Runtime,
+    addr: SocketAddr,
+    token: &str,
+    connections: usize,
+    duration: Duration,
+) -> (load::Report, load::Report) {
+    let token_auth = load::get_request(addr, "/auth", Some(&basic_auth("bench", token)));
+    let ceiling = load::get_request(addr, "/healthz", None);
+    client.block_on(load::run(
+        addr,
+        token_auth.clone(),
+        200,
+        connections,
+        Duration::from_millis(500),
+    ));
+    let health = client.block_on(load::run(addr, ceiling, 200, connections, duration));
+    let auth = client.block_on(load::run(addr, token_auth, 200, connections, duration));
+    (health, auth)
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
     let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
@@ -212,25 +241,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let addr = server.addr;
         println!("with {count} tokens stored:");
         let token = client.block_on(prepare(addr, &state, count.saturating_sub(1)))?;
-        let token_auth = load::get_request(addr, "/auth", Some(&basic_auth("bench", &token)));
-        let ceiling = load::get_request(addr, "/healthz", None);
-        // Warm up caches and connections.
-        client.block_on(load::run(
-            addr,
-            token_auth.clone(),
-            200,
-            args.connections,
-            Duration::from_millis(500),
-        ));
-        let health = client.block_on(load::run(addr, ceiling, 200, args.connections, duration));
+        let (health, auth) = measure_token_auth(&client, addr, &token, args.connections, duration);
         line("GET /healthz (ceiling)", &health);
-        let auth = client.block_on(load::run(
-            addr,
-            token_auth.clone(),
-            200,
-            args.connections,
-            duration,
-        ));
         line("GET /auth, token", &auth);
         let ratio = auth.rps() / health.rps();
         let p99 = auth.percentile_ms(0.99);
@@ -240,6 +252,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
         ok &= ratio >= 0.70 && p99 < 5.0 && auth.errors == 0;
 
+        let token_auth = load::get_request(addr, "/auth", Some(&basic_auth("bench", &token)));
         let password_auth = load::get_request(addr, "/auth", Some(&basic_auth("bench", PASSWORD)));
         let (storm, during) = client.block_on(async {
             let storm = tokio::spawn(load::run(
@@ -263,19 +276,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
         // The same data without the token cache: every check is a SQLite lookup by digest.
         let (server, state) = start_server(&dir.0, false)?;
-        let addr = server.addr;
-        let token_auth = load::get_request(addr, "/auth", Some(&basic_auth("bench", &token)));
-        let ceiling = load::get_request(addr, "/healthz", None);
-        client.block_on(load::run(
-            addr,
-            token_auth.clone(),
-            200,
-            args.connections,
-            Duration::from_millis(500),
-        ));
-        let health = client.block_on(load::run(addr, ceiling, 200, args.connections, duration));
+        let (health, auth) =
+            measure_token_auth(&client, server.addr, &token, args.connections, duration);
         line("GET /healthz (ceiling, uncached run)", &health);
-        let auth = client.block_on(load::run(addr, token_auth, 200, args.connections, duration));
         line("GET /auth, token, no cache (SQLite)", &auth);
         println!(
             "  uncached token auth = {:.0} % of the ceiling (informational)",
