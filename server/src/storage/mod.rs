@@ -1,6 +1,8 @@
-//! Persistence behind a small trait, so a second backend (PostgreSQL) can be added without
-//! touching the handlers. The trait is blocking: handlers call writes on tokio's blocking
-//! pool, and a PostgreSQL backend can use a blocking client (or `block_on`) behind it.
+//! Persistence behind a small trait. The trait is blocking: handlers call writes on tokio's
+//! blocking pool but reads inline (token, session and user lookups, the token list), which
+//! suits SQLite, whose WAL read-only connections never wait for the writer. A networked
+//! backend (PostgreSQL) would need an async trait or `spawn_blocking` around the reads too
+//! (`block_on` inside a tokio worker panics); see DESIGN.md.
 //!
 //! Secrets never reach this layer in clear: tokens and session ids arrive as their SHA-256
 //! [`TokenHash`], passwords as Argon2id PHC strings.
