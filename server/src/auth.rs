@@ -158,24 +158,28 @@ async fn basic(
     };
     let phc = record.as_ref().map(|r| r.password_hash.clone());
     let verified = state.passwords().verify(secret, phc).await;
-    if let (Ok(true), Some(r)) = (&verified, record) {
+    // Only a wrong password stays counted (an error on our side is not a guess).
+    let release = || {
         if let Some(reserved) = reserved {
             keys.release(state, reserved);
         }
-        return Ok(Caller {
-            user_id: r.id,
-            username: r.username,
-            method: AuthMethod::Password,
-            token_name: None,
-        });
-    }
-    if verified.is_err() {
-        // Our fault, not a wrong guess.
-        if let Some(reserved) = reserved {
-            keys.release(state, reserved);
+    };
+    match (verified, record) {
+        (Ok(true), Some(r)) => {
+            release();
+            return Ok(Caller {
+                user_id: r.id,
+                username: r.username,
+                method: AuthMethod::Password,
+                token_name: None,
+            });
         }
+        (Err(e), _) => {
+            release();
+            return Err(e);
+        }
+        _ => {}
     }
-    verified?;
     tracing::info!(client = %client_ip(parts), "failed password attempt");
     Err(AppError::bad_credentials())
 }
