@@ -166,8 +166,24 @@ impl<S: Storage> Storage for TokenCache<S> {
 #[cfg(test)]
 mod tests {
     use super::TokenCache;
-    use crate::storage::{NewToken, NewUser, SqliteStorage, Storage};
+    use crate::storage::{NewToken, NewUser, SqliteStorage, Storage, UserId};
     use jitsu_core::{ApiToken, TokenName};
+
+    /// A cache over a fresh SQLite store holding one account; keep the dir alive.
+    fn cache_with_alice() -> (tempfile::TempDir, TokenCache<SqliteStorage>, UserId) {
+        let dir = tempfile::tempdir().unwrap();
+        let s = TokenCache::new(SqliteStorage::open(dir.path()).unwrap());
+        let user = s
+            .create_user(NewUser {
+                username: "alice",
+                email: "a@b.co",
+                password_hash: "x",
+                created_at: 0,
+            })
+            .unwrap()
+            .id;
+        (dir, s, user)
+    }
 
     fn token() -> (ApiToken, NewToken) {
         let t = ApiToken::generate();
@@ -181,17 +197,7 @@ mod tests {
 
     #[test]
     fn regenerating_or_deleting_evicts_the_cached_value() {
-        let dir = tempfile::tempdir().unwrap();
-        let s = TokenCache::new(SqliteStorage::open(dir.path()).unwrap());
-        let user = s
-            .create_user(NewUser {
-                username: "alice",
-                email: "a@b.co",
-                password_hash: "x",
-                created_at: 0,
-            })
-            .unwrap()
-            .id;
+        let (_dir, s, user) = cache_with_alice();
         let name = TokenName::parse("jitsu").unwrap();
         let (old, stored) = token();
         s.put_token(user, &name, &stored).unwrap();
@@ -226,17 +232,7 @@ mod tests {
 
     #[test]
     fn a_late_touch_of_a_regenerated_token_does_not_mark_the_new_value_used() {
-        let dir = tempfile::tempdir().unwrap();
-        let s = TokenCache::new(SqliteStorage::open(dir.path()).unwrap());
-        let user = s
-            .create_user(NewUser {
-                username: "alice",
-                email: "a@b.co",
-                password_hash: "x",
-                created_at: 0,
-            })
-            .unwrap()
-            .id;
+        let (_dir, s, user) = cache_with_alice();
         let name = TokenName::parse("jitsu").unwrap();
         let (old, stored) = token();
         s.put_token(user, &name, &stored).unwrap();
