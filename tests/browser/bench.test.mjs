@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync, statSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import {
-  startServer, launchBrowser, newContext, openDashboard, shot, signUp, OUTPUT, DIST,
+  startServer, launchBrowser, newContext, openDashboard, signUp, scrollToRow, OUTPUT, DIST,
 } from './helpers.mjs';
 
 const TOKENS = 1000;
@@ -17,10 +17,13 @@ const RUNS = 5;
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-/** Reloads the page and reads the marks of the first table render after navigation. */
+/**
+ * Reloads the page and reads the marks of the first table render after navigation (a long
+ * list renders only the rows near the viewport: the table of all `rows` with its first row).
+ */
 async function loadOnce(page, rows) {
   await page.reload();
-  await page.locator('.tokens [role=row]:not(.head)').nth(rows - 1).waitFor();
+  await page.locator(`.tokens[aria-rowcount="${rows + 1}"] .body [role=row]`).first().waitFor();
   return page.evaluate(() => {
     const at = (name) => performance.getEntriesByName(name).at(-1).startTime;
     const received = at('jitsu:tokens-received');
@@ -111,11 +114,14 @@ describe('dashboard performance', () => {
     assert.equal(created, TOKENS - 3);
     const runs = [];
     for (let i = 0; i < RUNS; i += 1) runs.push(await loadOnce(page, TOKENS));
-    assert.equal(await page.locator('.tokens [role=row]:not(.head)').count(), TOKENS);
+    // All 1,000 tokens are in the table; only the rows near the viewport are in the DOM.
+    assert.equal(await page.locator('.tokens').getAttribute('aria-rowcount'), String(TOKENS + 1));
+    results.bigTableRenderedRows = await page.locator('.tokens .body [role=row]').count();
+    assert.ok(results.bigTableRenderedRows < 100, `${results.bigTableRenderedRows} rows rendered`);
     results.bigNavigationToInteractiveMs = median(runs.map((r) => r.navigationToInteractive));
     results.bigTableRenderMs = median(runs.map((r) => r.render));
     results.bigTableRenderRunsMs = runs.map((r) => Math.round(r.render * 10) / 10);
-    // Off-screen rows of a long list are painted when scrolled to, so only the viewport.
+    // Off-screen rows of a long list are rendered when scrolled to, so only the viewport.
     await page.screenshot({ path: path.join(OUTPUT, 'screenshots', '30-thousand-tokens-1440.png') });
     const traced = await renderCpu(browser, page);
     results.tracedRenderCpuMs = traced.cpuMs;
@@ -125,7 +131,8 @@ describe('dashboard performance', () => {
     assert.ok(results.bigTableRenderMs < 1000, `render took ${results.bigTableRenderMs} ms`);
   });
 
-  test('a row button answers quickly with 1,000 rows on screen', async () => {
+  test('a row button answers quickly in a list of 1,000 tokens', async () => {
+    await scrollToRow(page, 'bench-0500');
     // Timed inside the page: from the click to the dialog being open, then one more frame.
     const runs = [];
     for (let i = 0; i < RUNS; i += 1) {
@@ -142,7 +149,7 @@ describe('dashboard performance', () => {
       await page.locator('dialog').waitFor({ state: 'detached' });
     }
     results.clickToDialogMs = median(runs);
-    assert.equal(await page.locator('.tokens [role=row]:not(.head)').count(), TOKENS);
+    assert.equal(await page.locator('.tokens').getAttribute('aria-rowcount'), String(TOKENS + 1));
     assert.ok(results.clickToDialogMs < 1000, `dialog took ${results.clickToDialogMs} ms`);
   });
 });

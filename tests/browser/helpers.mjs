@@ -144,6 +144,45 @@ export async function tableRows(page) {
   })));
 }
 
+/** Waits two animation frames: scroll events have run and the app has rendered. */
+export function settle(page) {
+  return page.evaluate(() => new Promise((resolve) => {
+    requestAnimationFrame(() => requestAnimationFrame(() => resolve()));
+  }));
+}
+
+/**
+ * Scrolls the page down, a screen at a time from the top, until the tokens table has rendered
+ * the row of `name` (a long list renders only the rows near the viewport); resolves to it.
+ */
+export async function scrollToRow(page, name) {
+  const selector = `.tokens [data-name="${name}"]`;
+  await page.evaluate(async (sel) => {
+    const frame = () => new Promise((resolve) => { requestAnimationFrame(() => requestAnimationFrame(resolve)); });
+    window.scrollTo(0, 0);
+    await frame();
+    for (let i = 0; i < 1000 && !document.querySelector(sel); i += 1) {
+      window.scrollBy(0, window.innerHeight);
+      await frame();
+    }
+  }, selector);
+  const row = page.locator(selector);
+  await row.scrollIntoViewIfNeeded();
+  return row;
+}
+
+/** Creates the tokens `names` for `user` (signed in on `page`); resolves to how many were created. */
+export function addTokens(page, user, names) {
+  return page.evaluate(async ([u, list]) => {
+    let ok = 0;
+    for (let i = 0; i < list.length; i += 25) {
+      const batch = list.slice(i, i + 25).map((n) => fetch(`/users/${u}/tokens/${n}`, { method: 'PUT', headers: { 'Content-Type': 'application/json' }, body: '{}' }));
+      ok += (await Promise.all(batch)).filter((r) => r.status === 201).length;
+    }
+    return ok;
+  }, [user, names]);
+}
+
 const exec = promisify(execFile);
 
 /**

@@ -39,7 +39,7 @@ fn with_wait(error: &ApiError, retry_after: Option<u32>) -> String {
             ..
         } => detail
             .split(|c: char| !c.is_ascii_digit())
-            .any(|number| number == seconds.to_string()),
+            .any(|number| number.parse() == Ok(seconds)),
         _ => false,
     };
     match retry_after {

@@ -137,7 +137,7 @@ fn table_times_are_shown_to_the_minute() {
 
 #[derive(Properties, PartialEq)]
 struct TableHost {
-    tokens: Option<Vec<&'static str>>,
+    tokens: Option<Vec<String>>,
 }
 
 #[function_component]
@@ -151,7 +151,7 @@ fn Host(props: &TableHost) -> Html {
                 .iter()
                 .map(|n| {
                     Rc::new(TokenInfo {
-                        name: (*n).to_owned(),
+                        name: n.clone(),
                         mask: "********-****-****-****-********1d9a".to_owned(),
                         created_at: Some("2026-11-28T17:06:09Z".to_owned()),
                         last_used_at: None,
@@ -177,7 +177,7 @@ async fn an_account_without_tokens_says_how_to_create_one() {
 #[wasm_bindgen_test]
 async fn the_table_lists_each_token_with_labelled_actions() {
     let root = render::<Host>(TableHost {
-        tokens: Some(vec!["a", "ci"]),
+        tokens: Some(vec!["a".to_owned(), "ci".to_owned()]),
     })
     .await;
     let rows = root.query_selector_all("[role=row]:not(.head)").unwrap();
@@ -202,4 +202,45 @@ async fn the_table_lists_each_token_with_labelled_actions() {
 async fn the_table_says_it_is_loading_before_the_first_list() {
     let root = render::<Host>(TableHost { tokens: None }).await;
     assert!(root.text_content().unwrap().contains("Loading tokens…"));
+}
+
+fn names(count: usize) -> Vec<String> {
+    (0..count).map(|i| format!("t-{i:04}")).collect()
+}
+
+fn attribute(element: &Element, name: &str) -> String {
+    element.get_attribute(name).unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn a_list_of_fifty_renders_every_row() {
+    let root = render::<Host>(TableHost {
+        tokens: Some(names(50)),
+    })
+    .await;
+    let rows = root.query_selector_all(".body [role=row]").unwrap();
+    assert_eq!(rows.length(), 50);
+    let table = root.query_selector("[role=table]").unwrap().unwrap();
+    assert_eq!(attribute(&table, "aria-rowcount"), "51");
+}
+
+#[wasm_bindgen_test]
+async fn a_long_list_renders_a_window_of_rows_and_counts_them_all() {
+    let root = render::<Host>(TableHost {
+        tokens: Some(names(1000)),
+    })
+    .await;
+    let table = root.query_selector("[role=table]").unwrap().unwrap();
+    assert_eq!(attribute(&table, "aria-rowcount"), "1001");
+    let rows = root.query_selector_all(".body [role=row]").unwrap();
+    assert!(
+        (20..100).contains(&rows.length()),
+        "{} rows rendered",
+        rows.length()
+    );
+    let first = root.query_selector(".body [role=row]").unwrap().unwrap();
+    assert_eq!(attribute(&first, "aria-rowindex"), "2");
+    assert_eq!(attribute(&first, "data-name"), "t-0000");
+    let head = root.query_selector(".head").unwrap().unwrap();
+    assert_eq!(attribute(&head, "aria-rowindex"), "1");
 }

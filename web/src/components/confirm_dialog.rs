@@ -4,7 +4,7 @@
 use web_sys::HtmlDialogElement;
 use yew::prelude::*;
 
-use crate::components::use_element_ref;
+use crate::components::{spaced, use_element_ref};
 use crate::effects;
 use crate::state::{use_store, Action, Confirm};
 
@@ -14,12 +14,12 @@ pub fn wording(confirm: &Confirm, owner: &str) -> (String, String, String) {
         Confirm::Regenerate(name) => (
             format!("Regenerate {name}?"),
             format!("Regenerate? The old value stops working: whoever uses token {name} needs the new value to keep acting as {owner}."),
-            format!("Regenerate {name}"),
+            spaced("Regenerate", name.as_str()),
         ),
         Confirm::Destroy(name) => (
             format!("Destroy token {name}?"),
             format!("Anything using token {name} can no longer act as {owner}. This cannot be undone."),
-            format!("Destroy {name}"),
+            spaced("Destroy", name.as_str()),
         ),
     }
 }

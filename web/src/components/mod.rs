@@ -30,6 +30,13 @@ pub(crate) fn use_element_ref() -> yew::NodeRef {
     yew::use_mut_ref(yew::NodeRef::default).borrow().clone()
 }
 
+/// Two texts with a space between: one formatting routine for all such texts, as each
+/// `format!` adds its own code to the download.
+#[inline(never)]
+pub(crate) fn spaced(first: &str, second: &str) -> String {
+    format!("{first} {second}")
+}
+
 /// An ARIA true/false attribute value, as a static string (no text is formatted per render).
 pub(crate) fn aria(flag: bool) -> &'static str {
     if flag {

@@ -1,25 +1,93 @@
 //! The tokens table: name, masked value, created, last used, with regenerate and destroy.
 //!
-//! Built for a thousand rows: each row is a memoised component (it re-renders only when its
-//! token or the busy state changes), and one delegated click handler on the table body
-//! serves every button.
+//! Built for a thousand rows: the table re-renders only when the list, the busy state or the
+//! rendered window changes; a long list puts only the rows near the viewport in the DOM
+//! (spacers stand in for the others, so the scroll height is right); one delegated click
+//! handler on the table body serves every button.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
 use jitsu_core::protocol::TokenInfo;
 use jitsu_core::TokenName;
-use web_sys::Element;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{AddEventListenerOptions, DomRect, Element, Event};
 use yew::prelude::*;
 
+use crate::components::{spaced, use_element_ref};
 use crate::effects::Dispatch;
 use crate::perf;
 use crate::state::{Action, Busy, Confirm, Tokens};
 
 /// `2026-11-28T17:06:09Z` → `2026-11-28 17:06` (minutes are enough in a table).
 pub fn short_time(rfc3339: &str) -> String {
-    rfc3339.get(..16).unwrap_or(rfc3339).replacen('T', " ", 1)
+    match (rfc3339.get(..10), rfc3339.get(11..16)) {
+        (Some(day), Some(time)) => spaced(day, time),
+        _ => rfc3339.to_owned(),
+    }
 }
 
-/// Above this many rows, off-screen rows skip layout and paint until scrolled to.
+/// Above this many rows, only the rows near the viewport are rendered.
 const LONG: usize = 50;
+/// Rows of a long list rendered beyond each edge of the viewport.
+const BUFFER: usize = 20;
+/// The window's edges move in steps of this many rows (fewer renders while scrolling).
+const STEP: usize = 8;
+
+/// The rows `start..end` of a long list are in the DOM; each of the others takes `row_px`
+/// (whole pixels: the error stays within the rendered rows, as the spacers make the same
+/// assumption as the scroll arithmetic).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Window {
+    start: usize,
+    end: usize,
+    row_px: usize,
+}
+
+impl Window {
+    /// The rows rendered of a list of `len`: all of a short list.
+    fn rows(self, len: usize) -> (usize, usize) {
+        if len > LONG {
+            let end = self.end.min(len);
+            (self.start.min(end), end)
+        } else {
+            (0, len)
+        }
+    }
+}
+
+/// The window of a long list and the list's length, shared by the render and the listeners.
+type Live = Rc<Cell<(Window, usize)>>;
+
+/// The window a long list of `len` rows needs now, `old` being the one on screen: the rows in
+/// the viewport, or those of the element taking the focus (`focus`: the browser is about to
+/// scroll it into view), with `BUFFER` more each side. Rows are taken to be as tall as the
+/// first rendered one.
+fn window_for(body: &Element, old: Window, len: usize, focus: Option<DomRect>) -> Option<Window> {
+    let first = body.first_element_child()?.get_bounding_client_rect();
+    let row_px = first.height() as usize;
+    let viewport = web_sys::window()?.inner_height().ok()?.as_f64()?;
+    if row_px == 0 {
+        return None;
+    }
+    // Where row 0 would be: above the first rendered row by the spacer's height.
+    let top = first.top() - (old.rows(len).0 * old.row_px) as f64;
+    // Float-to-integer casts saturate: rows above the table count as row 0.
+    let row_at = |y: f64| ((y - top) / row_px as f64) as usize;
+    let (from, to) = focus.map_or((0.0, viewport), |r| (r.top(), r.bottom()));
+    Some(Window {
+        start: row_at(from).saturating_sub(BUFFER) / STEP * STEP,
+        end: (row_at(to) + BUFFER) / STEP * STEP + STEP,
+        row_px,
+    })
+}
+
+/// A number as attribute text (one formatting call for all of them).
+#[inline(never)]
+fn number(n: usize) -> String {
+    format!("{n}")
+}
 
 /// Properties of [`TokensTable`].
 #[derive(Debug, Clone, PartialEq, Properties)]
@@ -40,17 +108,97 @@ fn clicked(event: &MouseEvent) -> Option<Confirm> {
         .ok()??;
     let row = button.closest("[data-name]").ok()??;
     let name = TokenName::parse(&row.get_attribute("data-name")?).ok()?;
-    match button.get_attribute("data-action")?.as_str() {
-        "regenerate" => Some(Confirm::Regenerate(name)),
-        "destroy" => Some(Confirm::Destroy(name)),
-        _ => None,
-    }
+    // The buttons' actions are `regenerate` and `destroy`.
+    Some(if button.get_attribute("data-action")? == "destroy" {
+        Confirm::Destroy(name)
+    } else {
+        Confirm::Regenerate(name)
+    })
 }
+
+thread_local! {
+    /// The latest mounted table's window update, called by the page's scroll and resize
+    /// listener (unmounted tables have no body to measure, so theirs does nothing).
+    static FOLLOWED: RefCell<Option<Rc<Sync>>> = const { RefCell::new(None) };
+}
+
+/// Makes `sync` the window update the page's scroll and resize listener calls; the listener is
+/// registered with the first table and lives as long as the page.
+fn follow_with(sync: Rc<Sync>) {
+    if FOLLOWED.with(|f| f.replace(Some(sync))).is_some() {
+        return;
+    }
+    // The same closure type and DOM call as Yew's own listeners: no new glue code.
+    let listener = Closure::wrap(Box::new(|_: &Event| follow(None)) as Box<dyn Fn(&Event)>);
+    if let Some(w) = web_sys::window() {
+        for event in ["scroll", "resize"] {
+            let _ = w.add_event_listener_with_callback_and_add_event_listener_options(
+                event,
+                listener.as_ref().unchecked_ref(),
+                &AddEventListenerOptions::new(),
+            );
+        }
+    }
+    listener.forget();
+}
+
+/// Fits the mounted table's window to the page as it is now (and to the element taking the
+/// focus).
+fn follow(focus: Option<DomRect>) {
+    FOLLOWED.with(|f| {
+        if let Some(sync) = &*f.borrow() {
+            sync(focus);
+        }
+    });
+}
+
+/// Fits a table's window to the page (and renders the table again when it moves).
+type Sync = dyn Fn(Option<DomRect>);
 
 /// The account's tokens, or the empty state.
 #[function_component]
 pub fn TokensTable(props: &TokensTableProps) -> Html {
-    use_effect_with(props.tokens.clone(), |tokens| {
+    let len = props.tokens.as_ref().map_or(0, |t| t.len());
+    let redraw = use_force_update();
+    let body = use_element_ref();
+    // The window and the list length, shared with the listeners (a cell, not a state hook:
+    // `sync` compares before it asks for a render), and `sync`, which the hook state owns.
+    let live = use_mut_ref(|| {
+        let first = Window {
+            start: 0,
+            end: 2 * BUFFER,
+            row_px: 53,
+        };
+        let live: Live = Rc::new(Cell::new((first, 0)));
+        let sync: Rc<Sync> = {
+            let (body, live, redraw) = (body.clone(), live.clone(), redraw.clone());
+            Rc::new(move |focus| {
+                let Some(body) = body.get().map(JsCast::unchecked_into::<Element>) else {
+                    return;
+                };
+                let (old, len) = live.get();
+                let found = if len > LONG {
+                    window_for(&body, old, len, focus)
+                } else {
+                    None
+                };
+                if let Some(w) = found.filter(|&w| w != old) {
+                    live.set((w, len));
+                    redraw.force_update();
+                }
+            })
+        };
+        follow_with(sync);
+        live
+    })
+    .borrow()
+    .clone();
+    let window = live.get().0;
+    live.set((window, len));
+    let (start, end) = window.rows(len);
+    use_effect_with(props.tokens.clone(), move |tokens| {
+        // Fits the window to the new list (scrolling and resizing move it too).
+        follow(None);
         if tokens.is_some() {
             perf::mark(perf::TOKENS_RENDERED);
         }
@@ -74,23 +222,37 @@ pub fn TokensTable(props: &TokensTableProps) -> Html {
             }
         })
     };
-    let disabled = props.busy.is_some();
-    let rows = tokens.iter().map(|info| {
-        let working = match &props.busy {
-            Some(Busy::Regenerating(n)) if n.as_str() == info.name => Some(RowWork::Regenerating),
-            Some(Busy::Destroying(n)) if n.as_str() == info.name => Some(RowWork::Destroying),
-            _ => None,
-        };
-        row(info, disabled, working)
+    // A row button takes the focus (the keyboard reached the first or last rendered row, say):
+    // render the rows around it now, so the next Tab or Shift+Tab finds them (the scroll that
+    // brings the button into view would, a frame later).
+    let onfocusin = Callback::from(|e: FocusEvent| {
+        follow(Some(
+            e.target_unchecked_into::<Element>()
+                .get_bounding_client_rect(),
+        ));
     });
-    // An ARIA table of grid rows rather than <table>: rows are ordinary blocks, so the browser
-    // can skip laying out and painting the ones off screen (`content-visibility: auto`) when
-    // the list is long.
-    let label = format!("{} tokens, sorted by name", tokens.len());
-    let content = html! {
-        <>
+    let disabled = props.busy.is_some();
+    let rows = tokens[start..end]
+        .iter()
+        .zip(start + 2..)
+        .map(|(info, index)| {
+            let working = match &props.busy {
+                Some(Busy::Regenerating(n)) if n.as_str() == info.name => {
+                    Some(RowWork::Regenerating)
+                }
+                Some(Busy::Destroying(n)) if n.as_str() == info.name => Some(RowWork::Destroying),
+                _ => None,
+            };
+            row(info, index, disabled, working)
+        });
+    // An ARIA table of grid rows rather than <table>: rows are ordinary blocks, and the
+    // spacers around the body stand in for the rows of a long list that are not rendered
+    // (`aria-rowcount`/`aria-rowindex` tell assistive technology where the rendered ones are).
+    html! {
+        <div class="table-wrap">
+            <div class="tokens" role="table" aria-label="Tokens, sorted by name" aria-rowcount={number(len + 1)}>
             <div role="rowgroup">
-                <div role="row" class="head">
+                <div role="row" class="head" aria-rowindex="1">
                     <span role="columnheader">{ "Name" }</span>
                     <span role="columnheader">{ "Value" }</span>
                     <span role="columnheader">{ "Created" }</span>
@@ -98,16 +260,12 @@ pub fn TokensTable(props: &TokensTableProps) -> Html {
                     <span role="columnheader"><span class="visually-hidden">{ "Actions" }</span></span>
                 </div>
             </div>
-            <div role="rowgroup" class="body" {onclick}>{ for rows }</div>
-        </>
-    };
-    // Literal class names per branch (see `notice`).
-    let table = if tokens.len() > LONG {
-        html! { <div class="tokens long" role="table" aria-label={label}>{ content }</div> }
-    } else {
-        html! { <div class="tokens" role="table" aria-label={label}>{ content }</div> }
-    };
-    html! { <div class="table-wrap">{ table }</div> }
+            <svg aria-hidden="true" height={number(start * window.row_px)}></svg>
+            <div role="rowgroup" class="body" ref={body} {onclick} {onfocusin}>{ for rows }</div>
+            <svg aria-hidden="true" height={number((len - end) * window.row_px)}></svg>
+            </div>
+        </div>
+    }
 }
 
 /// What a row's own action is doing.
@@ -121,7 +279,7 @@ pub enum RowWork {
 
 /// One token, as a plain view function: a thousand rows are cheaper without a component
 /// each (the table itself only re-renders when the list or the busy state changes).
-fn row(t: &TokenInfo, disabled: bool, working: Option<RowWork>) -> Html {
+fn row(t: &TokenInfo, index: usize, disabled: bool, working: Option<RowWork>) -> Html {
     let created = t
         .created_at
         .as_deref()
@@ -138,14 +296,14 @@ fn row(t: &TokenInfo, disabled: bool, working: Option<RowWork>) -> Html {
     // Cells and buttons carry no classes (the stylesheet finds them by role and position):
     // every attribute is a call into the DOM, a thousand times over.
     html! {
-        <div key={t.name.as_str()} role="row" data-name={t.name.clone()}>
+        <div key={t.name.as_str()} role="row" aria-rowindex={number(index)} data-name={t.name.clone()}>
             <span role="rowheader">{ &t.name }</span>
             <span role="cell">{ &t.mask }</span>
             <span role="cell">{ created }</span>
             <span role="cell">{ used }</span>
             <span role="cell">
-                <button data-action="regenerate" {disabled} aria-label={format!("Regenerate {}", t.name)}>{ regenerate }</button>
-                <button data-action="destroy" {disabled} aria-label={format!("Destroy {}", t.name)}>{ destroy }</button>
+                <button data-action="regenerate" {disabled} aria-label={spaced("Regenerate", &t.name)}>{ regenerate }</button>
+                <button data-action="destroy" {disabled} aria-label={spaced("Destroy", &t.name)}>{ destroy }</button>
             </span>
         </div>
     }
