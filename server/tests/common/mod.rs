@@ -133,6 +133,16 @@ impl TestServer {
         self.req("GET", "/auth").basic(user, secret).send().status
     }
 
+    /// How many tokens `user` has, listed with the account password.
+    pub fn token_count(&self, user: &str) -> usize {
+        let r = self
+            .req("GET", &format!("/users/{user}/tokens"))
+            .basic(user, PASSWORD)
+            .send();
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.json()["tokens"].as_array().map_or(0, Vec::len)
+    }
+
     /// Every row of the users and tokens tables, to prove a request changed nothing.
     pub fn snapshot(&self) -> Vec<String> {
         snapshot(self.data_dir())
