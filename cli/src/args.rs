@@ -1,9 +1,8 @@
 //! Command-line syntax: the original jitsu's commands and global options.
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Parser, Subcommand};
 
 /// jitsu — manage Nodejitsu accounts and API tokens.
 #[derive(Debug, Parser)]
@@ -60,7 +59,7 @@ pub(crate) enum Command {
         email: Option<String>,
     },
     /// Run the jitsu API server (and the dashboard).
-    Server(ServerArgs),
+    Server(jitsu_server::ServerArgs),
     /// Print a shell completion script.
     Completion {
         /// Shell to generate for.
@@ -108,22 +107,6 @@ pub(crate) enum ConfigCmd {
     /// jitsu config list
     #[command(alias = "ls")]
     List,
-}
-
-#[derive(Debug, Args)]
-pub(crate) struct ServerArgs {
-    /// Address to listen on (port 0 picks a free port).
-    #[arg(long, default_value = "127.0.0.1:8080")]
-    pub(crate) listen: SocketAddr,
-    /// Data directory (SQLite database).
-    #[arg(long, default_value = "./.jitsu")]
-    pub(crate) data: PathBuf,
-    /// Dashboard files to serve (default: ./dist when it exists).
-    #[arg(long)]
-    pub(crate) dashboard: Option<PathBuf>,
-    /// Extra origin allowed to use a dashboard session (repeatable).
-    #[arg(long = "allow-origin", value_name = "ORIGIN")]
-    pub(crate) allow_origins: Vec<String>,
 }
 
 impl Command {

@@ -21,6 +21,38 @@ pub const POWERED_BY_HEADER: &str = "X-Powered-By";
 /// Its value from our server.
 pub const POWERED_BY: &str = "Nodejitsu";
 
+/// Header our own clients (CLI, dashboard, npm package) send with every request. It tells the
+/// server that the client understands statuses the original clients take for success, such
+/// as 429; without it the server answers those with a status from [`LEGACY_ERROR_STATUSES`].
+pub const CLIENT_HEADER: &str = "X-Jitsu-Client";
+/// Value of [`CLIENT_HEADER`]: this crate's name and version.
+pub const CLIENT_ID: &str = concat!("jitsu-core/", env!("CARGO_PKG_VERSION"));
+
+/// The statuses the original clients (`nodejitsu-api` 0.6) report as errors; they treat every
+/// other status, 429 and 413 included, as success.
+pub const LEGACY_ERROR_STATUSES: [u16; 9] = [400, 401, 402, 403, 404, 405, 409, 500, 503];
+
+/// The status to send a client that does not send [`CLIENT_HEADER`], so that it reports the
+/// refusal instead of mistaking it for success: statuses it knows pass unchanged, 429 and
+/// other "try later" statuses become 503 (the `Retry-After` header still says when), any other
+/// client error 400 and any other server error 500. Successes pass unchanged.
+///
+/// ```
+/// use jitsu_core::protocol::legacy_status;
+/// assert_eq!(legacy_status(429), 503);
+/// assert_eq!(legacy_status(413), 400);
+/// assert_eq!(legacy_status(401), 401);
+/// assert_eq!(legacy_status(201), 201);
+/// ```
+pub fn legacy_status(status: u16) -> u16 {
+    match status {
+        s if s < 400 || LEGACY_ERROR_STATUSES.contains(&s) => s,
+        408 | 429 | 502 | 504 => 503,
+        s if s < 500 => 400,
+        _ => 500,
+    }
+}
+
 /// Characters left as they are in a path segment (RFC 3986 unreserved).
 const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
@@ -108,7 +140,10 @@ impl fmt::Debug for Request {
 
 impl Request {
     fn new(method: Method, path: String, user: &str, credentials: &Credentials) -> Self {
-        let mut headers = vec![("Content-Type".to_owned(), "application/json".to_owned())];
+        let mut headers = vec![
+            ("Content-Type".to_owned(), "application/json".to_owned()),
+            (CLIENT_HEADER.to_owned(), CLIENT_ID.to_owned()),
+        ];
         let secret = match credentials {
             Credentials::Password(p) => Some(p.expose().to_owned()),
             Credentials::Token(t) => Some(t.expose()),
@@ -230,7 +265,7 @@ pub fn get_user(user: &Username, credentials: &Credentials) -> Request {
     Request::new(Method::Get, user_path(user), user.as_str(), credentials)
 }
 
-/// `GET /users/:username/tokens`, authenticated as `auth_user` (normally the same account).
+/// `GET /users/:username/tokens`, authenticated with `credentials` of that account.
 pub fn list_tokens(user: &Username, credentials: &Credentials) -> Request {
     Request::new(
         Method::Get,

@@ -7,15 +7,16 @@
 //! does not count either, so a stale token never locks out its owner, but any other secret
 //! that falls through to the password check does.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::IpAddr;
 
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, Method};
 use jitsu_core::protocol::{parse_basic_auth, AuthMethod};
 use jitsu_core::{ApiToken, Password, TokenHash, Username};
 
-use crate::error::AppError;
+use crate::client_addr::{address_key, client_ip};
+use crate::error::{AppError, Limited};
 use crate::limiter::Reservation;
 use crate::session;
 use crate::state::AppState;
@@ -36,7 +37,7 @@ pub struct Caller {
 impl Caller {
     /// 403 unless the caller is `username`.
     pub(crate) fn require_owner(&self, username: &Username) -> Result<(), AppError> {
-        if self.username == username.as_str() {
+        if self.username.eq_ignore_ascii_case(username.as_str()) {
             Ok(())
         } else {
             Err(AppError::Forbidden(format!(
@@ -71,32 +72,6 @@ impl FromRequestParts<AppState> for Caller {
                     .to_owned(),
             )
         })
-    }
-}
-
-/// The client's address (from the socket; forwarded headers are not trusted).
-pub(crate) fn client_ip(parts: &Parts) -> IpAddr {
-    parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip())
-}
-
-/// The per-address limiter key: the IPv4 address, or the /64 prefix of an IPv6 address (one
-/// subscriber usually holds a whole /64, so keying on full addresses would let a client rotate
-/// through 2^64 keys). IPv4-mapped IPv6 addresses count as their IPv4 address.
-fn address_key(ip: IpAddr) -> String {
-    let ip = match ip {
-        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(IpAddr::V6(v6), IpAddr::V4),
-        v4 => v4,
-    };
-    match ip {
-        IpAddr::V4(v4) => format!("addr:{v4}"),
-        IpAddr::V6(v6) => {
-            let s = v6.segments();
-            let prefix = Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0);
-            format!("addr:{prefix}/64")
-        }
     }
 }
 
@@ -135,87 +110,125 @@ async fn basic(
         }
         Err(_) => None,
     };
-    // A known dead token of this user (destroyed, regenerated) is tried as a password too,
-    // but neither waits for nor counts against the limits: a client retrying with a stale
-    // token must not lock its owner out. Any other secret, UUID-shaped or not, is a password
-    // attempt and goes through the limits, so a flood of random UUIDs is limited too.
-    let dead_token = match &token_hash {
-        Some(hash) => state.storage().is_retired_token(user, hash)?,
-        None => false,
+    // No account can have a name that breaks the rule: refuse before anything is stored or
+    // hashed, so the limiter keys are at most a valid username long.
+    let Ok(username) = Username::parse(user) else {
+        return Err(AppError::bad_credentials());
     };
-    let keys = LimitKeys {
-        account: format!("user:{user}"),
-        address: address_key(client_ip(parts)),
-    };
-    let reserved = if dead_token {
-        None
-    } else {
-        Some(keys.reserve(state)?)
-    };
-    let record = match Username::parse(user) {
-        Ok(name) => state.storage().user_by_name(name.as_str())?,
-        Err(_) => None,
-    };
-    let phc = record.as_ref().map(|r| r.password_hash.clone());
-    let verified = state.passwords().verify(secret, phc).await;
-    // Only a wrong password stays counted (an error on our side is not a guess).
-    let release = || {
-        if let Some(reserved) = reserved {
-            keys.release(state, reserved);
+    // A known dead token of this user (destroyed, regenerated) is refused at once: it costs no
+    // hash and counts against no limit, so a client retrying with a stale token neither slows
+    // the server nor locks its owner out.
+    if let Some(hash) = &token_hash {
+        if state.storage().is_retired_token(username.as_str(), hash)? {
+            return Err(AppError::NotAuthorized(
+                "this token was destroyed or regenerated — ask the account owner for a new one, \
+                 or sign in again with `jitsu login`"
+                    .to_owned(),
+            ));
+        }
+    }
+    let ip = client_ip(parts, &state.settings().trusted_proxies);
+    let attempt = PasswordAttempt::reserve(state, &username, ip).await?;
+    let place = match state.passwords().admit() {
+        Ok(place) => place,
+        Err(busy) => {
+            attempt.release(state);
+            return Err(busy);
         }
     };
+    let record = state.storage().user_by_name(username.as_str())?;
+    let phc = record.as_ref().map(|r| r.password_hash.clone());
+    let verified = state.passwords().verify(place, secret, phc).await;
     match (verified, record) {
         (Ok(true), Some(r)) => {
-            release();
-            return Ok(Caller {
+            attempt.release(state);
+            Ok(Caller {
                 user_id: r.id,
                 username: r.username,
                 method: AuthMethod::Password,
                 token_name: None,
-            });
+            })
         }
         (Err(e), _) => {
-            release();
-            return Err(e);
+            // An error on our side is not a guess.
+            attempt.release(state);
+            Err(e)
         }
-        _ => {}
+        _ => {
+            tracing::info!(client = %ip, "failed password attempt");
+            Err(AppError::bad_credentials())
+        }
     }
-    tracing::info!(client = %client_ip(parts), "failed password attempt");
-    Err(AppError::bad_credentials())
 }
 
-/// The limiter keys of one password attempt: the account and the client address.
+/// One password attempt, counted on the three failure limits before anything is hashed (so
+/// parallel guesses cannot all pass the check); released when it succeeds.
 #[derive(Debug)]
-struct LimitKeys {
+struct PasswordAttempt {
+    pair: (String, IpAddr),
+    address: IpAddr,
     account: String,
-    address: String,
+    reserved: (Reservation, Reservation, Reservation),
 }
 
-impl LimitKeys {
-    /// Counts the attempt on both limits before any hashing, so parallel guesses cannot all
-    /// pass the check; refuses with the longer wait (counting nothing) when either is used up.
-    fn reserve(&self, state: &AppState) -> Result<(Reservation, Reservation), AppError> {
-        let account = state.per_account().reserve(&self.account);
-        let address = state.per_address().reserve(&self.address);
-        match (account, address) {
-            (Ok(a), Ok(b)) => Ok((a, b)),
-            (a, b) => {
+impl PasswordAttempt {
+    /// Counts the attempt, or refuses it (429, counting nothing) when this address used up its
+    /// attempts on this account or on all accounts, or the account reached its ceiling. Past
+    /// the account's soft limit, waits [`Settings::account_backoff`] first: guesses spread
+    /// over many addresses slow down without refusing the owner.
+    ///
+    /// [`Settings::account_backoff`]: crate::Settings::account_backoff
+    async fn reserve(state: &AppState, user: &Username, ip: IpAddr) -> Result<Self, AppError> {
+        let limits = state.password_limits();
+        let account = user.as_str().to_ascii_lowercase();
+        let address = address_key(ip);
+        let pair = (account.clone(), address);
+        let a = limits.pair.reserve(&pair);
+        let b = limits.address.reserve(&address);
+        let c = limits.account.reserve(&account);
+        let (a, b, c) = match (a, b, c) {
+            (Ok(a), Ok(b), Ok(c)) => (a, b, c),
+            (a, b, c) => {
                 if let Ok(a) = a {
-                    state.per_account().release(&self.account, a);
+                    limits.pair.release(&pair, a);
                 }
                 if let Ok(b) = b {
-                    state.per_address().release(&self.address, b);
+                    limits.address.release(&address, b);
                 }
-                let retry_after = [a.err(), b.err()].into_iter().flatten().max().unwrap_or(1);
-                Err(AppError::TooManyRequests { retry_after })
+                if let Ok(c) = c {
+                    limits.account.release(&account, c);
+                }
+                let retry_after = [a.err(), b.err(), c.err()]
+                    .into_iter()
+                    .flatten()
+                    .max()
+                    .unwrap_or(1);
+                return Err(AppError::TooManyRequests {
+                    retry_after,
+                    what: Limited::Passwords,
+                });
             }
+        };
+        let attempt = Self {
+            pair,
+            address,
+            account,
+            reserved: (a, b, c),
+        };
+        // The count includes this attempt.
+        if limits.account.count(&attempt.account) > state.settings().failures_per_account {
+            tokio::time::sleep(state.settings().account_backoff).await;
         }
+        Ok(attempt)
     }
 
-    /// Uncounts an attempt that succeeded.
-    fn release(&self, state: &AppState, (a, b): (Reservation, Reservation)) {
-        state.per_account().release(&self.account, a);
-        state.per_address().release(&self.address, b);
+    /// Uncounts an attempt that succeeded (or failed on our side).
+    fn release(self, state: &AppState) {
+        let limits = state.password_limits();
+        let (a, b, c) = self.reserved;
+        limits.pair.release(&self.pair, a);
+        limits.address.release(&self.address, b);
+        limits.account.release(&self.account, c);
     }
 }
 
@@ -224,7 +237,7 @@ fn by_token(state: &AppState, user: &str, hash: &TokenHash) -> Result<Option<Cal
     let Some(owner) = state.storage().token_by_hash(hash)? else {
         return Ok(None);
     };
-    if !owner.hash.ct_eq(hash) || owner.username != user {
+    if !owner.hash.ct_eq(hash) || !owner.username.eq_ignore_ascii_case(user) {
         return Ok(None);
     }
     let now = state.now();
@@ -278,26 +291,4 @@ async fn session_caller(parts: &Parts, state: &AppState, id: &str) -> Result<Cal
         method: AuthMethod::Session,
         token_name: None,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::address_key;
-
-    fn key(ip: &str) -> String {
-        address_key(ip.parse().unwrap())
-    }
-
-    #[test]
-    fn ipv6_clients_are_limited_per_64_prefix_and_ipv4_per_address() {
-        assert_eq!(key("203.0.113.7"), "addr:203.0.113.7");
-        assert_ne!(key("203.0.113.7"), key("203.0.113.8"));
-        assert_eq!(key("2001:db8:1:2::1"), "addr:2001:db8:1:2::/64");
-        assert_eq!(
-            key("2001:db8:1:2:aaaa:bbbb:cccc:dddd"),
-            key("2001:db8:1:2::1")
-        );
-        assert_ne!(key("2001:db8:1:3::1"), key("2001:db8:1:2::1"));
-        assert_eq!(key("::ffff:203.0.113.7"), key("203.0.113.7"));
-    }
 }

@@ -37,15 +37,38 @@ pub enum AppError {
         /// The limit in bytes.
         limit: usize,
     },
-    /// 429: too many failed password attempts.
-    #[error("too many failed password attempts — wait {retry_after} seconds and try again")]
+    /// 429: a limit on attempts is used up (the original clients get 503, see
+    /// `jitsu_core::protocol::legacy_status`).
+    #[error("{what} — wait {retry_after} seconds and try again")]
     TooManyRequests {
         /// Seconds until the next attempt is accepted.
+        retry_after: u64,
+        /// Which limit.
+        what: Limited,
+    },
+    /// 503: the server is at a bound (the password queue is full); try again shortly.
+    #[error("the server is busy checking passwords — wait {retry_after} seconds and try again")]
+    Busy {
+        /// Seconds to wait.
         retry_after: u64,
     },
     /// 500: a fault on our side; the detail is logged, not sent.
     #[error("internal error — the server log has the details")]
     Internal(String),
+}
+
+/// Which limit a 429 answer is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Error)]
+pub enum Limited {
+    /// Failed password attempts (per account and address, per address, or per account).
+    #[error("too many failed password attempts")]
+    Passwords,
+    /// Accounts created from one address.
+    #[error("too many accounts were created from your address")]
+    SignupsFromAddress,
+    /// Accounts created on the whole server.
+    #[error("too many accounts are being created right now")]
+    Signups,
 }
 
 impl AppError {
@@ -60,6 +83,7 @@ impl AppError {
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -85,6 +109,10 @@ impl From<StorageError> for AppError {
             StorageError::UsernameTaken => {
                 AppError::Conflict("this username is taken — choose another one".to_owned())
             }
+            StorageError::TooManyTokens { max } => AppError::Conflict(format!(
+                "this account holds {max} tokens, the most it may have — destroy tokens it no \
+                 longer needs (`jitsu tokens destroy NAME`), then create this one"
+            )),
             other => AppError::Internal(other.to_string()),
         }
     }
@@ -98,7 +126,8 @@ impl IntoResponse for AppError {
         }
         let body = ErrorBody::for_status(status.as_u16(), self.to_string());
         let mut response = (status, Json(body)).into_response();
-        if let AppError::TooManyRequests { retry_after } = self {
+        if let AppError::TooManyRequests { retry_after, .. } | AppError::Busy { retry_after } = self
+        {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
@@ -126,7 +155,11 @@ mod tests {
             AppError::MethodNotAllowed,
             AppError::Conflict("c".into()),
             AppError::PayloadTooLarge { limit: 1 },
-            AppError::TooManyRequests { retry_after: 3 },
+            AppError::TooManyRequests {
+                retry_after: 3,
+                what: super::Limited::Passwords,
+            },
+            AppError::Busy { retry_after: 2 },
             AppError::Internal("secret detail".into()),
         ] {
             let message = e.to_string();

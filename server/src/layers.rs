@@ -7,7 +7,9 @@ use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use jitsu_core::protocol::{status_text, ErrorBody, POWERED_BY, POWERED_BY_HEADER};
+use jitsu_core::protocol::{
+    legacy_status, status_text, ErrorBody, CLIENT_HEADER, POWERED_BY, POWERED_BY_HEADER,
+};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::error::AppError;
@@ -19,11 +21,22 @@ const MAX_CARRIED_TEXT: usize = 2048;
 /// Every answer gets `X-Powered-By: Nodejitsu` (the original clients refuse any answer
 /// without it), and every error answer a JSON `{"error","message"}` body, including those
 /// produced outside our handlers (unknown methods, body limits, extractor rejections).
+///
+/// A client that does not send `X-Jitsu-Client` (the original `jitsu` and `nodejitsu-api`)
+/// takes statuses such as 429 and 413 for success; it gets a status it reports instead
+/// ([`legacy_status`]), with the same body and `Retry-After`.
 pub(crate) async fn nodejitsu_answers(req: Request, next: Next) -> Response {
+    let understands_all = req.headers().contains_key(CLIENT_HEADER);
     let mut response = next.run(req).await;
     let status = response.status();
     if (status.is_client_error() || status.is_server_error()) && !is_json(&response) {
         response = to_json_error(response).await;
+    }
+    if !understands_all {
+        let legacy = legacy_status(status.as_u16());
+        if legacy != status.as_u16() {
+            *response.status_mut() = StatusCode::from_u16(legacy).unwrap_or(status);
+        }
     }
     response
         .headers_mut()
@@ -100,9 +113,12 @@ pub(crate) async fn log_requests(req: Request, next: Next) -> Response {
 
 /// CORS for the listed origins (credentials allowed); `None` (no CORS at all) by default.
 pub(crate) fn cors(origins: &[String]) -> Option<CorsLayer> {
+    // Only real origins: `*` would make tower-http panic (credentials cannot go to every
+    // origin); `ServerArgs` and `AppState::open_with` refuse it before this point.
     let list: Vec<HeaderValue> = origins
         .iter()
-        .filter_map(|o| HeaderValue::from_str(o.trim_end_matches('/')).ok())
+        .filter_map(|o| crate::parse_origin(o).ok())
+        .filter_map(|o| HeaderValue::from_str(&o).ok())
         .collect();
     if list.is_empty() {
         return None;
@@ -111,7 +127,11 @@ pub(crate) fn cors(origins: &[String]) -> Option<CorsLayer> {
         CorsLayer::new()
             .allow_origin(AllowOrigin::list(list))
             .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
-            .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+            .allow_headers([
+                header::AUTHORIZATION,
+                header::CONTENT_TYPE,
+                header::HeaderName::from_static("x-jitsu-client"),
+            ])
             .allow_credentials(true)
             .max_age(Duration::from_secs(600)),
     )

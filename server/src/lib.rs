@@ -16,12 +16,15 @@
 //!     data_dir: ".jitsu".into(),
 //!     dashboard_dir: None,
 //!     allow_origins: vec![],
+//!     trusted_proxies: vec![],
 //! })
 //! .unwrap();
 //! ```
 
 mod api;
+mod args;
 mod auth;
+mod client_addr;
 mod error;
 mod extract;
 mod layers;
@@ -41,10 +44,12 @@ use thiserror::Error;
 use tokio::net::TcpListener;
 
 pub use api::router;
+pub use args::{parse_origin, OriginError, ServerArgs, DEFAULT_DASHBOARD_DIR, DEFAULT_DATA_DIR};
 pub use auth::Caller;
-pub use error::AppError;
+pub use client_addr::{Cidr, CidrError};
+pub use error::{AppError, Limited};
 pub use password::{M_COST_KIB, P_COST, T_COST};
-pub use session::COOKIE_NAME;
+pub use session::{COOKIE_NAME, SECURE_COOKIE_NAME};
 pub use state::{AppState, Settings, BODY_LIMIT};
 
 /// How `jitsu server` is started.
@@ -56,8 +61,11 @@ pub struct ServerConfig {
     pub data_dir: PathBuf,
     /// Folder of the built dashboard, served at `/`.
     pub dashboard_dir: Option<PathBuf>,
-    /// Origins allowed for CORS (none by default: the dashboard is same-origin).
+    /// Origins allowed for CORS (none by default: the dashboard is same-origin); each must
+    /// pass [`parse_origin`].
     pub allow_origins: Vec<String>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (none by default).
+    pub trusted_proxies: Vec<Cidr>,
 }
 
 /// Why the server could not start or stopped with an error.
@@ -80,6 +88,9 @@ pub enum ServerError {
     /// The server state could not be prepared.
     #[error("cannot start the server: {0}")]
     Setup(String),
+    /// A flag or setting is refused.
+    #[error("{0}")]
+    Origin(#[from] OriginError),
 }
 
 /// Starts the server and blocks until SIGINT or SIGTERM.
@@ -89,7 +100,9 @@ pub fn run(config: ServerConfig) -> Result<(), ServerError> {
         .enable_all()
         .build()?;
     runtime.block_on(async move {
+        // Everything that can refuse the configuration runs before anything listens.
         let state = AppState::open(&config)?;
+        let app = router(state.clone());
         let listener =
             TcpListener::bind(config.listen)
                 .await
@@ -101,7 +114,7 @@ pub fn run(config: ServerConfig) -> Result<(), ServerError> {
         println!("jitsu server listening on http://{addr}");
         std::io::stdout().flush()?;
         tracing::info!(%addr, data = %config.data_dir.display(), "serving");
-        serve_with_shutdown(listener, state, shutdown_signal()).await
+        serve_app(listener, state, app, shutdown_signal()).await
     })
 }
 
@@ -116,10 +129,25 @@ pub async fn serve_with_shutdown(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    serve_app(listener, state.clone(), router(state), shutdown).await
+}
+
+/// Serves a built router, with the housekeeping timer running alongside.
+async fn serve_app(
+    listener: TcpListener,
+    state: AppState,
+    app: axum::Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServerError> {
+    let housekeeping = state.spawn_housekeeping();
+    let served = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await;
+    housekeeping.abort();
+    served?;
     Ok(())
 }
 

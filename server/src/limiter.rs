@@ -1,23 +1,31 @@
-//! Fixed-window counter of password attempts, per key (an account or a client address).
+//! Fixed-window counters of attempts, per key (an account, a client address, or both).
 //!
 //! An attempt is reserved (counted) under the lock before the password is hashed, so parallel
 //! guesses cannot all pass the check while the first ones are still hashing; a successful
-//! attempt is released afterwards, so only failures stay counted.
+//! attempt is released afterwards, so only failures stay counted. A refused attempt inserts
+//! nothing.
+//!
+//! Memory is bounded twice: windows are expired in the order they started, from the front of
+//! a queue (a few entries per call, never a scan of the whole map under the lock), and the map
+//! never holds more than its capacity: at capacity the oldest window is dropped. Reaching that
+//! takes more distinct keys in one window than the password queue can admit, so it is a
+//! safety net, not a path an attacker can use to reset a counter on demand.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
+use std::hash::Hash;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use crate::time::Clock;
 
-/// Entries kept before expired windows are swept.
-const SWEEP_AT: usize = 10_000;
+/// Most keys one limiter holds (per window), whatever the traffic.
+pub(crate) const DEFAULT_CAPACITY: usize = 100_000;
 
 #[derive(Debug, Clone, Copy)]
 struct Window {
     /// Unix milliseconds.
     start: i64,
-    failures: u32,
+    count: u32,
 }
 
 /// An attempt counted by [`FailureLimiter::reserve`]; hand it back to
@@ -28,24 +36,39 @@ pub(crate) struct Reservation {
     window_start: i64,
 }
 
-/// Allows at most `max` failures (finished or in flight) per key within `window`.
 #[derive(Debug)]
-pub(crate) struct FailureLimiter {
+struct Entries<K> {
+    map: HashMap<K, Window>,
+    /// Keys in the order their windows started; an entry whose window was restarted since is
+    /// stale and skipped when it reaches the front.
+    order: VecDeque<(i64, K)>,
+}
+
+/// Allows at most `max` attempts (finished or in flight, unless released) per key within
+/// `window`.
+#[derive(Debug)]
+pub(crate) struct FailureLimiter<K> {
     max: u32,
     /// Milliseconds.
     window: i64,
+    capacity: usize,
     clock: Arc<dyn Clock>,
-    entries: Mutex<HashMap<String, Window>>,
+    entries: Mutex<Entries<K>>,
 }
 
-impl FailureLimiter {
-    /// A limiter of `max` failures per `window`, timed by `clock`.
-    pub(crate) fn new(max: u32, window: Duration, clock: Arc<dyn Clock>) -> Self {
+impl<K: Hash + Eq + Clone> FailureLimiter<K> {
+    /// A limiter of `max` attempts per `window` and key, timed by `clock`, holding at most
+    /// `capacity` keys.
+    pub(crate) fn new(max: u32, window: Duration, capacity: usize, clock: Arc<dyn Clock>) -> Self {
         Self {
             max,
             window: i64::try_from(window.as_millis()).unwrap_or(i64::MAX),
+            capacity: capacity.max(1),
             clock,
-            entries: Mutex::new(HashMap::new()),
+            entries: Mutex::new(Entries {
+                map: HashMap::new(),
+                order: VecDeque::new(),
+            }),
         }
     }
 
@@ -54,45 +77,83 @@ impl FailureLimiter {
         !(0..self.window).contains(&now.saturating_sub(start))
     }
 
-    fn entries(&self) -> MutexGuard<'_, HashMap<String, Window>> {
+    fn entries(&self) -> MutexGuard<'_, Entries<K>> {
         self.entries.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Counts one attempt for `key` as failed until it is released; `Err(seconds to wait)`
-    /// (and nothing counted) when `key` used up its attempts in the current window.
-    pub(crate) fn reserve(&self, key: &str) -> Result<Reservation, u64> {
+    /// Drops expired windows from the front of the queue, and the oldest live ones while the
+    /// map is at capacity.
+    fn expire(&self, e: &mut Entries<K>, now: i64) {
+        while let Some((start, key)) = e.order.front() {
+            let current = e.map.get(key).map(|w| w.start);
+            let stale = current != Some(*start);
+            if stale {
+                e.order.pop_front();
+            } else if self.over(*start, now) || e.map.len() >= self.capacity {
+                let (_, key) = e.order.pop_front().expect("front exists");
+                e.map.remove(&key);
+            } else {
+                break;
+            }
+        }
+    }
+
+    /// How many attempts `key` has counted in its current window.
+    pub(crate) fn count(&self, key: &K) -> u32 {
         let now = self.clock.now_millis();
-        let mut entries = self.entries();
-        if entries.len() >= SWEEP_AT {
-            entries.retain(|_, w| !self.over(w.start, now));
+        self.entries()
+            .map
+            .get(key)
+            .filter(|w| !self.over(w.start, now))
+            .map_or(0, |w| w.count)
+    }
+
+    /// Counts one attempt for `key` until it is released; `Err(seconds to wait)` (and nothing
+    /// counted or stored) when `key` used up its attempts in the current window.
+    pub(crate) fn reserve(&self, key: &K) -> Result<Reservation, u64> {
+        let now = self.clock.now_millis();
+        let mut e = self.entries();
+        self.expire(&mut e, now);
+        if let Some(w) = e.map.get(key).copied() {
+            if !self.over(w.start, now) {
+                if w.count >= self.max {
+                    let left_ms = (w.start + self.window - now).max(1) as u64;
+                    return Err(left_ms.div_ceil(1000));
+                }
+                let w = e.map.get_mut(key).expect("present");
+                w.count = w.count.saturating_add(1);
+                return Ok(Reservation {
+                    window_start: w.start,
+                });
+            }
         }
-        let w = entries.entry(key.to_owned()).or_insert(Window {
-            start: now,
-            failures: 0,
-        });
-        if self.over(w.start, now) {
-            *w = Window {
+        if self.max == 0 {
+            return Err(self.window.max(1).div_euclid(1000).max(1) as u64);
+        }
+        e.map.insert(
+            key.clone(),
+            Window {
                 start: now,
-                failures: 0,
-            };
-        } else if w.failures >= self.max {
-            let left_ms = (w.start + self.window - now).max(1) as u64;
-            return Err(left_ms.div_ceil(1000));
-        }
-        w.failures = w.failures.saturating_add(1);
-        Ok(Reservation {
-            window_start: w.start,
-        })
+                count: 1,
+            },
+        );
+        e.order.push_back((now, key.clone()));
+        Ok(Reservation { window_start: now })
     }
 
     /// Uncounts a reserved attempt that succeeded (a no-op once its window has passed).
-    pub(crate) fn release(&self, key: &str, reservation: Reservation) {
-        let mut entries = self.entries();
-        if let Some(w) = entries.get_mut(key) {
+    pub(crate) fn release(&self, key: &K, reservation: Reservation) {
+        let mut e = self.entries();
+        if let Some(w) = e.map.get_mut(key) {
             if w.start == reservation.window_start {
-                w.failures = w.failures.saturating_sub(1);
+                w.count = w.count.saturating_sub(1);
             }
         }
+    }
+
+    /// Keys held now.
+    pub(crate) fn len(&self) -> usize {
+        self.entries().map.len()
     }
 }
 
@@ -103,53 +164,96 @@ mod tests {
     use std::sync::Arc;
     use std::time::Duration;
 
-    fn limiter(max: u32, window: Duration) -> (FailureLimiter, ManualClock) {
+    fn limiter(max: u32, window: Duration) -> (FailureLimiter<String>, ManualClock) {
         let clock = ManualClock::default();
         (
-            FailureLimiter::new(max, window, Arc::new(clock.clone())),
+            FailureLimiter::new(max, window, 1_000, Arc::new(clock.clone())),
             clock,
         )
+    }
+
+    fn k(s: &str) -> String {
+        s.to_owned()
     }
 
     #[test]
     fn blocks_after_max_failures_and_reports_wait() {
         let (l, clock) = limiter(2, Duration::from_secs(60));
-        assert!(l.reserve("a").is_ok());
+        assert!(l.reserve(&k("a")).is_ok());
         clock.advance(Duration::from_millis(500));
-        assert!(l.reserve("a").is_ok());
-        assert_eq!(l.reserve("a"), Err(60), "59.5 s left, rounded up");
+        assert!(l.reserve(&k("a")).is_ok());
+        assert_eq!(l.reserve(&k("a")), Err(60), "59.5 s left, rounded up");
         clock.advance(Duration::from_secs(30));
-        assert_eq!(l.reserve("a"), Err(30));
-        assert!(l.reserve("b").is_ok());
+        assert_eq!(l.reserve(&k("a")), Err(30));
+        assert!(l.reserve(&k("b")).is_ok());
+        assert_eq!(l.count(&k("a")), 2);
     }
 
     #[test]
     fn in_flight_attempts_count_until_released() {
         let (l, _clock) = limiter(2, Duration::from_secs(60));
-        let first = l.reserve("a").unwrap();
-        let _second = l.reserve("a").unwrap();
+        let first = l.reserve(&k("a")).unwrap();
+        let _second = l.reserve(&k("a")).unwrap();
         assert!(
-            l.reserve("a").is_err(),
+            l.reserve(&k("a")).is_err(),
             "two attempts in flight fill the limit"
         );
-        l.release("a", first);
-        assert!(l.reserve("a").is_ok(), "a released success frees its place");
-        assert!(l.reserve("a").is_err());
+        l.release(&k("a"), first);
+        assert!(
+            l.reserve(&k("a")).is_ok(),
+            "a released success frees its place"
+        );
+        assert!(l.reserve(&k("a")).is_err());
     }
 
     #[test]
     fn window_expiry_resets_the_count() {
         let (l, clock) = limiter(1, Duration::from_secs(60));
-        let old = l.reserve("a").unwrap();
-        assert!(l.reserve("a").is_err());
+        let old = l.reserve(&k("a")).unwrap();
+        assert!(l.reserve(&k("a")).is_err());
         clock.advance(Duration::from_millis(59_999));
-        assert_eq!(l.reserve("a"), Err(1));
+        assert_eq!(l.reserve(&k("a")), Err(1));
         clock.advance(Duration::from_millis(1));
-        assert!(l.reserve("a").is_ok(), "a new window");
-        l.release("a", old);
+        assert!(l.reserve(&k("a")).is_ok(), "a new window");
+        l.release(&k("a"), old);
         assert!(
-            l.reserve("a").is_err(),
+            l.reserve(&k("a")).is_err(),
             "releasing an attempt of the old window does not uncount the new one"
         );
+    }
+
+    #[test]
+    fn a_refused_attempt_stores_nothing() {
+        let (l, _clock) = limiter(0, Duration::from_secs(60));
+        for i in 0..100 {
+            assert!(l.reserve(&format!("key {i}")).is_err());
+        }
+        assert_eq!(l.len(), 0);
+    }
+
+    #[test]
+    fn expired_windows_are_dropped_without_a_full_scan() {
+        let (l, clock) = limiter(5, Duration::from_secs(60));
+        for i in 0..500 {
+            let _ = l.reserve(&format!("old {i}"));
+        }
+        assert_eq!(l.len(), 500);
+        clock.advance(Duration::from_secs(61));
+        let _ = l.reserve(&k("new"));
+        assert_eq!(l.len(), 1, "every expired window went with one call");
+    }
+
+    #[test]
+    fn the_map_never_passes_its_capacity() {
+        let clock = ManualClock::default();
+        let l = FailureLimiter::new(5, Duration::from_secs(60), 100, Arc::new(clock.clone()));
+        for i in 0..10_000 {
+            let _ = l.reserve(&format!("attacker key {i}"));
+            assert!(l.len() <= 100);
+        }
+        assert_eq!(l.len(), 100);
+        // The newest keys are the ones kept.
+        assert_eq!(l.count(&k("attacker key 9999")), 1);
+        assert_eq!(l.count(&k("attacker key 0")), 0);
     }
 }

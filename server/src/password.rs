@@ -1,11 +1,13 @@
 //! Argon2id password hashing on tokio's blocking pool, with a bound on how many hashes run at
-//! once so a storm of logins queues instead of starving token checks of CPU.
+//! once (so a storm of logins queues instead of starving token checks of CPU) and on how many
+//! wait (so the queue cannot grow without end: beyond it, 503 at once).
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use argon2::{Algorithm, Argon2, Params, PasswordHasher as _, PasswordVerifier as _, Version};
 use jitsu_core::Password;
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::error::AppError;
 
@@ -17,44 +19,84 @@ pub const T_COST: u32 = 2;
 pub const P_COST: u32 = 1;
 
 /// Hashes and verifies account passwords.
+///
+/// Two bounds: at most `parallel` hashes run at once, and at most `queue` more wait for a
+/// turn. A request first takes a place with [`Passwords::admit`] (refused at once with 503
+/// when the queue is full), then hashes with it. Both permits are owned by the hashing closure
+/// once it starts, so a client that disconnects cannot free a place while its hash still runs.
 #[derive(Debug, Clone)]
 pub(crate) struct Passwords {
     params: Params,
-    permits: Arc<Semaphore>,
+    /// Places: running plus waiting.
+    places: Arc<Semaphore>,
+    /// Hashes running at once.
+    running: Arc<Semaphore>,
+    /// Hashes started (for the tests that prove a request costs none).
+    started: Arc<AtomicU64>,
     /// A hash of nothing in particular, verified when the account does not exist so the
     /// answer takes as long as for a real account.
     dummy: Arc<str>,
 }
 
+/// A place in the password queue, taken by [`Passwords::admit`] before anything is counted or
+/// hashed; it is given back when the hash it is used for ends (or when it is dropped unused).
+#[derive(Debug)]
+pub(crate) struct Admission {
+    _permit: OwnedSemaphorePermit,
+}
+
+/// Seconds a client is told to wait when the password queue is full.
+pub(crate) const BUSY_RETRY_AFTER: u64 = 2;
+
 impl Passwords {
-    /// A hasher at the OWASP parameters running at most `parallel` hashes at once.
-    pub(crate) fn new(parallel: usize) -> Result<Self, AppError> {
+    /// A hasher at the OWASP parameters running at most `parallel` hashes at once, with at
+    /// most `queue` more waiting.
+    pub(crate) fn new(parallel: usize, queue: usize) -> Result<Self, AppError> {
         let params = Params::new(M_COST_KIB, T_COST, P_COST, None)
             .map_err(|e| AppError::Internal(format!("argon2 parameters: {e}")))?;
         let dummy = hash_with(&params, "not a password of anyone")?;
+        let parallel = parallel.max(1);
         Ok(Self {
             params,
-            permits: Arc::new(Semaphore::new(parallel.max(1))),
+            places: Arc::new(Semaphore::new(parallel + queue)),
+            running: Arc::new(Semaphore::new(parallel)),
+            started: Arc::new(AtomicU64::new(0)),
             dummy: dummy.into(),
         })
     }
 
+    /// Takes a place in the password queue; 503 with `Retry-After` when it is full.
+    pub(crate) fn admit(&self) -> Result<Admission, AppError> {
+        self.places
+            .clone()
+            .try_acquire_owned()
+            .map(|permit| Admission { _permit: permit })
+            .map_err(|_| AppError::Busy {
+                retry_after: BUSY_RETRY_AFTER,
+            })
+    }
+
     /// The PHC string of a new password.
-    pub(crate) async fn hash(&self, password: Password) -> Result<String, AppError> {
+    pub(crate) async fn hash(
+        &self,
+        place: Admission,
+        password: Password,
+    ) -> Result<String, AppError> {
         let params = self.params.clone();
-        self.blocking(move || hash_with(&params, password.expose()))
+        self.blocking(place, move || hash_with(&params, password.expose()))
             .await?
     }
 
     /// Whether `password` matches `phc`; with no stored hash, spends the same time and fails.
     pub(crate) async fn verify(
         &self,
+        place: Admission,
         password: Password,
         phc: Option<String>,
     ) -> Result<bool, AppError> {
         let params = self.params.clone();
         let dummy = self.dummy.clone();
-        self.blocking(move || {
+        self.blocking(place, move || {
             let target = phc.as_deref().unwrap_or(&dummy);
             let ok = Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
                 .verify_password(password.expose().as_bytes(), target)
@@ -64,18 +106,32 @@ impl Passwords {
         .await
     }
 
+    /// Waits for a turn, then runs `work` on the blocking pool. The place and the turn move
+    /// into the closure: they are released when the work ends, not when this future is dropped.
     async fn blocking<T: Send + 'static>(
         &self,
+        place: Admission,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, AppError> {
-        let _permit = self
-            .permits
-            .acquire()
+        let turn = self
+            .running
+            .clone()
+            .acquire_owned()
             .await
             .map_err(|e| AppError::Internal(e.to_string()))?;
-        tokio::task::spawn_blocking(work)
-            .await
-            .map_err(|e| AppError::Internal(format!("password task: {e}")))
+        self.started.fetch_add(1, Ordering::Relaxed);
+        tokio::task::spawn_blocking(move || {
+            let out = work();
+            drop((turn, place));
+            out
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("password task: {e}")))
+    }
+
+    /// Hashes started since the server started.
+    pub(crate) fn started(&self) -> u64 {
+        self.started.load(Ordering::Relaxed)
     }
 }
 

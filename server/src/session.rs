@@ -15,18 +15,33 @@ use crate::state::{AppState, Settings};
 use crate::storage::SessionRecord;
 use crate::time;
 
-/// Name of the session cookie.
+/// Name of the session cookie over plain HTTP.
 pub const COOKIE_NAME: &str = "jitsu_session";
 
-/// The session id from the `Cookie` header, if any.
+/// Name of the session cookie over HTTPS: browsers accept a `__Host-` cookie only when it is
+/// `Secure`, has `Path=/` and no `Domain`, so a sibling subdomain cannot plant or shadow it.
+pub const SECURE_COOKIE_NAME: &str = "__Host-jitsu_session";
+
+/// The cookie's name for a request: [`SECURE_COOKIE_NAME`] behind TLS, else [`COOKIE_NAME`].
+fn cookie_name(headers: &HeaderMap) -> &'static str {
+    if behind_tls(headers) {
+        SECURE_COOKIE_NAME
+    } else {
+        COOKIE_NAME
+    }
+}
+
+/// The session id from the `Cookie` header, if any (only the name this request's scheme
+/// uses: over HTTPS a plain `jitsu_session` cookie, which any subdomain could set, is ignored).
 pub(crate) fn cookie_value(headers: &HeaderMap) -> Option<String> {
+    let name = cookie_name(headers);
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == COOKIE_NAME)
+        .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_owned())
         .filter(|v| !v.is_empty())
 }
@@ -81,10 +96,11 @@ fn fetched_by_own_page_or_not_a_browser(headers: &HeaderMap) -> bool {
     }
 }
 
-fn cookie(value: &str, max_age: u64, secure: bool) -> Result<HeaderValue, AppError> {
-    let secure = if secure { "; Secure" } else { "" };
+fn cookie(value: &str, max_age: u64, headers: &HeaderMap) -> Result<HeaderValue, AppError> {
+    let name = cookie_name(headers);
+    let secure = if behind_tls(headers) { "; Secure" } else { "" };
     HeaderValue::from_str(&format!(
-        "{COOKIE_NAME}={value}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}{secure}"
+        "{name}={value}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}{secure}"
     ))
     .map_err(|e| AppError::Internal(e.to_string()))
 }
@@ -119,16 +135,9 @@ pub(crate) async fn start(
     let id = SessionId::generate();
     let hash = id.hash();
     let now = state.now();
-    let settings = state.settings().clone();
-    let user_id = caller.user_id;
+    let (user_id, max) = (caller.user_id, state.settings().max_sessions_per_account);
     state
-        .db(move |s| {
-            s.purge_sessions(
-                now - settings.session_idle.as_secs() as i64,
-                now - settings.session_max.as_secs() as i64,
-            )?;
-            s.create_session(&hash, user_id, now)
-        })
+        .db(move |s| s.create_session(&hash, user_id, now, max))
         .await?;
     let body = SessionInfo {
         username: caller.username,
@@ -138,7 +147,7 @@ pub(crate) async fn start(
     let mut response = (StatusCode::OK, Json(body)).into_response();
     response.headers_mut().insert(
         header::SET_COOKIE,
-        cookie(id.expose(), max_age, behind_tls(&headers))?,
+        cookie(id.expose(), max_age, &headers)?,
     );
     Ok(response)
 }
@@ -162,7 +171,7 @@ pub(crate) async fn end(
     let mut response = Json(serde_json::json!({ "ok": true })).into_response();
     response
         .headers_mut()
-        .insert(header::SET_COOKIE, cookie("", 0, behind_tls(&headers))?);
+        .insert(header::SET_COOKIE, cookie("", 0, &headers)?);
     Ok(response)
 }
 

@@ -1,12 +1,14 @@
 //! Shared state of the handlers: storage, password hasher, limiters and settings.
 
 use std::collections::HashSet;
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::error::AppError;
-use crate::limiter::FailureLimiter;
+use crate::client_addr::Cidr;
+use crate::limiter::{self, FailureLimiter};
 use crate::password::Passwords;
 use crate::storage::{SqliteStorage, Storage, TokenCache};
 use crate::time::{Clock, SystemClock};
@@ -22,18 +24,46 @@ pub struct Settings {
     pub dashboard_dir: Option<PathBuf>,
     /// Extra origins allowed for CORS and for session state changes.
     pub allow_origins: Vec<String>,
-    /// Failed password attempts allowed per account per [`Settings::failure_window`].
-    pub failures_per_account: u32,
-    /// Failed password attempts allowed per client address per [`Settings::failure_window`].
+    /// Reverse proxies whose `X-Forwarded-For` names the client (none by default).
+    pub trusted_proxies: Vec<Cidr>,
+    /// Failed password attempts allowed per account *and* client address per
+    /// [`Settings::failure_window`]; then that address is refused for that account (429).
+    pub failures_per_account_address: u32,
+    /// Failed password attempts allowed per client address, whatever the account, per window
+    /// (stops one client from trying one password on many accounts).
     pub failures_per_address: u32,
+    /// Failed password attempts per account (from every address) after which each further
+    /// attempt on the account waits [`Settings::account_backoff`] before it is checked.
+    pub failures_per_account: u32,
+    /// Failed password attempts per account (from every address) after which the account's
+    /// password is refused for the rest of the window: only reached by many addresses at once.
+    pub failures_per_account_ceiling: u32,
+    /// The wait of [`Settings::failures_per_account`].
+    pub account_backoff: Duration,
     /// Window of the failure limits.
     pub failure_window: Duration,
-    /// Password hashes computed at once (the rest queue).
+    /// Most keys each failure limiter holds.
+    pub limiter_capacity: usize,
+    /// Accounts one client address may create per [`Settings::signup_window`].
+    pub signups_per_address: u32,
+    /// Window of [`Settings::signups_per_address`].
+    pub signup_window: Duration,
+    /// Accounts the whole server creates per minute at most.
+    pub signups_per_minute: u32,
+    /// Password hashes computed at once.
     pub hash_parallelism: usize,
+    /// Password checks waiting for a turn; beyond, 503 at once.
+    pub hash_queue: usize,
+    /// Most tokens one account holds.
+    pub max_tokens_per_account: usize,
+    /// Most dashboard sessions one account holds (a new one ends the oldest).
+    pub max_sessions_per_account: usize,
     /// A session ends after this long without a request.
     pub session_idle: Duration,
     /// A session ends this long after it started, whatever the activity.
     pub session_max: Duration,
+    /// Ended sessions are deleted this often.
+    pub purge_interval: Duration,
     /// `lastUsedAt` and session activity are written at most this often.
     pub touch_interval: Duration,
     /// Where the time comes from ([`SystemClock`]; tests use a
@@ -47,13 +77,25 @@ impl Default for Settings {
         Self {
             dashboard_dir: None,
             allow_origins: Vec::new(),
+            trusted_proxies: Vec::new(),
+            failures_per_account_address: 10,
+            failures_per_address: 50,
             failures_per_account: 10,
-            failures_per_address: 10,
+            failures_per_account_ceiling: 100,
+            account_backoff: Duration::from_secs(1),
             failure_window: Duration::from_secs(60),
+            limiter_capacity: limiter::DEFAULT_CAPACITY,
+            signups_per_address: 20,
+            signup_window: Duration::from_secs(60 * 60),
+            signups_per_minute: 60,
             // Leave a core to token checks when there is more than one.
             hash_parallelism: cpus.saturating_sub(1).max(1),
+            hash_queue: 32,
+            max_tokens_per_account: 1_000,
+            max_sessions_per_account: 20,
             session_idle: Duration::from_secs(30 * 60),
             session_max: Duration::from_secs(8 * 60 * 60),
+            purge_interval: Duration::from_secs(5 * 60),
             touch_interval: Duration::from_secs(60),
             clock: Arc::new(SystemClock),
         }
@@ -66,9 +108,28 @@ impl Settings {
         Self {
             dashboard_dir: config.dashboard_dir.clone(),
             allow_origins: config.allow_origins.clone(),
+            trusted_proxies: config.trusted_proxies.clone(),
             ..Self::default()
         }
     }
+}
+
+/// The failure limiters of password attempts (see [`Settings`]).
+#[derive(Debug)]
+pub(crate) struct PasswordLimits {
+    /// Per (account, address): refuses.
+    pub(crate) pair: FailureLimiter<(String, IpAddr)>,
+    /// Per address: refuses.
+    pub(crate) address: FailureLimiter<IpAddr>,
+    /// Per account: slows down past [`Settings::failures_per_account`], refuses at the ceiling.
+    pub(crate) account: FailureLimiter<String>,
+}
+
+/// The limits of signups (see [`Settings`]).
+#[derive(Debug)]
+pub(crate) struct SignupLimits {
+    pub(crate) address: FailureLimiter<IpAddr>,
+    pub(crate) total: FailureLimiter<()>,
 }
 
 /// What every handler can reach. Cheap to clone.
@@ -81,8 +142,8 @@ pub struct AppState {
 struct Inner {
     storage: Arc<dyn Storage>,
     passwords: Passwords,
-    per_account: FailureLimiter,
-    per_address: FailureLimiter,
+    password_limits: PasswordLimits,
+    signup_limits: SignupLimits,
     settings: Settings,
     /// Tokens whose `lastUsedAt` write is in flight.
     touching: Mutex<HashSet<i64>>,
@@ -94,17 +155,26 @@ impl AppState {
         Ok(Self {
             inner: Arc::new(Inner {
                 storage,
-                passwords: Passwords::new(settings.hash_parallelism)?,
-                per_account: FailureLimiter::new(
-                    settings.failures_per_account,
-                    settings.failure_window,
-                    settings.clock.clone(),
-                ),
-                per_address: FailureLimiter::new(
-                    settings.failures_per_address,
-                    settings.failure_window,
-                    settings.clock.clone(),
-                ),
+                passwords: Passwords::new(settings.hash_parallelism, settings.hash_queue)?,
+                password_limits: PasswordLimits {
+                    pair: failure_limiter(settings.failures_per_account_address, &settings),
+                    address: failure_limiter(settings.failures_per_address, &settings),
+                    account: failure_limiter(settings.failures_per_account_ceiling, &settings),
+                },
+                signup_limits: SignupLimits {
+                    address: FailureLimiter::new(
+                        settings.signups_per_address,
+                        settings.signup_window,
+                        settings.limiter_capacity,
+                        settings.clock.clone(),
+                    ),
+                    total: FailureLimiter::new(
+                        settings.signups_per_minute,
+                        Duration::from_secs(60),
+                        1,
+                        settings.clock.clone(),
+                    ),
+                },
                 settings,
                 touching: Mutex::new(HashSet::new()),
             }),
@@ -118,7 +188,11 @@ impl AppState {
 
     /// Opens the SQLite database in `config.data_dir` (token lookups cached) with explicit
     /// settings.
+    /// Refuses an origin that is not `scheme://host[:port]` (`*` included).
     pub fn open_with(config: &ServerConfig, settings: Settings) -> Result<Self, ServerError> {
+        for origin in &settings.allow_origins {
+            crate::parse_origin(origin)?;
+        }
         let storage = TokenCache::new(SqliteStorage::open(&config.data_dir)?);
         Self::new(Arc::new(storage), settings).map_err(|e| ServerError::Setup(e.to_string()))
     }
@@ -138,16 +212,51 @@ impl AppState {
         self.inner.settings.clock.now()
     }
 
+    /// Password hashes started so far (signups and password checks), for tests and benches.
+    #[doc(hidden)]
+    pub fn password_hashes_started(&self) -> u64 {
+        self.inner.passwords.started()
+    }
+
+    /// Keys held by the password and signup limiters, for tests that check their bound.
+    #[doc(hidden)]
+    pub fn limiter_keys(&self) -> usize {
+        let p = &self.inner.password_limits;
+        let s = &self.inner.signup_limits;
+        p.pair.len() + p.address.len() + p.account.len() + s.address.len() + s.total.len()
+    }
+
     pub(crate) fn passwords(&self) -> &Passwords {
         &self.inner.passwords
     }
 
-    pub(crate) fn per_account(&self) -> &FailureLimiter {
-        &self.inner.per_account
+    pub(crate) fn password_limits(&self) -> &PasswordLimits {
+        &self.inner.password_limits
     }
 
-    pub(crate) fn per_address(&self) -> &FailureLimiter {
-        &self.inner.per_address
+    pub(crate) fn signup_limits(&self) -> &SignupLimits {
+        &self.inner.signup_limits
+    }
+
+    /// Deletes ended sessions every [`Settings::purge_interval`] until the returned task is
+    /// aborted (`serve` runs it for as long as it serves).
+    pub(crate) fn spawn_housekeeping(&self) -> tokio::task::JoinHandle<()> {
+        let state = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(state.settings().purge_interval);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                let now = state.now();
+                let s = state.settings();
+                let (idle, max) = (s.session_idle.as_secs() as i64, s.session_max.as_secs() as i64);
+                match state.db(move |db| db.purge_sessions(now - idle, now - max)).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::debug!(sessions = n, "purged ended sessions"),
+                    Err(e) => tracing::warn!(error = %e, "could not purge ended sessions"),
+                }
+            }
+        })
     }
 
     /// Claims the `lastUsedAt` write of a token; `None` while another one is in flight. The
@@ -175,6 +284,19 @@ impl AppState {
             .map_err(|e| AppError::Internal(format!("storage task: {e}")))?
             .map_err(AppError::from)
     }
+}
+
+/// A password failure limiter of `max` per [`Settings::failure_window`].
+fn failure_limiter<K: std::hash::Hash + Eq + Clone>(
+    max: u32,
+    settings: &Settings,
+) -> FailureLimiter<K> {
+    FailureLimiter::new(
+        max,
+        settings.failure_window,
+        settings.limiter_capacity,
+        settings.clock.clone(),
+    )
 }
 
 /// A claimed `lastUsedAt` write (see [`AppState::begin_touch`]).

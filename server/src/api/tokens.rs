@@ -84,10 +84,10 @@ pub(crate) async fn create_named(
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), AppError> {
     let (token, stored) = prepare_create(&state, &caller, &username, &body)?;
-    let user_id = caller.user_id;
+    let (user_id, max) = (caller.user_id, state.settings().max_tokens_per_account);
     let stored_name = name.clone();
     let operation = state
-        .db(move |s| s.put_token(user_id, &stored_name, &stored))
+        .db(move |s| s.put_token(user_id, &stored_name, &stored, max))
         .await?;
     Ok(created(&username, operation, name, token))
 }
@@ -100,9 +100,9 @@ pub(crate) async fn create_unnamed(
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), AppError> {
     let (token, stored) = prepare_create(&state, &caller, &username, &body)?;
-    let user_id = caller.user_id;
+    let (user_id, max) = (caller.user_id, state.settings().max_tokens_per_account);
     let name = state
-        .db(move |s| s.create_token_auto(user_id, &stored))
+        .db(move |s| s.create_token_auto(user_id, &stored, max))
         .await?;
     Ok(created(&username, Operation::Insert, name, token))
 }
@@ -120,7 +120,7 @@ pub(crate) async fn destroy(
     let target = name.clone();
     if !state.db(move |s| s.delete_token(user_id, &target)).await? {
         return Err(AppError::NotFound(format!(
-            "{username} has no token named {name:?} — `jitsu tokens list` shows the names"
+            "{username} has no token named \"{name}\" — `jitsu tokens list` shows the names"
         )));
     }
     tracing::info!(user = %username, token = %name, "token destroyed");

@@ -2,6 +2,7 @@
 
 use axum::body::Bytes;
 use axum::extract::State;
+use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::Json;
 use jitsu_core::protocol::{Available, UserInfo};
@@ -9,7 +10,8 @@ use jitsu_core::{validate_email, validate_password, Password};
 use serde::Deserialize;
 
 use crate::auth::Caller;
-use crate::error::AppError;
+use crate::client_addr::{address_key, client_ip};
+use crate::error::{AppError, Limited};
 use crate::extract::{self, UserParam};
 use crate::state::AppState;
 use crate::storage::{NewUser, UserRecord};
@@ -35,6 +37,7 @@ fn user_info(r: &UserRecord) -> UserInfo {
 pub(crate) async fn signup(
     State(state): State<AppState>,
     UserParam(username): UserParam,
+    parts: Parts,
     body: Bytes,
 ) -> Result<(StatusCode, Json<UserInfo>), AppError> {
     let body: SignupBody = extract::json(&body)?;
@@ -55,7 +58,9 @@ pub(crate) async fn signup(
             username.as_str()
         )));
     }
-    let password_hash = state.passwords().hash(password).await?;
+    count_signup(&state, &parts)?;
+    let place = state.passwords().admit()?;
+    let password_hash = state.passwords().hash(place, password).await?;
     let email = body.email;
     let now = state.now();
     let name = username.as_str().to_owned();
@@ -71,6 +76,27 @@ pub(crate) async fn signup(
         .await?;
     tracing::info!(user = %record.username, "account created");
     Ok((StatusCode::CREATED, Json(user_info(&record))))
+}
+
+/// Counts a signup against the per-address and the server-wide limits (429 when either is
+/// used up). Signups are counted whether or not they succeed: each one costs a password hash.
+fn count_signup(state: &AppState, parts: &Parts) -> Result<(), AppError> {
+    let limits = state.signup_limits();
+    let address = address_key(client_ip(parts, &state.settings().trusted_proxies));
+    let per_address = limits.address.reserve(&address).map_err(|retry_after| {
+        AppError::TooManyRequests {
+            retry_after,
+            what: Limited::SignupsFromAddress,
+        }
+    })?;
+    if let Err(retry_after) = limits.total.reserve(&()) {
+        limits.address.release(&address, per_address);
+        return Err(AppError::TooManyRequests {
+            retry_after,
+            what: Limited::Signups,
+        });
+    }
+    Ok(())
 }
 
 /// `GET /users/:username/available` → `{"available": bool}`.

@@ -114,14 +114,20 @@ impl<S: Storage> Storage for TokenCache<S> {
         user: UserId,
         name: &TokenName,
         token: &NewToken,
+        max: usize,
     ) -> Result<Operation, StorageError> {
-        let result = self.inner.put_token(user, name, token);
+        let result = self.inner.put_token(user, name, token, max);
         self.entries().evict(user, name.as_str());
         result
     }
 
-    fn create_token_auto(&self, user: UserId, token: &NewToken) -> Result<TokenName, StorageError> {
-        self.inner.create_token_auto(user, token)
+    fn create_token_auto(
+        &self,
+        user: UserId,
+        token: &NewToken,
+        max: usize,
+    ) -> Result<TokenName, StorageError> {
+        self.inner.create_token_auto(user, token, max)
     }
 
     fn delete_token(&self, user: UserId, name: &TokenName) -> Result<bool, StorageError> {
@@ -142,8 +148,14 @@ impl<S: Storage> Storage for TokenCache<S> {
         self.inner.import_tokens(user, tokens)
     }
 
-    fn create_session(&self, hash: &TokenHash, user: UserId, now: i64) -> Result<(), StorageError> {
-        self.inner.create_session(hash, user, now)
+    fn create_session(
+        &self,
+        hash: &TokenHash,
+        user: UserId,
+        now: i64,
+        max: usize,
+    ) -> Result<(), StorageError> {
+        self.inner.create_session(hash, user, now, max)
     }
 
     fn session_by_hash(&self, hash: &TokenHash) -> Result<Option<SessionRecord>, StorageError> {
@@ -200,14 +212,14 @@ mod tests {
         let (_dir, s, user) = cache_with_alice();
         let name = TokenName::parse("jitsu").unwrap();
         let (old, stored) = token();
-        s.put_token(user, &name, &stored).unwrap();
+        s.put_token(user, &name, &stored, 10).unwrap();
         assert!(s.token_by_hash(&old.token_hash()).unwrap().is_some());
         assert!(
             s.token_by_hash(&old.token_hash()).unwrap().is_some(),
             "cached hit"
         );
         let (new, stored) = token();
-        s.put_token(user, &name, &stored).unwrap();
+        s.put_token(user, &name, &stored, 10).unwrap();
         assert!(s.token_by_hash(&old.token_hash()).unwrap().is_none());
         assert!(s.token_by_hash(&new.token_hash()).unwrap().is_some());
         s.touch_token(
@@ -235,10 +247,10 @@ mod tests {
         let (_dir, s, user) = cache_with_alice();
         let name = TokenName::parse("jitsu").unwrap();
         let (old, stored) = token();
-        s.put_token(user, &name, &stored).unwrap();
+        s.put_token(user, &name, &stored, 10).unwrap();
         let seen = s.token_by_hash(&old.token_hash()).unwrap().unwrap();
         let (new, stored) = token();
-        s.put_token(user, &name, &stored).unwrap();
+        s.put_token(user, &name, &stored, 10).unwrap();
         // The touch for the old value lands after the regeneration (same row id).
         s.touch_token(seen.token_id, &old.token_hash(), 42).unwrap();
         assert_eq!(s.list_tokens(user).unwrap()[0].last_used_at, None);

@@ -27,9 +27,15 @@ pub type UserId = i64;
 /// Why a storage operation failed.
 #[derive(Debug, Error)]
 pub enum StorageError {
-    /// The username exists already.
+    /// The username exists already (compared case-insensitively).
     #[error("username is taken")]
     UsernameTaken,
+    /// The account holds the most tokens it may have.
+    #[error("the account holds {max} tokens already")]
+    TooManyTokens {
+        /// The limit.
+        max: usize,
+    },
     /// The database refused or failed.
     #[error("database error: {0}")]
     Database(String),
@@ -143,7 +149,7 @@ pub struct SessionRecord {
 pub trait Storage: Send + Sync + fmt::Debug {
     /// Creates an account; [`StorageError::UsernameTaken`] if the name exists.
     fn create_user(&self, user: NewUser<'_>) -> Result<UserRecord, StorageError>;
-    /// Finds an account by name.
+    /// Finds an account by name, compared case-insensitively (the stored spelling is kept).
     fn user_by_name(&self, username: &str) -> Result<Option<UserRecord>, StorageError>;
     /// Finds a token and its owner by the digest of its value.
     fn token_by_hash(&self, hash: &TokenHash) -> Result<Option<TokenOwner>, StorageError>;
@@ -152,15 +158,23 @@ pub trait Storage: Send + Sync + fmt::Debug {
     fn touch_token(&self, token_id: i64, hash: &TokenHash, now: i64) -> Result<(), StorageError>;
     /// All tokens of an account, sorted by name.
     fn list_tokens(&self, user: UserId) -> Result<Vec<TokenRecord>, StorageError>;
-    /// Stores a token under `name`, replacing the value of an existing one in place.
+    /// Stores a token under `name`, replacing the value of an existing one in place; a new
+    /// name is refused with [`StorageError::TooManyTokens`] when the account holds `max`.
     fn put_token(
         &self,
         user: UserId,
         name: &TokenName,
         token: &NewToken,
+        max: usize,
     ) -> Result<Operation, StorageError>;
-    /// Stores a token under the first free name `token-N` (see [`first_free_name`]), atomically.
-    fn create_token_auto(&self, user: UserId, token: &NewToken) -> Result<TokenName, StorageError>;
+    /// Stores a token under the first free name `token-N` (see [`first_free_name`]),
+    /// atomically; [`StorageError::TooManyTokens`] when the account holds `max`.
+    fn create_token_auto(
+        &self,
+        user: UserId,
+        token: &NewToken,
+        max: usize,
+    ) -> Result<TokenName, StorageError>;
     /// Deletes a token; `false` if there was none of that name.
     fn delete_token(&self, user: UserId, name: &TokenName) -> Result<bool, StorageError>;
     /// Whether `hash` is the digest of a token of `username` that was destroyed or
@@ -172,8 +186,15 @@ pub trait Storage: Send + Sync + fmt::Debug {
         user: UserId,
         tokens: &mut dyn Iterator<Item = (TokenName, NewToken)>,
     ) -> Result<usize, StorageError>;
-    /// Stores a new session under the digest of its id.
-    fn create_session(&self, hash: &TokenHash, user: UserId, now: i64) -> Result<(), StorageError>;
+    /// Stores a new session under the digest of its id; when the account would hold more than
+    /// `max` sessions, its oldest ones end.
+    fn create_session(
+        &self,
+        hash: &TokenHash,
+        user: UserId,
+        now: i64,
+        max: usize,
+    ) -> Result<(), StorageError>;
     /// Finds a session by the digest of its id.
     fn session_by_hash(&self, hash: &TokenHash) -> Result<Option<SessionRecord>, StorageError>;
     /// Records activity on a session.

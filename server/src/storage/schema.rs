@@ -44,6 +44,13 @@ const MIGRATIONS: &[(i64, &str)] = &[
      );
      CREATE INDEX retired_tokens_by_age ON retired_tokens (retired_at);",
     ),
+    (
+        // Usernames are unique without regard to case (`Alice` and `alice` are one account);
+        // the spelling given at signup is kept. Usernames are ASCII, which `lower` folds.
+        3,
+        "CREATE UNIQUE INDEX users_by_folded_name ON users (lower(username));
+     CREATE INDEX sessions_by_user ON sessions (user_id, id);",
+    ),
 ];
 
 /// Brings the database to the latest schema version.
@@ -64,7 +71,12 @@ pub(super) fn migrate(c: &mut Connection) -> Result<(), StorageError> {
         .map_err(db_err)?;
     for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
         let tx = c.transaction().map_err(db_err)?;
-        tx.execute_batch(sql).map_err(db_err)?;
+        tx.execute_batch(sql).map_err(|e| {
+            StorageError::Database(format!(
+                "schema migration {version} failed: {e} (migration 3 fails when two usernames \
+                 differ only in case: rename one of them, then start again)"
+            ))
+        })?;
         tx.execute(
             "INSERT INTO schema_migrations (version, applied_at) VALUES (?1, ?2)",
             params![version, crate::time::now()],

@@ -68,12 +68,18 @@ fn lock(m: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
 
 impl SqliteStorage {
     /// Opens (creating if needed) `DIR/jitsu.sqlite3` and migrates it to the latest schema.
+    ///
+    /// The folder is created readable by its owner only (0700) and the database file is
+    /// 0600 (SQLite gives its `-wal` and `-shm` files the same mode): they hold e-mail
+    /// addresses and password hashes.
     pub fn open(data_dir: &Path) -> Result<Self, StorageError> {
-        std::fs::create_dir_all(data_dir).map_err(|source| StorageError::Io {
-            path: data_dir.display().to_string(),
-            source,
-        })?;
+        let io = |path: &Path| {
+            let path = path.display().to_string();
+            move |source| StorageError::Io { path, source }
+        };
+        private_dir(data_dir).map_err(io(data_dir))?;
         let path = data_dir.join(DB_FILE);
+        private_file(&path).map_err(io(&path))?;
         let mut writer = Connection::open(&path).map_err(db_err)?;
         configure(&writer)?;
         writer
@@ -111,6 +117,33 @@ impl SqliteStorage {
     fn writer(&self) -> MutexGuard<'_, Connection> {
         lock(&self.writer)
     }
+}
+
+/// Creates `dir` (and missing parents) with mode 0700 on Unix.
+fn private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// Creates `file` empty with mode 0600 when it does not exist, and narrows an existing one to
+/// 0600, so SQLite (which copies the database's mode to its journal files) never makes them
+/// readable by others.
+fn private_file(file: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
+        options.mode(0o600);
+        let f = options.open(file)?;
+        f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    #[cfg(not(unix))]
+    options.open(file)?;
+    Ok(())
 }
 
 fn configure(c: &Connection) -> Result<(), StorageError> {
@@ -155,7 +188,8 @@ impl Storage for SqliteStorage {
     fn user_by_name(&self, username: &str) -> Result<Option<UserRecord>, StorageError> {
         self.reader()
             .prepare_cached(
-                "SELECT id, username, email, password_hash, created_at FROM users WHERE username = ?1",
+                "SELECT id, username, email, password_hash, created_at FROM users
+                 WHERE lower(username) = lower(?1)",
             )
             .and_then(|mut s| s.query_row([username], user_row).optional())
             .map_err(db_err)
@@ -220,6 +254,7 @@ impl Storage for SqliteStorage {
         user: UserId,
         name: &TokenName,
         token: &NewToken,
+        max: usize,
     ) -> Result<Operation, StorageError> {
         let mut c = self.writer();
         let tx = c.transaction().map_err(db_err)?;
@@ -238,6 +273,7 @@ impl Storage for SqliteStorage {
             )
             .map_err(db_err)?;
         if updated == 0 {
+            check_room(&tx, user, max)?;
             insert_token(&tx, user, name.as_str(), token)?;
         }
         tx.commit().map_err(db_err)?;
@@ -248,9 +284,15 @@ impl Storage for SqliteStorage {
         })
     }
 
-    fn create_token_auto(&self, user: UserId, token: &NewToken) -> Result<TokenName, StorageError> {
+    fn create_token_auto(
+        &self,
+        user: UserId,
+        token: &NewToken,
+        max: usize,
+    ) -> Result<TokenName, StorageError> {
         let mut c = self.writer();
         let tx = c.transaction().map_err(db_err)?;
+        check_room(&tx, user, max)?;
         let names: Vec<String> = {
             let mut s = tx
                 .prepare_cached("SELECT name FROM tokens WHERE user_id = ?1 AND name LIKE ?2")
@@ -284,7 +326,7 @@ impl Storage for SqliteStorage {
         self.reader()
             .prepare_cached(
                 "SELECT 1 FROM retired_tokens r JOIN users u ON u.id = r.user_id
-                 WHERE r.token_hash = ?1 AND u.username = ?2",
+                 WHERE r.token_hash = ?1 AND lower(u.username) = lower(?2)",
             )
             .and_then(|mut s| s.exists(params![hash.as_bytes().as_slice(), username]))
             .map_err(db_err)
@@ -306,15 +348,30 @@ impl Storage for SqliteStorage {
         Ok(n)
     }
 
-    fn create_session(&self, hash: &TokenHash, user: UserId, now: i64) -> Result<(), StorageError> {
-        self.writer()
-            .execute(
-                "INSERT INTO sessions (session_hash, user_id, created_at, last_seen_at)
-                 VALUES (?1, ?2, ?3, ?3)",
-                params![hash.as_bytes().as_slice(), user, now],
-            )
-            .map(drop)
-            .map_err(db_err)
+    fn create_session(
+        &self,
+        hash: &TokenHash,
+        user: UserId,
+        now: i64,
+        max: usize,
+    ) -> Result<(), StorageError> {
+        let mut c = self.writer();
+        let tx = c.transaction().map_err(db_err)?;
+        // Keep the newest `max - 1`, so with the new one the account holds at most `max`.
+        let keep = i64::try_from(max.max(1) - 1).unwrap_or(i64::MAX);
+        tx.execute(
+            "DELETE FROM sessions WHERE user_id = ?1 AND id NOT IN
+               (SELECT id FROM sessions WHERE user_id = ?1 ORDER BY id DESC LIMIT ?2)",
+            params![user, keep],
+        )
+        .map_err(db_err)?;
+        tx.execute(
+            "INSERT INTO sessions (session_hash, user_id, created_at, last_seen_at)
+             VALUES (?1, ?2, ?3, ?3)",
+            params![hash.as_bytes().as_slice(), user, now],
+        )
+        .map_err(db_err)?;
+        tx.commit().map_err(db_err)
     }
 
     fn session_by_hash(&self, hash: &TokenHash) -> Result<Option<SessionRecord>, StorageError> {
@@ -366,6 +423,18 @@ impl Storage for SqliteStorage {
             )
             .map_err(db_err)
     }
+}
+
+/// [`StorageError::TooManyTokens`] when the account holds `max` tokens already.
+fn check_room(tx: &rusqlite::Transaction<'_>, user: UserId, max: usize) -> Result<(), StorageError> {
+    let held: i64 = tx
+        .prepare_cached("SELECT COUNT(*) FROM tokens WHERE user_id = ?1")
+        .and_then(|mut s| s.query_row([user], |r| r.get(0)))
+        .map_err(db_err)?;
+    if usize::try_from(held).unwrap_or(usize::MAX) >= max {
+        return Err(StorageError::TooManyTokens { max });
+    }
+    Ok(())
 }
 
 fn insert_token(

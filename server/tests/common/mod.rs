@@ -47,6 +47,7 @@ impl TestServer {
             data_dir: dir.path().to_path_buf(),
             dashboard_dir: settings.dashboard_dir.clone(),
             allow_origins: settings.allow_origins.clone(),
+            trusted_proxies: settings.trusted_proxies.clone(),
         };
         let state = AppState::open_with(&config, settings).expect("open state");
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
@@ -236,13 +237,25 @@ pub struct Req {
 }
 
 impl Req {
+    /// A request as our own clients send it (with `X-Jitsu-Client`, so every status is
+    /// answered as it is); see [`Req::legacy`] for the original clients.
     pub fn new(base: &str, method: &str, path: &str) -> Self {
         Self {
             url: format!("{base}{path}"),
             method: method.to_owned(),
-            headers: Vec::new(),
+            headers: vec![(
+                protocol::CLIENT_HEADER.to_owned(),
+                protocol::CLIENT_ID.to_owned(),
+            )],
             body: None,
         }
+    }
+
+    /// Sent as the original `jitsu` and `nodejitsu-api` send it: without `X-Jitsu-Client`.
+    pub fn legacy(mut self) -> Self {
+        self.headers
+            .retain(|(k, _)| !k.eq_ignore_ascii_case(protocol::CLIENT_HEADER));
+        self
     }
 
     pub fn header(mut self, k: &str, v: &str) -> Self {

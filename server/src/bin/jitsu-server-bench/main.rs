@@ -73,6 +73,7 @@ fn start_server(
         data_dir: dir.to_path_buf(),
         dashboard_dir: None,
         allow_origins: Vec::new(),
+        trusted_proxies: Vec::new(),
     };
     // Logins in flight count against the failure limits; the storm measures CPU, not limits.
     let settings = Settings {

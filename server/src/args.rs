@@ -1,0 +1,119 @@
+//! The server's command-line flags, declared once: `jitsu-server` and `jitsu server` both
+//! flatten [`ServerArgs`]. Every value is checked here, before anything listens.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Args;
+use thiserror::Error;
+
+use crate::client_addr::Cidr;
+use crate::ServerConfig;
+
+/// Default folder of the SQLite database, relative to the current directory.
+pub const DEFAULT_DATA_DIR: &str = ".jitsu";
+/// Default folder of the built dashboard, served when it exists.
+pub const DEFAULT_DASHBOARD_DIR: &str = "dist";
+
+/// Flags of the API server.
+#[derive(Debug, Clone, Args)]
+pub struct ServerArgs {
+    /// Address to listen on (port 0 picks a free one; the printed URL shows it).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Folder of the SQLite database (created 0700 on first start).
+    #[arg(long, value_name = "DIR", default_value = DEFAULT_DATA_DIR)]
+    pub data: PathBuf,
+    /// Folder of the built dashboard, served at / (default: ./dist when it exists).
+    #[arg(long, value_name = "DIR")]
+    pub dashboard: Option<PathBuf>,
+    /// Origin, such as https://app.example.com, allowed to call the API from a browser with
+    /// a dashboard session (repeatable). `*` is refused: a session cannot be shared with
+    /// every origin.
+    #[arg(long = "allow-origin", value_name = "ORIGIN", value_parser = parse_origin)]
+    pub allow_origins: Vec<String>,
+    /// Reverse proxy (address or CIDR block) whose X-Forwarded-For names the client, for the
+    /// per-address limits (repeatable). Without it the socket's peer is the client.
+    #[arg(long = "trusted-proxy", value_name = "CIDR")]
+    pub trusted_proxies: Vec<Cidr>,
+}
+
+impl ServerArgs {
+    /// The configuration these flags describe (`--dashboard` defaults to `./dist` when that
+    /// folder exists).
+    pub fn into_config(self) -> ServerConfig {
+        let dashboard_dir = self.dashboard.or_else(|| {
+            let dist = PathBuf::from(DEFAULT_DASHBOARD_DIR);
+            dist.is_dir().then_some(dist)
+        });
+        ServerConfig {
+            listen: self.listen,
+            data_dir: self.data,
+            dashboard_dir,
+            allow_origins: self.allow_origins,
+            trusted_proxies: self.trusted_proxies,
+        }
+    }
+}
+
+/// Why an `--allow-origin` value is refused.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum OriginError {
+    /// `*`, which cannot carry credentials.
+    #[error("--allow-origin '*' is refused: a dashboard session cannot be shared with every origin — name each origin, e.g. --allow-origin https://app.example.com")]
+    Wildcard,
+    /// Not `scheme://host[:port]`.
+    #[error("--allow-origin {0:?} is not an origin — write scheme://host[:port], e.g. https://app.example.com (no path)")]
+    Malformed(String),
+}
+
+/// Checks an origin, `http(s)://host[:port]` with no path, and returns it without a trailing `/`.
+pub fn parse_origin(value: &str) -> Result<String, OriginError> {
+    let trimmed = value.trim().trim_end_matches('/');
+    if trimmed == "*" {
+        return Err(OriginError::Wildcard);
+    }
+    let malformed = || OriginError::Malformed(value.to_owned());
+    let rest = trimmed
+        .strip_prefix("https://")
+        .or_else(|| trimmed.strip_prefix("http://"))
+        .ok_or_else(malformed)?;
+    let host_ok = !rest.is_empty()
+        && rest
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+    if !host_ok {
+        return Err(malformed());
+    }
+    Ok(trimmed.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{parse_origin, OriginError};
+
+    #[test]
+    fn origins_are_scheme_host_and_port_only() {
+        assert_eq!(
+            parse_origin("https://app.example.com/").unwrap(),
+            "https://app.example.com"
+        );
+        assert!(parse_origin("http://127.0.0.1:5173").is_ok());
+        assert!(parse_origin("http://[::1]:8080").is_ok());
+        assert_eq!(parse_origin("*"), Err(OriginError::Wildcard));
+        for bad in [
+            "",
+            "app.example.com",
+            "ftp://x",
+            "https://",
+            "https://a.example/path",
+            "https://a b",
+            "null",
+        ] {
+            assert!(
+                matches!(parse_origin(bad), Err(OriginError::Malformed(_))),
+                "{bad:?}"
+            );
+        }
+    }
+}
