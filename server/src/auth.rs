@@ -190,13 +190,13 @@ impl PasswordAttempt {
             (Ok(a), Ok(b), Ok(c)) => (a, b, c),
             (a, b, c) => {
                 if let Ok(a) = a {
-                    limits.pair.release(&pair, a);
+                    limits.pair.cancel(&pair, a);
                 }
                 if let Ok(b) = b {
-                    limits.address.release(&address, b);
+                    limits.address.cancel(&address, b);
                 }
                 if let Ok(c) = c {
-                    limits.account.release(&account, c);
+                    limits.account.cancel(&account, c);
                 }
                 let retry_after = [a.err(), b.err(), c.err()]
                     .into_iter()

@@ -34,6 +34,8 @@ struct Window {
 #[must_use = "a successful attempt must be released"]
 pub(crate) struct Reservation {
     window_start: i64,
+    /// Whether this attempt created the key's window.
+    fresh: bool,
 }
 
 #[derive(Debug)]
@@ -81,15 +83,14 @@ impl<K: Hash + Eq + Clone> FailureLimiter<K> {
         self.entries.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Drops expired windows from the front of the queue, and the oldest live ones while the
-    /// map is at capacity.
-    fn expire(&self, e: &mut Entries<K>, now: i64) {
+    /// Drops windows from the front of the queue: stale entries, expired windows, and while
+    /// `make_room` the oldest live ones until the map is below capacity.
+    fn expire(&self, e: &mut Entries<K>, now: i64, make_room: bool) {
         while let Some((start, key)) = e.order.front() {
             let current = e.map.get(key).map(|w| w.start);
-            let stale = current != Some(*start);
-            if stale {
+            if current != Some(*start) {
                 e.order.pop_front();
-            } else if self.over(*start, now) || e.map.len() >= self.capacity {
+            } else if self.over(*start, now) || (make_room && e.map.len() >= self.capacity) {
                 let (_, key) = e.order.pop_front().expect("front exists");
                 e.map.remove(&key);
             } else {
@@ -113,7 +114,7 @@ impl<K: Hash + Eq + Clone> FailureLimiter<K> {
     pub(crate) fn reserve(&self, key: &K) -> Result<Reservation, u64> {
         let now = self.clock.now_millis();
         let mut e = self.entries();
-        self.expire(&mut e, now);
+        self.expire(&mut e, now, false);
         if let Some(w) = e.map.get(key).copied() {
             if !self.over(w.start, now) {
                 if w.count >= self.max {
@@ -124,12 +125,14 @@ impl<K: Hash + Eq + Clone> FailureLimiter<K> {
                 w.count = w.count.saturating_add(1);
                 return Ok(Reservation {
                     window_start: w.start,
+                    fresh: false,
                 });
             }
         }
         if self.max == 0 {
             return Err(self.window.max(1).div_euclid(1000).max(1) as u64);
         }
+        self.expire(&mut e, now, true);
         e.map.insert(
             key.clone(),
             Window {
@@ -138,7 +141,24 @@ impl<K: Hash + Eq + Clone> FailureLimiter<K> {
             },
         );
         e.order.push_back((now, key.clone()));
-        Ok(Reservation { window_start: now })
+        Ok(Reservation {
+            window_start: now,
+            fresh: true,
+        })
+    }
+
+    /// Takes back a reservation of an attempt that was refused by another limit: as if it
+    /// had never been made (a key it created is removed again).
+    pub(crate) fn cancel(&self, key: &K, reservation: Reservation) {
+        let mut e = self.entries();
+        if let Some(w) = e.map.get_mut(key) {
+            if w.start == reservation.window_start {
+                w.count = w.count.saturating_sub(1);
+                if reservation.fresh && w.count == 0 {
+                    e.map.remove(key);
+                }
+            }
+        }
     }
 
     /// Uncounts a reserved attempt that succeeded (a no-op once its window has passed).
@@ -229,6 +249,28 @@ mod tests {
             assert!(l.reserve(&format!("key {i}")).is_err());
         }
         assert_eq!(l.len(), 0);
+    }
+
+    #[test]
+    fn a_cancelled_first_attempt_leaves_no_key() {
+        let (l, _clock) = limiter(5, Duration::from_secs(60));
+        let r = l.reserve(&k("a")).unwrap();
+        l.cancel(&k("a"), r);
+        assert_eq!(l.len(), 0);
+        let first = l.reserve(&k("b")).unwrap();
+        let second = l.reserve(&k("b")).unwrap();
+        l.cancel(&k("b"), second);
+        assert_eq!(l.count(&k("b")), 1, "an older attempt keeps the key");
+        l.release(&k("b"), first);
+    }
+
+    #[test]
+    fn a_limiter_of_one_key_counts_it() {
+        let clock = ManualClock::default();
+        let l = FailureLimiter::new(2, Duration::from_secs(60), 1, Arc::new(clock));
+        assert!(l.reserve(&()).is_ok());
+        assert!(l.reserve(&()).is_ok());
+        assert!(l.reserve(&()).is_err());
     }
 
     #[test]

@@ -187,7 +187,7 @@ fn bodies_over_16_kib_are_413_declared_or_chunked() {
     // Chunked, without a Content-Length.
     let chunk = vec![b' '; 20 * 1024];
     let mut req = format!(
-        "POST /users/big HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n{:x}\r\n",
+        "POST /users/big HTTP/1.1\r\nHost: {}\r\nX-Jitsu-Client: test\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n{:x}\r\n",
         s.addr,
         chunk.len()
     )

@@ -222,3 +222,30 @@ fn jitsu_0_15_cli_follows_the_handbook_against_our_server() {
     let (ok, out) = jitsu(owner.path(), &["logout"], &[]);
     assert!(ok && out.contains("User has been logged out"), "{out}");
 }
+
+#[test]
+fn jitsu_0_15_reports_a_password_limit_as_an_error_not_as_success() {
+    let s = TestServer::with_settings(jitsu_server::Settings {
+        failures_per_account_address: 2,
+        ..jitsu_server::Settings::default()
+    });
+    s.signup("alice");
+    let leaked = s.token("alice", "leaked");
+    let home = tempfile::tempdir().unwrap();
+    write_conf(home.path(), &s, r#","username":"alice""#);
+    for _ in 0..2 {
+        let (ok, out) = jitsu(home.path(), &["tokens", "list"], &["not the password"]);
+        assert!(!ok && out.contains("Nodejitsu Error (401)"), "{out}");
+    }
+    // Limited now, even with the right password: the original client must say so.
+    // (It prints the server's message of a 503 as its error line.)
+    let (ok, out) = jitsu(home.path(), &["tokens", "list"], &[PASSWORD]);
+    assert!(!ok && out.contains("Nodejitsu not ok"), "{out}");
+    assert!(out.contains("error:   too many failed password attempts — wait"), "{out}");
+    assert!(!out.contains("No tokens exist"), "{out}");
+    let (ok, out) = jitsu(home.path(), &["tokens", "destroy", "leaked"], &[PASSWORD]);
+    assert!(!ok && out.contains("Nodejitsu not ok"), "{out}");
+    assert!(out.contains("too many failed password attempts"), "{out}");
+    assert!(!out.contains("Destroyed!"), "{out}");
+    assert_eq!(s.auth_status("alice", &leaked), 200, "nothing was destroyed");
+}

@@ -127,7 +127,7 @@ fn lockout_looks_the_same_for_existing_and_unknown_users() {
 #[test]
 fn failures_are_also_limited_per_client_address() {
     let s = TestServer::with_settings(Settings {
-        failures_per_account: 1_000,
+        failures_per_address: 10,
         ..Settings::default()
     });
     s.signup("alice");

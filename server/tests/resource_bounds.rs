@@ -14,13 +14,7 @@ use jitsu_server::Settings;
 
 /// Settings whose failure limits are out of the way, so guesses reach the hasher.
 fn unlimited() -> Settings {
-    Settings {
-        failures_per_account_address: 100_000,
-        failures_per_address: 100_000,
-        failures_per_account: 100_000,
-        failures_per_account_ceiling: 100_000,
-        ..Settings::default()
-    }
+    common::unlimited_settings()
 }
 
 /// Threads of this process (the in-process server's included).

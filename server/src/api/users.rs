@@ -90,7 +90,7 @@ fn count_signup(state: &AppState, parts: &Parts) -> Result<(), AppError> {
         }
     })?;
     if let Err(retry_after) = limits.total.reserve(&()) {
-        limits.address.release(&address, per_address);
+        limits.address.cancel(&address, per_address);
         return Err(AppError::TooManyRequests {
             retry_after,
             what: Limited::Signups,

@@ -30,14 +30,10 @@ impl TestServer {
         Self::with_settings(Settings::default())
     }
 
-    /// A server whose failure limits are out of the way (for tests that send many wrong
-    /// credentials on purpose).
+    /// A server whose failure limits and password queue are out of the way (for tests that
+    /// send many wrong credentials, or many password requests at once, on purpose).
     pub fn unlimited() -> Self {
-        Self::with_settings(Settings {
-            failures_per_account: 100_000,
-            failures_per_address: 100_000,
-            ..Settings::default()
-        })
+        Self::with_settings(unlimited_settings())
     }
 
     pub fn with_settings(settings: Settings) -> Self {
@@ -158,6 +154,18 @@ impl Drop for TestServer {
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
+    }
+}
+
+/// Settings whose failure limits and password queue are out of the way.
+pub fn unlimited_settings() -> Settings {
+    Settings {
+        failures_per_account_address: 100_000,
+        failures_per_address: 100_000,
+        failures_per_account: 100_000,
+        failures_per_account_ceiling: 100_000,
+        hash_queue: 1_000,
+        ..Settings::default()
     }
 }
 
