@@ -63,7 +63,9 @@ impl Cidr {
     pub fn contains(&self, ip: IpAddr) -> bool {
         match (self.network, canonical(ip)) {
             (IpAddr::V4(net), IpAddr::V4(ip)) => {
-                let mask = u32::MAX.checked_shl(32 - u32::from(self.prefix)).unwrap_or(0);
+                let mask = u32::MAX
+                    .checked_shl(32 - u32::from(self.prefix))
+                    .unwrap_or(0);
                 u32::from(net) & mask == u32::from(ip) & mask
             }
             (IpAddr::V6(net), IpAddr::V6(ip)) => {
@@ -167,7 +169,15 @@ mod tests {
         assert!(all.contains(ip("198.51.100.1")));
         let v6: Cidr = "fd00::/8".parse().unwrap();
         assert!(v6.contains(ip("fd12::1")) && !v6.contains(ip("fe80::1")));
-        for bad in ["", "*", "10.0.0.0/33", "::/129", "10.0.0.0/", "10.0.0.0/+8", "host/8"] {
+        for bad in [
+            "",
+            "*",
+            "10.0.0.0/33",
+            "::/129",
+            "10.0.0.0/",
+            "10.0.0.0/+8",
+            "host/8",
+        ] {
             assert!(bad.parse::<Cidr>().is_err(), "{bad:?}");
         }
         assert_eq!(net.to_string(), "10.1.0.0/16");
@@ -183,7 +193,10 @@ mod tests {
     fn forwarded_for_counts_only_from_a_trusted_proxy() {
         let proxy: Vec<Cidr> = vec!["127.0.0.1".parse().unwrap()];
         let h = xff("198.51.100.7");
-        assert_eq!(forwarded_client(ip("127.0.0.1"), &h, &proxy), ip("198.51.100.7"));
+        assert_eq!(
+            forwarded_client(ip("127.0.0.1"), &h, &proxy),
+            ip("198.51.100.7")
+        );
         assert_eq!(
             forwarded_client(ip("203.0.113.9"), &h, &proxy),
             ip("203.0.113.9"),

@@ -145,10 +145,9 @@ pub(crate) async fn start(
     };
     let max_age = state.settings().session_max.as_secs();
     let mut response = (StatusCode::OK, Json(body)).into_response();
-    response.headers_mut().insert(
-        header::SET_COOKIE,
-        cookie(id.expose(), max_age, &headers)?,
-    );
+    response
+        .headers_mut()
+        .insert(header::SET_COOKIE, cookie(id.expose(), max_age, &headers)?);
     Ok(response)
 }
 

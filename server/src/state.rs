@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::error::AppError;
 use crate::client_addr::Cidr;
+use crate::error::AppError;
 use crate::limiter::{self, FailureLimiter};
 use crate::password::Passwords;
 use crate::storage::{SqliteStorage, Storage, TokenCache};
@@ -249,8 +249,14 @@ impl AppState {
                 tick.tick().await;
                 let now = state.now();
                 let s = state.settings();
-                let (idle, max) = (s.session_idle.as_secs() as i64, s.session_max.as_secs() as i64);
-                match state.db(move |db| db.purge_sessions(now - idle, now - max)).await {
+                let (idle, max) = (
+                    s.session_idle.as_secs() as i64,
+                    s.session_max.as_secs() as i64,
+                );
+                match state
+                    .db(move |db| db.purge_sessions(now - idle, now - max))
+                    .await
+                {
                     Ok(0) => {}
                     Ok(n) => tracing::debug!(sessions = n, "purged ended sessions"),
                     Err(e) => tracing::warn!(error = %e, "could not purge ended sessions"),

@@ -54,7 +54,11 @@ fn a_new_session_beyond_the_cap_ends_the_oldest() {
     assert_eq!(status(&cookies[0]), 401, "the oldest ended");
     assert_eq!(status(&cookies[1]), 200);
     assert_eq!(status(&cookies[2]), 200);
-    let sessions = s.snapshot().iter().filter(|r| r.starts_with("session")).count();
+    let sessions = s
+        .snapshot()
+        .iter()
+        .filter(|r| r.starts_with("session"))
+        .count();
     assert_eq!(sessions, 2);
 }
 
@@ -68,12 +72,20 @@ fn ended_sessions_are_purged_on_a_timer() {
     });
     s.signup("alice");
     s.sign_in("alice");
-    let sessions = |s: &TestServer| s.snapshot().iter().filter(|r| r.starts_with("session")).count();
+    let sessions = |s: &TestServer| {
+        s.snapshot()
+            .iter()
+            .filter(|r| r.starts_with("session"))
+            .count()
+    };
     assert_eq!(sessions(&s), 1);
     clock.advance(Duration::from_secs(31 * 60));
     let deadline = Instant::now() + Duration::from_secs(5);
     while sessions(&s) > 0 {
-        assert!(Instant::now() < deadline, "the idle session was never purged");
+        assert!(
+            Instant::now() < deadline,
+            "the idle session was never purged"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
 }

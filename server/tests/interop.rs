@@ -241,11 +241,18 @@ fn jitsu_0_15_reports_a_password_limit_as_an_error_not_as_success() {
     // (It prints the server's message of a 503 as its error line.)
     let (ok, out) = jitsu(home.path(), &["tokens", "list"], &[PASSWORD]);
     assert!(!ok && out.contains("Nodejitsu not ok"), "{out}");
-    assert!(out.contains("error:   too many failed password attempts — wait"), "{out}");
+    assert!(
+        out.contains("error:   too many failed password attempts — wait"),
+        "{out}"
+    );
     assert!(!out.contains("No tokens exist"), "{out}");
     let (ok, out) = jitsu(home.path(), &["tokens", "destroy", "leaked"], &[PASSWORD]);
     assert!(!ok && out.contains("Nodejitsu not ok"), "{out}");
     assert!(out.contains("too many failed password attempts"), "{out}");
     assert!(!out.contains("Destroyed!"), "{out}");
-    assert_eq!(s.auth_status("alice", &leaked), 200, "nothing was destroyed");
+    assert_eq!(
+        s.auth_status("alice", &leaked),
+        200,
+        "nothing was destroyed"
+    );
 }

@@ -81,14 +81,20 @@ fn guesses_from_many_addresses_slow_the_account_down_then_reach_its_ceiling() {
     });
     s.signup("alice");
     for i in 0..2 {
-        assert_eq!(auth_from(&s, &format!("198.51.100.{i}"), "alice", "guess").status, 401);
+        assert_eq!(
+            auth_from(&s, &format!("198.51.100.{i}"), "alice", "guess").status,
+            401
+        );
     }
     let started = Instant::now();
     let r = auth_from(&s, "203.0.113.5", "alice", PASSWORD);
     assert_eq!(r.status, 200, "slowed down, not refused: {}", r.body);
     assert!(started.elapsed() >= Duration::from_millis(400));
     for i in 2..6 {
-        assert_eq!(auth_from(&s, &format!("198.51.100.{i}"), "alice", "guess").status, 401);
+        assert_eq!(
+            auth_from(&s, &format!("198.51.100.{i}"), "alice", "guess").status,
+            401
+        );
     }
     // Six failures from six addresses: the account's ceiling.
     assert_eq!(auth_from(&s, "198.51.100.99", "alice", "guess").status, 429);
@@ -103,7 +109,11 @@ fn original_clients_get_a_status_they_report_with_the_same_message_and_retry_aft
     s.signup("alice");
     assert_eq!(s.auth_status("alice", "guess"), 401);
     let ours = s.req("GET", "/auth").basic("alice", "guess").send();
-    let legacy = s.req("GET", "/auth").basic("alice", "guess").legacy().send();
+    let legacy = s
+        .req("GET", "/auth")
+        .basic("alice", "guess")
+        .legacy()
+        .send();
     assert_eq!((ours.status, legacy.status), (429, 503));
     legacy.assert_nodejitsu();
     assert_eq!(ours.json()["message"], legacy.json()["message"]);

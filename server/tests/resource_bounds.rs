@@ -146,7 +146,11 @@ fn a_destroyed_token_is_refused_without_hashing_or_counting() {
     }
     assert_eq!(s.state.password_hashes_started(), started);
     assert_eq!(s.state.limiter_keys(), keys);
-    assert_eq!(s.auth_status("alice", PASSWORD), 200, "the owner is not limited");
+    assert_eq!(
+        s.auth_status("alice", PASSWORD),
+        200,
+        "the owner is not limited"
+    );
 }
 
 #[test]
@@ -169,7 +173,10 @@ fn signups_are_limited_per_address() {
     let r = s.req("POST", "/users/a4").body(body).legacy().send();
     assert_eq!(r.status, 503);
     assert_eq!(s.state.password_hashes_started(), started, "nothing hashed");
-    assert_eq!(s.req("GET", "/users/a4/available").send().json()["available"], true);
+    assert_eq!(
+        s.req("GET", "/users/a4/available").send().json()["available"],
+        true
+    );
 }
 
 #[test]

@@ -83,12 +83,14 @@ pub(crate) async fn signup(
 fn count_signup(state: &AppState, parts: &Parts) -> Result<(), AppError> {
     let limits = state.signup_limits();
     let address = address_key(client_ip(parts, &state.settings().trusted_proxies));
-    let per_address = limits.address.reserve(&address).map_err(|retry_after| {
-        AppError::TooManyRequests {
-            retry_after,
-            what: Limited::SignupsFromAddress,
-        }
-    })?;
+    let per_address =
+        limits
+            .address
+            .reserve(&address)
+            .map_err(|retry_after| AppError::TooManyRequests {
+                retry_after,
+                what: Limited::SignupsFromAddress,
+            })?;
     if let Err(retry_after) = limits.total.reserve(&()) {
         limits.address.cancel(&address, per_address);
         return Err(AppError::TooManyRequests {

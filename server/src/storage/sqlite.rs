@@ -426,7 +426,11 @@ impl Storage for SqliteStorage {
 }
 
 /// [`StorageError::TooManyTokens`] when the account holds `max` tokens already.
-fn check_room(tx: &rusqlite::Transaction<'_>, user: UserId, max: usize) -> Result<(), StorageError> {
+fn check_room(
+    tx: &rusqlite::Transaction<'_>,
+    user: UserId,
+    max: usize,
+) -> Result<(), StorageError> {
     let held: i64 = tx
         .prepare_cached("SELECT COUNT(*) FROM tokens WHERE user_id = ?1")
         .and_then(|mut s| s.query_row([user], |r| r.get(0)))

@@ -1,0 +1,248 @@
+//! The answers of every endpoint and their parsers.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::answer_value::{AnswerObject, AnswerValue};
+use super::errors::{check_status, ApiError};
+use crate::name::TokenName;
+use crate::token::ApiToken;
+
+fn parse_json<T: for<'de> Deserialize<'de>>(
+    status: u16,
+    body: &str,
+    what: &str,
+) -> Result<T, ApiError> {
+    check_status(status, body)?;
+    serde_json::from_str(body).map_err(|e| ApiError::BadAnswer(format!("{what}: {e}")))
+}
+
+/// One token as the list answer describes it (never its value).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenInfo {
+    /// Token name.
+    pub name: String,
+    /// The masked value.
+    pub mask: String,
+    /// Creation time, RFC 3339.
+    #[serde(default)]
+    pub created_at: Option<String>,
+    /// Last successful use, RFC 3339 (updated at most once a minute).
+    #[serde(default)]
+    pub last_used_at: Option<String>,
+}
+
+/// The answer of `GET /users/:u/tokens`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TokenList {
+    /// `name → value` as the original client reads it (our server sends masked values).
+    pub api_tokens: BTreeMap<String, String>,
+    /// The richer list, sorted by name (absent from the original server).
+    #[serde(default)]
+    pub tokens: Vec<TokenInfo>,
+}
+
+impl TokenList {
+    /// Builds both views from the rich list; the list is sorted by name.
+    pub fn from_infos(mut tokens: Vec<TokenInfo>) -> Self {
+        tokens.sort_by(|a, b| a.name.cmp(&b.name));
+        let api_tokens = tokens
+            .iter()
+            .map(|t| (t.name.clone(), t.mask.clone()))
+            .collect();
+        Self { api_tokens, tokens }
+    }
+
+    /// `(name, value)` rows sorted by name, as `jitsu tokens list` prints them.
+    pub fn rows(&self) -> Vec<(&str, &str)> {
+        self.api_tokens
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect()
+    }
+}
+
+/// Parses the answer of `GET /users/:u/tokens`.
+pub fn parse_token_list(status: u16, body: &str) -> Result<TokenList, ApiError> {
+    parse_json(status, body, "token list (expected {\"apiTokens\": {...}})")
+}
+
+/// Whether a `PUT` created a token or regenerated an existing one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operation {
+    /// A new token.
+    Insert,
+    /// An existing name got a new value; the old one stopped working.
+    Update,
+}
+
+impl Operation {
+    /// `"insert"` or `"update"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Operation::Insert => "insert",
+            Operation::Update => "update",
+        }
+    }
+}
+
+/// The answer of a token creation: `{"operation": "insert", "<name>": "<token>"}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreatedToken {
+    /// Insert or update.
+    pub operation: Operation,
+    /// The token's name.
+    pub name: TokenName,
+    /// The token: the only time its value is sent.
+    pub token: ApiToken,
+}
+
+impl CreatedToken {
+    /// The answer body, in the shape the original client reads.
+    pub fn to_json(&self) -> Value {
+        let mut m = Map::new();
+        m.insert("operation".to_owned(), Value::from(self.operation.as_str()));
+        m.insert(
+            self.name.as_str().to_owned(),
+            Value::from(self.token.expose()),
+        );
+        Value::Object(m)
+    }
+}
+
+/// Parses the answer of `PUT`/`POST` token creation: exactly one key besides `operation`.
+pub fn parse_created(status: u16, body: &str) -> Result<CreatedToken, ApiError> {
+    let AnswerObject(map) = parse_json(status, body, "created token")?;
+    let get = |key: &str| map.iter().find(|(k, _)| k == key).map(|(_, v)| v);
+    let operation = match get("operation") {
+        Some(AnswerValue::Str(op)) if op == "insert" => Operation::Insert,
+        Some(AnswerValue::Str(op)) if op == "update" => Operation::Update,
+        _ => {
+            return Err(ApiError::BadAnswer(
+                "created token: \"operation\" must be \"insert\" or \"update\"".to_owned(),
+            ))
+        }
+    };
+    let mut others = map.iter().filter(|(k, _)| k.as_str() != "operation");
+    let (name, value) = match (others.next(), others.next()) {
+        (Some(one), None) => one,
+        _ => {
+            return Err(ApiError::BadAnswer(
+                "created token: expected exactly one \"<name>\": \"<token>\" pair".to_owned(),
+            ))
+        }
+    };
+    let AnswerValue::Str(token) = value else {
+        return Err(ApiError::BadAnswer(format!(
+            "created token: value of {name:?} is not a string"
+        )));
+    };
+    Ok(CreatedToken {
+        operation,
+        name: TokenName::parse(name)?,
+        token: ApiToken::parse(token)?,
+    })
+}
+
+/// The answer of `DELETE /users/:u/tokens/:name`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Destroyed {
+    /// Always `true`.
+    pub ok: bool,
+    /// The destroyed token's name.
+    pub id: String,
+}
+
+/// Parses the answer of a token destruction.
+pub fn parse_destroyed(status: u16, body: &str) -> Result<Destroyed, ApiError> {
+    parse_json(
+        status,
+        body,
+        "destroyed token (expected {\"ok\": true, \"id\": ...})",
+    )
+}
+
+/// How a request was authenticated, as `GET /auth` reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AuthMethod {
+    /// The account password.
+    Password,
+    /// An API token.
+    Token,
+    /// A dashboard session.
+    Session,
+}
+
+/// The answer of `GET /auth`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthInfo {
+    /// The authenticated account.
+    pub username: String,
+    /// Password, token or session.
+    pub method: AuthMethod,
+    /// The token's name when a token was used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_name: Option<String>,
+}
+
+/// Parses the answer of `GET /auth`.
+pub fn parse_auth(status: u16, body: &str) -> Result<AuthInfo, ApiError> {
+    parse_json(status, body, "auth")
+}
+
+/// The answer of `GET /users/:u/available`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Available {
+    /// Whether the name can be signed up.
+    pub available: bool,
+}
+
+/// Parses the answer of `GET /users/:u/available`.
+pub fn parse_available(status: u16, body: &str) -> Result<bool, ApiError> {
+    parse_json::<Available>(
+        status,
+        body,
+        "availability (expected {\"available\": bool})",
+    )
+    .map(|a| a.available)
+}
+
+/// An account as `GET /users/:u` and signup describe it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserInfo {
+    /// The account name.
+    pub username: String,
+    /// Its e-mail address.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// Creation time, RFC 3339.
+    #[serde(default)]
+    pub created_at: Option<String>,
+}
+
+/// Parses the answer of `GET /users/:u` or of a signup.
+pub fn parse_user(status: u16, body: &str) -> Result<UserInfo, ApiError> {
+    parse_json(status, body, "user")
+}
+
+/// The answer of `POST /session`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionInfo {
+    /// The signed-in account.
+    pub username: String,
+    /// When the session ends at the latest without activity, RFC 3339.
+    pub expires_at: String,
+}
+
+/// Parses the answer of `POST /session`.
+pub fn parse_session(status: u16, body: &str) -> Result<SessionInfo, ApiError> {
+    parse_json(status, body, "session")
+}
