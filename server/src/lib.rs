@@ -22,6 +22,7 @@
 
 mod api;
 mod auth;
+mod dashboard;
 mod error;
 mod extract;
 mod layers;
@@ -42,6 +43,7 @@ use tokio::net::TcpListener;
 
 pub use api::router;
 pub use auth::Caller;
+pub use dashboard::FILE_LIMIT as DASHBOARD_FILE_LIMIT;
 pub use error::AppError;
 pub use password::{M_COST_KIB, P_COST, T_COST};
 pub use session::COOKIE_NAME;
