@@ -11,7 +11,8 @@ pub(crate) struct Cli {
     /// Configuration file to use instead of $HOME/.jitsuconf.
     #[arg(short = 'j', long, global = true, value_name = "FILE")]
     pub(crate) jitsuconf: Option<PathBuf>,
-    /// Use the .jitsuconf of the current directory or the nearest parent.
+    /// Use the nearest .jitsuconf from the current directory up to $HOME that is yours and
+    /// writable only by you (others are skipped with a warning); the file used is named on stderr.
     #[arg(long, global = true)]
     pub(crate) localconf: bool,
     /// Print line-delimited JSON instead of log lines (for scripts).

@@ -18,9 +18,9 @@ use clap::{CommandFactory, Parser};
 
 use crate::app::App;
 use crate::args::{Cli, Command};
-use crate::conffile::ConfFile;
+use crate::conffile::{ConfFile, Located};
 use crate::error::CliError;
-use crate::output::{Output, Style};
+use crate::output::{Level, Output, Style};
 use crate::prompt::Prompter;
 
 fn main() -> ExitCode {
@@ -43,9 +43,11 @@ fn main() -> ExitCode {
         _ => {}
     }
 
-    let loaded = conffile::locate(cli.jitsuconf.as_deref(), cli.localconf)
-        .and_then(ConfFile::load)
-        .map_err(CliError::from);
+    let (loaded, located) = match conffile::locate(cli.jitsuconf.as_deref(), cli.localconf) {
+        Ok(located) => (ConfFile::load(located.path.clone()), Some(located)),
+        Err(e) => (Err(e), None),
+    };
+    let loaded = loaded.map_err(CliError::from);
     let config_colors = loaded.as_ref().map_or(true, |c| c.config.colors());
     let style = if cli.raw {
         Style::Raw
@@ -55,6 +57,9 @@ fn main() -> ExitCode {
         }
     };
     let out = Output::new(style);
+    if let Some(located) = &located {
+        announce(&out, located);
+    }
     let described = cli.command.describe();
     let user = loaded
         .as_ref()
@@ -81,6 +86,23 @@ fn main() -> ExitCode {
             out.info("Nodejitsu not ok");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Names on stderr the files `--localconf` passed over and the one it picked: the settings
+/// in it decide where the password goes.
+fn announce(out: &Output, located: &Located) {
+    for skipped in &located.skipped {
+        out.note(
+            Level::Warn,
+            format!("ignoring {}: {}", skipped.path.display(), skipped.why),
+        );
+    }
+    if located.searched {
+        out.note(
+            Level::Info,
+            format!("using config {}", located.path.display()),
+        );
     }
 }
 

@@ -148,6 +148,13 @@ impl Output {
         self.emit(level, message.as_ref(), None);
     }
 
+    /// Writes a line at `level` to stderr: a note about the run itself (which configuration
+    /// file it reads), kept out of the output that scripts parse.
+    pub(crate) fn note(&self, level: Level, message: impl AsRef<str>) {
+        let line = self.render(level, message.as_ref(), None);
+        let _ = writeln!(io::stderr().lock(), "{line}");
+    }
+
     /// Writes `prompt: <question>` to stderr without a newline, for an answer on the same line.
     pub(crate) fn prompt(&self, question: &str) {
         let label = match self.style {

@@ -90,6 +90,13 @@ impl Home {
         Run::from_output(self.command(args).output().expect("jitsu runs"))
     }
 
+    /// Runs `jitsu <args>` as [`Home::run`] does, in the folder `cwd`.
+    pub fn run_in(&self, cwd: &Path, args: &[&str]) -> Run {
+        let mut cmd = self.command(args);
+        cmd.current_dir(cwd);
+        Run::from_output(cmd.output().expect("jitsu runs"))
+    }
+
     /// Runs `jitsu <args>` with `JITSU_PASSWORD=password`.
     pub fn run_pw(&self, password: &str, args: &[&str]) -> Run {
         let mut cmd = self.command(args);

@@ -2,8 +2,9 @@
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
 
-use jitsu_e2e::{jitsu_bin, Home};
+use jitsu_e2e::{jitsu_bin, Home, Run};
 
 const TOKEN: &str = "4b7df949-1c21-4b70-8770-2c5615bc1d9a";
 const MASKED: &str = "********-****-****-****-********1d9a";
@@ -298,18 +299,103 @@ fn jitsuconf_option_picks_another_file() {
     );
 }
 
-#[test]
-fn localconf_uses_the_nearest_jitsuconf_upwards() {
-    let home = Home::new();
+/// `HOME/project/src/deep`, with `HOME/.jitsuconf` naming `alice`; returns the project and
+/// the deep folder (canonical: jitsu prints the real path of the current folder).
+fn project_tree(home: &Home) -> (PathBuf, PathBuf) {
+    home.write_conf(r#"{"username": "alice"}"#);
     let project = home.path().join("project");
     let deep = project.join("src").join("deep");
     fs::create_dir_all(&deep).unwrap();
-    fs::write(project.join(".jitsuconf"), r#"{"username": "projectuser"}"#).unwrap();
-    let mut cmd = home.command(&["--localconf", "config", "get", "username"]);
-    cmd.current_dir(&deep);
-    let out = cmd.output().unwrap();
-    assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stdout).contains("data:    username projectuser"));
+    (
+        fs::canonicalize(project).unwrap(),
+        fs::canonicalize(deep).unwrap(),
+    )
+}
+
+/// Writes `dir/.jitsuconf` naming `user`, with `mode`; returns its path.
+fn plant(dir: &Path, user: &str, mode: u32) -> PathBuf {
+    let path = dir.join(".jitsuconf");
+    fs::write(&path, format!(r#"{{"username": "{user}"}}"#)).unwrap();
+    fs::set_permissions(&path, fs::Permissions::from_mode(mode)).unwrap();
+    path
+}
+
+/// `jitsu --localconf config get username`, run in `cwd`.
+fn localconf_username(home: &Home, cwd: &Path) -> Run {
+    let run = home.run_in(cwd, &["--localconf", "config", "get", "username"]);
+    run.assert_ok();
+    run
+}
+
+#[test]
+fn localconf_uses_the_nearest_jitsuconf_upwards_and_names_it() {
+    let home = Home::new();
+    let (project, deep) = project_tree(&home);
+    let file = plant(&project, "projectuser", 0o644);
+    let run = localconf_username(&home, &deep);
+    run.assert_line("data: username projectuser");
+    assert!(
+        run.stderr
+            .lines()
+            .any(|l| l == format!("info:    using config {}", file.display())),
+        "the file is named on stderr:\n{}",
+        run.all()
+    );
+    run.assert_lacks("warn:");
+}
+
+#[test]
+fn localconf_skips_a_parent_jitsuconf_others_could_write_and_falls_back_to_home() {
+    // (mode, new owner, why): `nobody` (65534) on most systems; only root can give a file away.
+    for (mode, owner, why) in [
+        (0o666, None, "writable by others"),
+        (0o602, None, "writable by others"),
+        (0o664, None, "writable by group"),
+        (0o620, None, "writable by group"),
+        (0o644, Some(65534), "owned by uid 65534, not by you"),
+    ] {
+        let home = Home::new();
+        let (project, deep) = project_tree(&home);
+        let planted = plant(&project, "planted", mode);
+        if let Some(uid) = owner {
+            match std::os::unix::fs::chown(&planted, Some(uid), Some(uid)) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+                    println!("note: not running as root ({e}): the chown sub-check is skipped");
+                    continue;
+                }
+                Err(e) => panic!("chown {}: {e}", planted.display()),
+            }
+        }
+        let run = localconf_username(&home, &deep);
+        run.assert_line("data: username alice")
+            .assert_lacks("username planted")
+            .assert_line(&format!(
+                "info: using config {}",
+                home.conf_path().display()
+            ));
+        let warning = format!("warn:    ignoring {}: {why}", planted.display());
+        assert!(
+            run.stderr.lines().any(|l| l.starts_with(&warning)),
+            "no {warning:?} on stderr:\n{}",
+            run.all()
+        );
+    }
+}
+
+#[test]
+fn localconf_skips_an_untrusted_jitsuconf_and_keeps_searching_upwards() {
+    let home = Home::new();
+    let (project, deep) = project_tree(&home);
+    let proper = plant(&project, "projectuser", 0o600);
+    let planted = plant(&deep, "planted", 0o666);
+    let run = localconf_username(&home, &deep);
+    run.assert_line("data: username projectuser")
+        .assert_line(&format!(
+            "warn: ignoring {}: writable by others",
+            planted.display()
+        ))
+        .assert_line(&format!("info: using config {}", proper.display()));
 }
 
 #[test]

@@ -4,11 +4,16 @@ mod misc;
 mod tokens;
 mod users;
 
+use std::path::Path;
+use std::sync::Arc;
+
 use axum::extract::DefaultBodyLimit;
+use axum::http::{Method, Uri};
+use axum::response::IntoResponse;
 use axum::routing::{get, post, put};
 use axum::{middleware, Router};
-use tower_http::services::ServeDir;
 
+use crate::dashboard::Dashboard;
 use crate::layers;
 use crate::session;
 use crate::state::{AppState, BODY_LIMIT};
@@ -34,13 +39,7 @@ pub fn router(state: AppState) -> Router {
             put(tokens::create_named).delete(tokens::destroy),
         )
         .method_not_allowed_fallback(misc::method_not_allowed);
-    let app = match &state.settings().dashboard_dir {
-        Some(dir) => api.fallback_service(
-            ServeDir::new(dir).fallback(get(misc::not_found).fallback(misc::not_found)),
-        ),
-        None => api.fallback(misc::not_found),
-    };
-    let mut app = app
+    let mut app = with_dashboard(api, state.settings().dashboard_dir.as_deref())
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn(layers::limit_declared_length));
     if let Some(cors) = layers::cors(&state.settings().allow_origins) {
@@ -49,4 +48,28 @@ pub fn router(state: AppState) -> Router {
     app.layer(middleware::from_fn(layers::nodejitsu_answers))
         .layer(middleware::from_fn(layers::log_requests))
         .with_state(state)
+}
+
+/// Unknown paths go to the dashboard's files when there is a dashboard folder, and end in the
+/// API's JSON 404 when they name no file it serves.
+fn with_dashboard(api: Router<AppState>, dir: Option<&Path>) -> Router<AppState> {
+    let Some(dir) = dir else {
+        return api.fallback(misc::not_found);
+    };
+    let dashboard = match Dashboard::open(dir) {
+        Ok(dashboard) => Arc::new(dashboard),
+        Err(e) => {
+            tracing::error!(dir = %dir.display(), error = %e, "cannot open the dashboard folder; serving the API only");
+            return api.fallback(misc::not_found);
+        }
+    };
+    api.fallback(move |method: Method, uri: Uri| {
+        let dashboard = dashboard.clone();
+        async move {
+            match dashboard.answer(&method, &uri).await {
+                Some(response) => response,
+                None => misc::not_found().await.into_response(),
+            }
+        }
+    })
 }

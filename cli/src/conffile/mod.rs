@@ -1,6 +1,8 @@
-//! Where `.jitsuconf` lives, and reading and writing it safely: a file that does not parse is
-//! never overwritten, and writes go to a private (0600) temporary file in the same directory
-//! that is then renamed over the old one, so a crash never leaves half a file.
+//! Where `.jitsuconf` lives ([`locate`]), and reading and writing it safely: a file that does
+//! not parse is never overwritten, and writes go to a private (0600) temporary file in the same
+//! directory that is then renamed over the old one, so a crash never leaves half a file.
+
+mod locate;
 
 use std::fs;
 use std::io::{self, Write};
@@ -8,6 +10,8 @@ use std::path::{Path, PathBuf};
 
 use jitsu_core::{Config, ConfigError};
 use thiserror::Error;
+
+pub(crate) use locate::{locate, Located};
 
 /// File name of the configuration, in `$HOME` or (with `--localconf`) a project directory.
 pub(crate) const FILE_NAME: &str = ".jitsuconf";
@@ -19,6 +23,8 @@ pub(crate) enum ConfFileError {
     NoHome,
     #[error("cannot read the current directory for --localconf: {0}")]
     CurrentDir(#[source] io::Error),
+    #[error("cannot tell which user runs jitsu, so --localconf cannot check who owns a .jitsuconf: {0} — pass --jitsuconf FILE")]
+    CurrentUser(#[source] io::Error),
     #[error("cannot read {path}: {source}")]
     Read {
         path: String,
@@ -37,27 +43,6 @@ pub(crate) enum ConfFileError {
         #[source]
         source: io::Error,
     },
-}
-
-/// Picks the file: `--jitsuconf FILE`, else with `--localconf` the first `.jitsuconf` in the
-/// current directory or its parents (`./.jitsuconf` when there is none yet), else
-/// `$HOME/.jitsuconf`.
-pub(crate) fn locate(jitsuconf: Option<&Path>, localconf: bool) -> Result<PathBuf, ConfFileError> {
-    if let Some(file) = jitsuconf {
-        return Ok(file.to_path_buf());
-    }
-    if localconf {
-        let cwd = std::env::current_dir().map_err(ConfFileError::CurrentDir)?;
-        let found = cwd
-            .ancestors()
-            .map(|dir| dir.join(FILE_NAME))
-            .find(|candidate| candidate.is_file());
-        return Ok(found.unwrap_or_else(|| cwd.join(FILE_NAME)));
-    }
-    match std::env::var_os("HOME") {
-        Some(home) if !home.is_empty() => Ok(PathBuf::from(home).join(FILE_NAME)),
-        _ => Err(ConfFileError::NoHome),
-    }
 }
 
 /// A configuration and the file it came from.
@@ -132,12 +117,6 @@ fn set_private(_file: &fs::File) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn jitsuconf_option_wins() {
-        let p = locate(Some(Path::new("/x/conf")), true).unwrap();
-        assert_eq!(p, PathBuf::from("/x/conf"));
-    }
 
     #[test]
     fn saved_file_is_private_and_reloads() {
