@@ -188,10 +188,18 @@ impl AppState {
 
     /// Opens the SQLite database in `config.data_dir` (token lookups cached) with explicit
     /// settings.
-    /// Refuses an origin that is not `scheme://host[:port]` (`*` included).
+    /// Refuses an origin that is not `scheme://host[:port]` (`*` included) and a dashboard
+    /// folder that does not exist.
     pub fn open_with(config: &ServerConfig, settings: Settings) -> Result<Self, ServerError> {
         for origin in &settings.allow_origins {
             crate::parse_origin(origin)?;
+        }
+        if let Some(dir) = settings.dashboard_dir.as_deref().filter(|d| !d.is_dir()) {
+            return Err(ServerError::Setup(format!(
+                "the dashboard folder {} is not a folder — build it with `cargo xtask dist`, or \
+                 leave out --dashboard",
+                dir.display()
+            )));
         }
         let storage = TokenCache::new(SqliteStorage::open(&config.data_dir)?);
         Self::new(Arc::new(storage), settings).map_err(|e| ServerError::Setup(e.to_string()))

@@ -168,6 +168,7 @@ fn bad_flags_are_refused_in_one_line_before_listening() {
         &["--allow-origin", "*"][..],
         &["--allow-origin", "https://ok.example/path"],
         &["--trusted-proxy", "10.0.0.0/33"],
+        &["--dashboard", "/no/such/folder"],
     ] {
         let data = tempfile::tempdir().unwrap();
         let out = Command::new(server_bin())
