@@ -2,7 +2,7 @@
 //! to do, converted once at the edge.
 
 use jitsu_core::protocol::status_text;
-use jitsu_core::{ApiError, ConfigError, NameError};
+use jitsu_core::{ApiError, ConfigError, InputError};
 use thiserror::Error;
 
 use crate::conffile::ConfFileError;
@@ -25,7 +25,7 @@ pub(crate) enum CliError {
     #[error(transparent)]
     Transport(TransportError),
     #[error(transparent)]
-    Name(#[from] NameError),
+    Name(#[from] InputError),
     #[error(transparent)]
     Prompt(#[from] PromptError),
     /// Arguments missing or wrong; shown as `error:`.

@@ -6,7 +6,7 @@
 use serde_json::{Map, Value};
 use thiserror::Error;
 
-use crate::name::{NameError, TokenName, Username};
+use crate::name::{InputError, TokenName, Username};
 use crate::token::{mask_secret, ApiToken};
 
 /// Default `apiTokenName`, the token `jitsu login` creates.
@@ -72,7 +72,7 @@ pub enum ConfigError {
     PasswordNotStored,
     /// A value that breaks a rule (username or token name).
     #[error(transparent)]
-    Name(#[from] NameError),
+    Name(#[from] InputError),
 }
 
 fn kind_of(v: &Value) -> &'static str {

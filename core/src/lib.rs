@@ -32,7 +32,7 @@ pub mod token;
 pub mod wasm;
 
 pub use config::{Config, ConfigError};
-pub use name::{validate_email, validate_password, NameError, Password, TokenName, Username};
+pub use name::{validate_email, validate_password, InputError, Password, TokenName, Username};
 pub use protocol::{ApiError, Credentials, Method, Request};
 pub use share::{shell_quote, Remote, SharedAccess};
-pub use token::{mask_secret, ApiToken, SessionId, TokenError, TokenHash};
+pub use token::{mask_secret, ApiToken, SecretDigest, SessionId, TokenError};

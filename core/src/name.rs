@@ -18,7 +18,7 @@ pub const MAX_EMAIL_BYTES: usize = 254;
 
 /// Why a token name, username, password or e-mail address was refused.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub enum NameError {
+pub enum InputError {
     /// Nothing was given.
     #[error("{kind} is empty — give 1 to {MAX_NAME_LEN} characters")]
     Empty {
@@ -74,26 +74,26 @@ pub enum NameError {
     },
 }
 
-fn check_charset(kind: &'static str, value: &str) -> Result<(), NameError> {
+fn check_charset(kind: &'static str, value: &str) -> Result<(), InputError> {
     if value.is_empty() {
-        return Err(NameError::Empty { kind });
+        return Err(InputError::Empty { kind });
     }
     let len = value.chars().count();
     if len > MAX_NAME_LEN {
-        return Err(NameError::TooLong { kind, len });
+        return Err(InputError::TooLong { kind, len });
     }
     if let Some(bad) = value
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
     {
-        return Err(NameError::BadChar {
+        return Err(InputError::BadChar {
             kind,
             value: value.to_owned(),
             bad,
         });
     }
     if value.starts_with('.') {
-        return Err(NameError::LeadingDot {
+        return Err(InputError::LeadingDot {
             kind,
             value: value.to_owned(),
         });
@@ -118,7 +118,7 @@ pub struct TokenName(String);
 
 impl TokenName {
     /// Validates `value` as a token name.
-    pub fn parse(value: &str) -> Result<Self, NameError> {
+    pub fn parse(value: &str) -> Result<Self, InputError> {
         check_charset("token name", value)?;
         Ok(Self(value.to_owned()))
     }
@@ -153,10 +153,10 @@ pub struct Username(String);
 
 impl Username {
     /// Validates `value` as a username.
-    pub fn parse(value: &str) -> Result<Self, NameError> {
+    pub fn parse(value: &str) -> Result<Self, InputError> {
         check_charset("username", value)?;
         if !value.starts_with(|c: char| c.is_ascii_alphanumeric()) {
-            return Err(NameError::UsernameStart {
+            return Err(InputError::UsernameStart {
                 value: value.to_owned(),
             });
         }
@@ -183,23 +183,23 @@ impl Serialize for Username {
 
 /// Checks the password rules for a new account: 8 characters to 1024 bytes, no control
 /// characters.
-pub fn validate_password(password: &str) -> Result<(), NameError> {
+pub fn validate_password(password: &str) -> Result<(), InputError> {
     if password.chars().count() < MIN_PASSWORD_LEN {
-        return Err(NameError::PasswordTooShort);
+        return Err(InputError::PasswordTooShort);
     }
     if password.len() > MAX_PASSWORD_BYTES {
-        return Err(NameError::PasswordTooLong);
+        return Err(InputError::PasswordTooLong);
     }
     if password.chars().any(char::is_control) {
-        return Err(NameError::PasswordControlChar);
+        return Err(InputError::PasswordControlChar);
     }
     Ok(())
 }
 
 /// Checks that `email` looks like `local@domain.tld`: one `@`, a non-empty local part, a
 /// domain with a dot that neither starts nor ends the domain, no spaces, at most 254 bytes.
-pub fn validate_email(email: &str) -> Result<(), NameError> {
-    let bad = || NameError::BadEmail {
+pub fn validate_email(email: &str) -> Result<(), InputError> {
+    let bad = || InputError::BadEmail {
         value: email.to_owned(),
     };
     if email.len() > MAX_EMAIL_BYTES || email.chars().any(|c| c.is_whitespace() || c.is_control()) {

@@ -80,8 +80,8 @@ impl ApiToken {
     }
 
     /// The SHA-256 digest under which a server stores the token.
-    pub fn token_hash(&self) -> TokenHash {
-        TokenHash::of(self.expose().as_bytes())
+    pub fn token_hash(&self) -> SecretDigest {
+        SecretDigest::of(self.expose().as_bytes())
     }
 }
 
@@ -153,9 +153,9 @@ pub fn mask_secret(secret: &str) -> String {
 
 /// SHA-256 digest of a secret (a token or a session id): what a server stores and looks up.
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct TokenHash([u8; 32]);
+pub struct SecretDigest([u8; 32]);
 
-impl TokenHash {
+impl SecretDigest {
     /// Digest of raw secret bytes.
     pub fn of(secret: &[u8]) -> Self {
         Self(Sha256::digest(secret).into())
@@ -186,14 +186,14 @@ impl TokenHash {
     }
 }
 
-impl fmt::Debug for TokenHash {
+impl fmt::Debug for SecretDigest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "TokenHash({}…)", &self.to_hex()[..8])
+        write!(f, "SecretDigest({}…)", &self.to_hex()[..8])
     }
 }
 
 /// A dashboard session id: 244 random bits (two UUID v4) as 64 hex characters. The browser
-/// holds it in an HttpOnly cookie; the server stores only its [`TokenHash`].
+/// holds it in an HttpOnly cookie; the server stores only its [`SecretDigest`].
 #[derive(Clone, PartialEq, Eq)]
 pub struct SessionId(String);
 
@@ -213,8 +213,8 @@ impl SessionId {
     }
 
     /// The digest under which a server stores and looks up the session.
-    pub fn hash(&self) -> TokenHash {
-        TokenHash::of(self.0.as_bytes())
+    pub fn hash(&self) -> SecretDigest {
+        SecretDigest::of(self.0.as_bytes())
     }
 }
 

@@ -7,7 +7,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::config::{Config as CoreConfig, ConfigError};
-use crate::name::{NameError, Password, TokenName, Username};
+use crate::name::{InputError, Password, TokenName, Username};
 use crate::protocol::{self, ApiError, Credentials, Request};
 use crate::share::{Remote, SharedAccess};
 use crate::token::{mask_secret, ApiToken, TokenError};
@@ -40,7 +40,7 @@ macro_rules! from_core {
     )*};
 }
 from_core!(
-    NameError,
+    InputError,
     TokenError,
     ConfigError,
     serde_wasm_bindgen::Error

@@ -1,7 +1,7 @@
 //! Specification of the name rules: token names, usernames, passwords, e-mail addresses.
 #![cfg(not(target_arch = "wasm32"))]
 
-use jitsu_core::{validate_email, validate_password, NameError, TokenName, Username};
+use jitsu_core::{validate_email, validate_password, InputError, TokenName, Username};
 
 #[test]
 fn token_names_of_allowed_characters_are_accepted() {
@@ -32,7 +32,7 @@ fn token_name_error_names_the_bad_character() {
 fn empty_token_name_is_refused() {
     assert_eq!(
         TokenName::parse("").unwrap_err(),
-        NameError::Empty { kind: "token name" }
+        InputError::Empty { kind: "token name" }
     );
 }
 
@@ -41,7 +41,7 @@ fn token_name_over_64_characters_is_refused_with_its_length() {
     let err = TokenName::parse(&"x".repeat(65)).unwrap_err();
     assert_eq!(
         err,
-        NameError::TooLong {
+        InputError::TooLong {
             kind: "token name",
             len: 65
         }
@@ -56,7 +56,7 @@ fn dot_and_dotdot_and_leading_dot_are_refused() {
     for bad in [".", "..", ".hidden"] {
         let err = TokenName::parse(bad).unwrap_err();
         assert!(
-            matches!(err, NameError::LeadingDot { .. }),
+            matches!(err, InputError::LeadingDot { .. }),
             "{bad}: {err:?}"
         );
         assert!(err.to_string().contains("starts with '.'"));
@@ -75,7 +75,7 @@ fn path_and_shell_characters_are_refused() {
         ("a'b", '\''),
     ] {
         match TokenName::parse(bad).unwrap_err() {
-            NameError::BadChar { bad: got, .. } => assert_eq!(got, c, "{bad:?}"),
+            InputError::BadChar { bad: got, .. } => assert_eq!(got, c, "{bad:?}"),
             other => panic!("{bad:?}: {other:?}"),
         }
     }
@@ -87,15 +87,15 @@ fn usernames_must_start_with_a_letter_or_digit() {
     assert!(Username::parse("0day").is_ok());
     assert!(matches!(
         Username::parse("-alice").unwrap_err(),
-        NameError::UsernameStart { .. }
+        InputError::UsernameStart { .. }
     ));
     assert!(matches!(
         Username::parse("_alice").unwrap_err(),
-        NameError::UsernameStart { .. }
+        InputError::UsernameStart { .. }
     ));
     assert!(matches!(
         Username::parse("a b").unwrap_err(),
-        NameError::BadChar {
+        InputError::BadChar {
             kind: "username",
             ..
         }
@@ -107,15 +107,15 @@ fn passwords_need_eight_characters_and_no_control_characters() {
     assert!(validate_password("correct horse").is_ok());
     assert_eq!(
         validate_password("short").unwrap_err(),
-        NameError::PasswordTooShort
+        InputError::PasswordTooShort
     );
     assert_eq!(
         validate_password(&"p".repeat(1025)).unwrap_err(),
-        NameError::PasswordTooLong
+        InputError::PasswordTooLong
     );
     assert_eq!(
         validate_password("pass\nword12").unwrap_err(),
-        NameError::PasswordControlChar
+        InputError::PasswordControlChar
     );
     // Eight characters, not eight bytes.
     assert!(validate_password("éééééééé").is_ok());

@@ -1,7 +1,7 @@
 //! Specification of API tokens: generation, parsing, masking, redaction, digest.
 #![cfg(not(target_arch = "wasm32"))]
 
-use jitsu_core::{mask_secret, ApiToken, TokenError, TokenHash};
+use jitsu_core::{mask_secret, ApiToken, SecretDigest, TokenError};
 
 const HANDBOOK: &str = "4b7df949-1c21-4b70-8770-2c5615bc1d9a";
 
@@ -82,10 +82,10 @@ fn short_secrets_are_masked_entirely() {
 fn token_hash_is_sha256_of_the_text_form() {
     let t = ApiToken::parse(HANDBOOK).unwrap();
     let h = t.token_hash();
-    assert_eq!(h, TokenHash::of(HANDBOOK.as_bytes()));
+    assert_eq!(h, SecretDigest::of(HANDBOOK.as_bytes()));
     assert_eq!(h.to_hex().len(), 64);
     assert_ne!(h, ApiToken::generate().token_hash());
-    assert!(h.ct_eq(&TokenHash::from_bytes(*h.as_bytes())));
+    assert!(h.ct_eq(&SecretDigest::from_bytes(*h.as_bytes())));
     assert!(!format!("{h:?}").contains(&h.to_hex()));
 }
 
@@ -105,6 +105,6 @@ fn session_ids_are_long_random_hex_and_redacted() {
     assert_ne!(a, b);
     assert_eq!(a.expose().len(), 64);
     assert!(a.expose().chars().all(|c| c.is_ascii_hexdigit()));
-    assert_eq!(a.hash(), TokenHash::of(a.expose().as_bytes()));
+    assert_eq!(a.hash(), SecretDigest::of(a.expose().as_bytes()));
     assert_eq!(format!("{a:?}"), "SessionId(****)");
 }

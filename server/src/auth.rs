@@ -13,7 +13,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, Method};
 use jitsu_core::protocol::{parse_basic_auth, AuthMethod};
-use jitsu_core::{ApiToken, Password, TokenHash, Username};
+use jitsu_core::{ApiToken, Password, SecretDigest, Username};
 
 use crate::client_addr::{address_key, client_ip};
 use crate::error::{AppError, Limited};
@@ -233,7 +233,7 @@ impl PasswordAttempt {
 }
 
 /// A token lookup is one indexed read: it runs inline rather than paying a thread hop.
-fn by_token(state: &AppState, user: &str, hash: &TokenHash) -> Result<Option<Caller>, AppError> {
+fn by_token(state: &AppState, user: &str, hash: &SecretDigest) -> Result<Option<Caller>, AppError> {
     let Some(owner) = state.storage().token_by_hash(hash)? else {
         return Ok(None);
     };
@@ -268,7 +268,7 @@ async fn session_caller(parts: &Parts, state: &AppState, id: &str) -> Result<Cal
             "your dashboard session has ended — sign in again with your password".to_owned(),
         )
     };
-    let hash = TokenHash::of(id.as_bytes());
+    let hash = SecretDigest::of(id.as_bytes());
     let record = state
         .storage()
         .session_by_hash(&hash)?

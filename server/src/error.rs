@@ -4,7 +4,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use jitsu_core::protocol::ErrorBody;
-use jitsu_core::NameError;
+use jitsu_core::InputError;
 use thiserror::Error;
 
 use crate::storage::StorageError;
@@ -97,8 +97,8 @@ impl AppError {
     }
 }
 
-impl From<NameError> for AppError {
-    fn from(e: NameError) -> Self {
+impl From<InputError> for AppError {
+    fn from(e: InputError) -> Self {
         AppError::BadRequest(e.to_string())
     }
 }

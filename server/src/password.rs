@@ -10,6 +10,7 @@ use jitsu_core::Password;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::error::AppError;
+use crate::ServerError;
 
 /// OWASP's minimum for Argon2id: 19 MiB, 2 passes, 1 lane.
 pub const M_COST_KIB: u32 = 19_456;
@@ -51,10 +52,14 @@ pub(crate) const BUSY_RETRY_AFTER: u64 = 2;
 impl Passwords {
     /// A hasher at the OWASP parameters running at most `parallel` hashes at once, with at
     /// most `queue` more waiting.
-    pub(crate) fn new(parallel: usize, queue: usize) -> Result<Self, AppError> {
-        let params = Params::new(M_COST_KIB, T_COST, P_COST, None)
-            .map_err(|e| AppError::Internal(format!("argon2 parameters: {e}")))?;
-        let dummy = hash_with(&params, "not a password of anyone")?;
+    pub(crate) fn new(parallel: usize, queue: usize) -> Result<Self, ServerError> {
+        let setup = |e: String| ServerError::Setup(format!("password hashing: {e}"));
+        let params =
+            Params::new(M_COST_KIB, T_COST, P_COST, None).map_err(|e| setup(e.to_string()))?;
+        let dummy = hash_with(&params, "not a password of anyone").map_err(|e| match e {
+            AppError::Internal(detail) => setup(detail),
+            other => setup(other.to_string()),
+        })?;
         let parallel = parallel.max(1);
         Ok(Self {
             params,

@@ -7,7 +7,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use jitsu_core::protocol::{AuthMethod, SessionInfo};
-use jitsu_core::{SessionId, TokenHash};
+use jitsu_core::{SecretDigest, SessionId};
 
 use crate::auth::Caller;
 use crate::error::AppError;
@@ -157,7 +157,7 @@ pub(crate) async fn end(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     if let Some(id) = cookie_value(&headers) {
-        let hash = TokenHash::of(id.as_bytes());
+        let hash = SecretDigest::of(id.as_bytes());
         if let Some(record) = state.storage().session_by_hash(&hash)? {
             // Ending a live session is a state change that needs our origin; a stale or
             // unknown cookie is just cleared.

@@ -151,7 +151,7 @@ struct Inner {
 
 impl AppState {
     /// State over any storage backend.
-    pub fn new(storage: Arc<dyn Storage>, settings: Settings) -> Result<Self, AppError> {
+    pub fn new(storage: Arc<dyn Storage>, settings: Settings) -> Result<Self, ServerError> {
         Ok(Self {
             inner: Arc::new(Inner {
                 storage,
@@ -202,7 +202,7 @@ impl AppState {
             )));
         }
         let storage = TokenCache::new(SqliteStorage::open(&config.data_dir)?);
-        Self::new(Arc::new(storage), settings).map_err(|e| ServerError::Setup(e.to_string()))
+        Self::new(Arc::new(storage), settings)
     }
 
     /// The storage backend.

@@ -133,9 +133,7 @@ async fn send(request: Request) -> Result<Answer, Failure> {
 
 /// Who the session cookie belongs to (`GET /auth` without an `Authorization` header).
 pub async fn current_session() -> Result<AuthInfo, Failure> {
-    // With session credentials core sends no Authorization header, so the name is unused.
-    let anyone = Username::parse("session").map_err(ApiError::from)?;
-    send(protocol::auth(&anyone, &Credentials::Session))
+    send(protocol::auth_session())
         .await?
         .parse(protocol::parse_auth)
 }

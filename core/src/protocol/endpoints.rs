@@ -14,6 +14,12 @@ pub fn auth(user: &Username, credentials: &Credentials) -> Request {
     Request::new(Method::Get, "/auth".to_owned(), user.as_str(), credentials)
 }
 
+/// `GET /auth` with no `Authorization` header: whom the dashboard session cookie (which the
+/// browser adds) belongs to.
+pub fn auth_session() -> Request {
+    Request::new(Method::Get, "/auth".to_owned(), "", &Credentials::Session)
+}
+
 /// `POST /users/:username`: creates an account. The body carries `username`, `email` and
 /// `password`, as the original client sends them; no `Authorization` header.
 pub fn signup(user: &Username, email: &str, password: &Password) -> Request {
@@ -21,7 +27,7 @@ pub fn signup(user: &Username, email: &str, password: &Password) -> Request {
         Method::Post,
         user_path(user),
         user.as_str(),
-        &Credentials::Session,
+        &Credentials::None,
     );
     // A struct rather than `json!`: the same text, without building a `serde_json::Value`.
     #[derive(Serialize)]
@@ -45,7 +51,7 @@ pub fn available(user: &Username) -> Request {
         Method::Get,
         format!("{}/available", user_path(user)),
         user.as_str(),
-        &Credentials::Session,
+        &Credentials::None,
     )
 }
 
@@ -118,6 +124,6 @@ pub fn end_session() -> Request {
         Method::Delete,
         "/session".to_owned(),
         "",
-        &Credentials::Session,
+        &Credentials::None,
     )
 }

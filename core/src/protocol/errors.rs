@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::POWERED_BY;
-use crate::name::NameError;
+use crate::name::InputError;
 use crate::token::TokenError;
 
 /// The statuses the original clients (`nodejitsu-api` 0.6) report as errors; they treat every
@@ -118,7 +118,7 @@ pub enum ApiError {
     BadAnswer(String),
     /// A token name or username in an answer breaks the rules.
     #[error("unexpected answer from the server: {0}")]
-    BadName(#[from] NameError),
+    BadName(#[from] InputError),
     /// A token in an answer is not a token.
     #[error("unexpected answer from the server: {0}")]
     BadToken(#[from] TokenError),

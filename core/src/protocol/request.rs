@@ -59,6 +59,8 @@ pub enum Credentials {
     Token(ApiToken),
     /// No `Authorization` header: the browser sends the dashboard session cookie.
     Session,
+    /// No credentials at all (signup, availability, ending a session).
+    None,
 }
 
 /// A request to perform: method, path (segments percent-encoded), headers and JSON body.
@@ -106,7 +108,7 @@ impl Request {
         let secret = match credentials {
             Credentials::Password(p) => Some(p.expose().to_owned()),
             Credentials::Token(t) => Some(t.expose()),
-            Credentials::Session => None,
+            Credentials::Session | Credentials::None => None,
         };
         if let Some(secret) = secret {
             headers.push(("Authorization".to_owned(), basic_auth(user, &secret)));

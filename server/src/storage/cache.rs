@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 
 use jitsu_core::protocol::Operation;
-use jitsu_core::{TokenHash, TokenName};
+use jitsu_core::{SecretDigest, TokenName};
 
 use super::{
     NewToken, NewUser, SessionRecord, Storage, StorageError, TokenOwner, TokenRecord, UserId,
@@ -24,8 +24,8 @@ const CAPACITY: usize = 100_000;
 #[derive(Debug, Default)]
 struct Entries {
     generation: u64,
-    by_hash: HashMap<TokenHash, TokenOwner>,
-    by_name: HashMap<(UserId, String), TokenHash>,
+    by_hash: HashMap<SecretDigest, TokenOwner>,
+    by_name: HashMap<(UserId, String), SecretDigest>,
 }
 
 impl Entries {
@@ -77,7 +77,7 @@ impl<S: Storage> Storage for TokenCache<S> {
         self.inner.user_by_name(username)
     }
 
-    fn token_by_hash(&self, hash: &TokenHash) -> Result<Option<TokenOwner>, StorageError> {
+    fn token_by_hash(&self, hash: &SecretDigest) -> Result<Option<TokenOwner>, StorageError> {
         let generation = {
             let entries = self.entries();
             if let Some(owner) = entries.by_hash.get(hash) {
@@ -95,7 +95,12 @@ impl<S: Storage> Storage for TokenCache<S> {
         Ok(found)
     }
 
-    fn touch_token(&self, token_id: i64, hash: &TokenHash, now: i64) -> Result<(), StorageError> {
+    fn touch_token(
+        &self,
+        token_id: i64,
+        hash: &SecretDigest,
+        now: i64,
+    ) -> Result<(), StorageError> {
         self.inner.touch_token(token_id, hash, now)?;
         if let Some(owner) = self.entries().by_hash.get_mut(hash) {
             if owner.token_id == token_id {
@@ -136,7 +141,7 @@ impl<S: Storage> Storage for TokenCache<S> {
         result
     }
 
-    fn is_retired_token(&self, username: &str, hash: &TokenHash) -> Result<bool, StorageError> {
+    fn is_retired_token(&self, username: &str, hash: &SecretDigest) -> Result<bool, StorageError> {
         self.inner.is_retired_token(username, hash)
     }
 
@@ -150,7 +155,7 @@ impl<S: Storage> Storage for TokenCache<S> {
 
     fn create_session(
         &self,
-        hash: &TokenHash,
+        hash: &SecretDigest,
         user: UserId,
         now: i64,
         max: usize,
@@ -158,7 +163,7 @@ impl<S: Storage> Storage for TokenCache<S> {
         self.inner.create_session(hash, user, now, max)
     }
 
-    fn session_by_hash(&self, hash: &TokenHash) -> Result<Option<SessionRecord>, StorageError> {
+    fn session_by_hash(&self, hash: &SecretDigest) -> Result<Option<SessionRecord>, StorageError> {
         self.inner.session_by_hash(hash)
     }
 
@@ -166,7 +171,7 @@ impl<S: Storage> Storage for TokenCache<S> {
         self.inner.touch_session(session_id, now)
     }
 
-    fn delete_session(&self, hash: &TokenHash) -> Result<bool, StorageError> {
+    fn delete_session(&self, hash: &SecretDigest) -> Result<bool, StorageError> {
         self.inner.delete_session(hash)
     }
 

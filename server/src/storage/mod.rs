@@ -5,7 +5,7 @@
 //! (`block_on` inside a tokio worker panics); see DESIGN.md.
 //!
 //! Secrets never reach this layer in clear: tokens and session ids arrive as their SHA-256
-//! [`TokenHash`], passwords as Argon2id PHC strings.
+//! [`SecretDigest`], passwords as Argon2id PHC strings.
 
 mod cache;
 mod schema;
@@ -15,7 +15,7 @@ use std::collections::HashSet;
 use std::fmt;
 
 use jitsu_core::protocol::Operation;
-use jitsu_core::{TokenHash, TokenName};
+use jitsu_core::{SecretDigest, TokenName};
 use thiserror::Error;
 
 pub use cache::TokenCache;
@@ -108,7 +108,7 @@ pub struct TokenOwner {
     /// Token primary key.
     pub token_id: i64,
     /// The stored digest (callers compare it in constant time).
-    pub hash: TokenHash,
+    pub hash: SecretDigest,
     /// Token name.
     pub name: String,
     /// Owner.
@@ -123,7 +123,7 @@ pub struct TokenOwner {
 #[derive(Debug, Clone)]
 pub struct NewToken {
     /// Digest of the value.
-    pub hash: TokenHash,
+    pub hash: SecretDigest,
     /// Masked value.
     pub mask: String,
     /// Unix seconds.
@@ -152,10 +152,11 @@ pub trait Storage: Send + Sync + fmt::Debug {
     /// Finds an account by name, compared case-insensitively (the stored spelling is kept).
     fn user_by_name(&self, username: &str) -> Result<Option<UserRecord>, StorageError>;
     /// Finds a token and its owner by the digest of its value.
-    fn token_by_hash(&self, hash: &TokenHash) -> Result<Option<TokenOwner>, StorageError>;
+    fn token_by_hash(&self, hash: &SecretDigest) -> Result<Option<TokenOwner>, StorageError>;
     /// Records that a token was used at `now`, unless the token was regenerated (its digest is
     /// no longer `hash`) or deleted since it was looked up.
-    fn touch_token(&self, token_id: i64, hash: &TokenHash, now: i64) -> Result<(), StorageError>;
+    fn touch_token(&self, token_id: i64, hash: &SecretDigest, now: i64)
+        -> Result<(), StorageError>;
     /// All tokens of an account, sorted by name.
     fn list_tokens(&self, user: UserId) -> Result<Vec<TokenRecord>, StorageError>;
     /// Stores a token under `name`, replacing the value of an existing one in place; a new
@@ -179,7 +180,7 @@ pub trait Storage: Send + Sync + fmt::Debug {
     fn delete_token(&self, user: UserId, name: &TokenName) -> Result<bool, StorageError>;
     /// Whether `hash` is the digest of a token of `username` that was destroyed or
     /// regenerated (remembered for a while, so a client retrying with it is recognised).
-    fn is_retired_token(&self, username: &str, hash: &TokenHash) -> Result<bool, StorageError>;
+    fn is_retired_token(&self, username: &str, hash: &SecretDigest) -> Result<bool, StorageError>;
     /// Stores many tokens in one transaction (bulk import, benchmarks). Names must be free.
     fn import_tokens(
         &self,
@@ -190,17 +191,17 @@ pub trait Storage: Send + Sync + fmt::Debug {
     /// `max` sessions, its oldest ones end.
     fn create_session(
         &self,
-        hash: &TokenHash,
+        hash: &SecretDigest,
         user: UserId,
         now: i64,
         max: usize,
     ) -> Result<(), StorageError>;
     /// Finds a session by the digest of its id.
-    fn session_by_hash(&self, hash: &TokenHash) -> Result<Option<SessionRecord>, StorageError>;
+    fn session_by_hash(&self, hash: &SecretDigest) -> Result<Option<SessionRecord>, StorageError>;
     /// Records activity on a session.
     fn touch_session(&self, session_id: i64, now: i64) -> Result<(), StorageError>;
     /// Ends a session; `false` if there was none.
-    fn delete_session(&self, hash: &TokenHash) -> Result<bool, StorageError>;
+    fn delete_session(&self, hash: &SecretDigest) -> Result<bool, StorageError>;
     /// Deletes sessions idle since before `idle_before` or created before `created_before`.
     fn purge_sessions(&self, idle_before: i64, created_before: i64) -> Result<usize, StorageError>;
 }

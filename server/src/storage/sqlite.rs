@@ -7,7 +7,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use jitsu_core::protocol::Operation;
-use jitsu_core::{TokenHash, TokenName};
+use jitsu_core::{SecretDigest, TokenName};
 use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension};
 
 use super::{
@@ -195,7 +195,7 @@ impl Storage for SqliteStorage {
             .map_err(db_err)
     }
 
-    fn token_by_hash(&self, hash: &TokenHash) -> Result<Option<TokenOwner>, StorageError> {
+    fn token_by_hash(&self, hash: &SecretDigest) -> Result<Option<TokenOwner>, StorageError> {
         self.reader()
             .prepare_cached(
                 "SELECT t.id, t.name, u.id, u.username, t.last_used_at, t.token_hash
@@ -209,7 +209,7 @@ impl Storage for SqliteStorage {
                         user_id: r.get(2)?,
                         username: r.get(3)?,
                         last_used_at: r.get(4)?,
-                        hash: TokenHash::from_bytes(r.get(5)?),
+                        hash: SecretDigest::from_bytes(r.get(5)?),
                     })
                 })
                 .optional()
@@ -217,7 +217,12 @@ impl Storage for SqliteStorage {
             .map_err(db_err)
     }
 
-    fn touch_token(&self, token_id: i64, hash: &TokenHash, now: i64) -> Result<(), StorageError> {
+    fn touch_token(
+        &self,
+        token_id: i64,
+        hash: &SecretDigest,
+        now: i64,
+    ) -> Result<(), StorageError> {
         self.writer()
             .execute(
                 "UPDATE tokens SET last_used_at = ?3 WHERE id = ?1 AND token_hash = ?2",
@@ -322,7 +327,7 @@ impl Storage for SqliteStorage {
         Ok(deleted > 0)
     }
 
-    fn is_retired_token(&self, username: &str, hash: &TokenHash) -> Result<bool, StorageError> {
+    fn is_retired_token(&self, username: &str, hash: &SecretDigest) -> Result<bool, StorageError> {
         self.reader()
             .prepare_cached(
                 "SELECT 1 FROM retired_tokens r JOIN users u ON u.id = r.user_id
@@ -350,7 +355,7 @@ impl Storage for SqliteStorage {
 
     fn create_session(
         &self,
-        hash: &TokenHash,
+        hash: &SecretDigest,
         user: UserId,
         now: i64,
         max: usize,
@@ -374,7 +379,7 @@ impl Storage for SqliteStorage {
         tx.commit().map_err(db_err)
     }
 
-    fn session_by_hash(&self, hash: &TokenHash) -> Result<Option<SessionRecord>, StorageError> {
+    fn session_by_hash(&self, hash: &SecretDigest) -> Result<Option<SessionRecord>, StorageError> {
         self.reader()
             .prepare_cached(
                 "SELECT s.id, u.id, u.username, s.created_at, s.last_seen_at
@@ -405,7 +410,7 @@ impl Storage for SqliteStorage {
             .map_err(db_err)
     }
 
-    fn delete_session(&self, hash: &TokenHash) -> Result<bool, StorageError> {
+    fn delete_session(&self, hash: &SecretDigest) -> Result<bool, StorageError> {
         self.writer()
             .execute(
                 "DELETE FROM sessions WHERE session_hash = ?1",
