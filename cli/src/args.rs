@@ -144,7 +144,7 @@ impl Command {
                     push(
                         &value
                             .as_ref()
-                            .map(|v| crate::commands::config::shown(key, &v.as_str().into())),
+                            .map(|v| crate::shown::shown(key, &v.as_str().into())),
                     );
                 }
                 ConfigCmd::Get { key } => {

@@ -9,6 +9,7 @@ mod conffile;
 mod error;
 mod output;
 mod prompt;
+mod shown;
 mod transport;
 
 use std::io::{self, IsTerminal};

@@ -1,19 +1,12 @@
-//! Dashboard sessions: `POST /session` trades the password for a random id carried in an
-//! HttpOnly, SameSite=Strict cookie; only the id's SHA-256 digest is stored. State-changing
-//! requests riding on the cookie must come from our own origin (or an allowed one).
+//! The dashboard session cookie: its name and attributes, reading it from a request, whether a
+//! stored session is live, and the origin checks of requests that ride on it. The handlers
+//! that start and end sessions are in `api/session.rs`.
 
-use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::Json;
-use jitsu_core::protocol::{AuthMethod, SessionInfo};
-use jitsu_core::{SecretDigest, SessionId};
+use axum::http::{header, HeaderMap, HeaderValue};
 
-use crate::auth::Caller;
 use crate::error::AppError;
 use crate::state::{AppState, Settings};
 use crate::storage::SessionRecord;
-use crate::time;
 
 /// Name of the session cookie over plain HTTP.
 pub const COOKIE_NAME: &str = "jitsu_session";
@@ -60,7 +53,7 @@ pub(crate) fn check_origin(
     check_origin_headers(&parts.headers, state)
 }
 
-fn check_origin_headers(headers: &HeaderMap, state: &AppState) -> Result<(), AppError> {
+pub(crate) fn check_origin_headers(headers: &HeaderMap, state: &AppState) -> Result<(), AppError> {
     let text = |name| {
         headers
             .get(name)
@@ -87,7 +80,7 @@ fn origin_allowed(origin: &str, host: Option<&str>, allowed: &[String]) -> bool 
 /// Without `Origin`, a sign-in is accepted only when `Sec-Fetch-Site` is absent (curl, the
 /// CLI, older browsers) or says the request comes from our own page (`same-origin`) or from
 /// the user directly (`none`), which closes cross-site form posts.
-fn fetched_by_own_page_or_not_a_browser(headers: &HeaderMap) -> bool {
+pub(crate) fn fetched_by_own_page_or_not_a_browser(headers: &HeaderMap) -> bool {
     match headers.get("sec-fetch-site") {
         None => true,
         Some(v) => v
@@ -96,7 +89,11 @@ fn fetched_by_own_page_or_not_a_browser(headers: &HeaderMap) -> bool {
     }
 }
 
-fn cookie(value: &str, max_age: u64, headers: &HeaderMap) -> Result<HeaderValue, AppError> {
+pub(crate) fn cookie(
+    value: &str,
+    max_age: u64,
+    headers: &HeaderMap,
+) -> Result<HeaderValue, AppError> {
     let name = cookie_name(headers);
     let secure = if behind_tls(headers) { "; Secure" } else { "" };
     HeaderValue::from_str(&format!(
@@ -111,67 +108,6 @@ fn behind_tls(headers: &HeaderMap) -> bool {
         .get("x-forwarded-proto")
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.eq_ignore_ascii_case("https"))
-}
-
-/// `POST /session`: Basic username:password → `{"username","expiresAt"}` and the cookie.
-pub(crate) async fn start(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    caller: Caller,
-) -> Result<Response, AppError> {
-    if headers.contains_key(header::ORIGIN) {
-        check_origin_headers(&headers, &state)?;
-    } else if !fetched_by_own_page_or_not_a_browser(&headers) {
-        return Err(AppError::Forbidden(
-            "cross-site sign-in refused: the dashboard signs in from its own origin".to_owned(),
-        ));
-    }
-    if caller.method != AuthMethod::Password {
-        return Err(AppError::Forbidden(
-            "a dashboard session starts with the account password, not a token or another session"
-                .to_owned(),
-        ));
-    }
-    let id = SessionId::generate();
-    let hash = id.hash();
-    let now = state.now();
-    let (user_id, max) = (caller.user_id, state.settings().max_sessions_per_account);
-    state
-        .db(move |s| s.create_session(&hash, user_id, now, max))
-        .await?;
-    let body = SessionInfo {
-        username: caller.username,
-        expires_at: time::rfc3339(now + state.settings().session_idle.as_secs() as i64),
-    };
-    let max_age = state.settings().session_max.as_secs();
-    let mut response = (StatusCode::OK, Json(body)).into_response();
-    response
-        .headers_mut()
-        .insert(header::SET_COOKIE, cookie(id.expose(), max_age, &headers)?);
-    Ok(response)
-}
-
-/// `DELETE /session`: ends the session of the cookie (if any) and clears the cookie.
-pub(crate) async fn end(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> Result<Response, AppError> {
-    if let Some(id) = cookie_value(&headers) {
-        let hash = SecretDigest::of(id.as_bytes());
-        if let Some(record) = state.storage().session_by_hash(&hash)? {
-            // Ending a live session is a state change that needs our origin; a stale or
-            // unknown cookie is just cleared.
-            if is_live(&record, state.now(), state.settings()) {
-                check_origin_headers(&headers, &state)?;
-            }
-            state.db(move |s| s.delete_session(&hash)).await?;
-        }
-    }
-    let mut response = Json(serde_json::json!({ "ok": true })).into_response();
-    response
-        .headers_mut()
-        .insert(header::SET_COOKIE, cookie("", 0, &headers)?);
-    Ok(response)
 }
 
 #[cfg(test)]

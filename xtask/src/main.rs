@@ -4,6 +4,7 @@
 //! wasm-bindgen CLI, Debian's Chromium, npm's binaryen and the npm test packages), so a fresh
 //! machine needs nothing but Rust, Node and root access to apt.
 
+mod structure;
 mod tools;
 mod web;
 
@@ -21,6 +22,7 @@ commands:
   dist               build the dashboard into dist/ (prints wasm sizes)
   bench [core|server|cli]
                      criterion benchmarks of jitsu-core, the server load test, CLI start-up
+  structure          no source file over 400 lines, no import cycles between files
   setup              install the toolchain pieces only";
 
 /// A failed step: what failed, for the closing summary.
@@ -74,6 +76,7 @@ fn main() -> ExitCode {
         ["dist"] => tools::ensure_wasm().and_then(|t| web::build_dist(&t)),
         ["bench", rest @ ..] => bench(rest),
         ["setup"] => tools::ensure_all().map(|_| ()),
+        ["structure"] => structure::check(),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -118,6 +121,7 @@ fn test(args: &[&str]) -> Result {
             "fmt",
             Box::new(|| run(cargo(&["fmt", "--all", "--", "--check"]))),
         ),
+        ("structure", Box::new(structure::check)),
         (
             "clippy (native)",
             Box::new(|| {

@@ -1,13 +1,13 @@
 //! `jitsu config set|get|delete|list`: the original's behaviour and messages, through the core's
 //! [`Config`](jitsu_core::Config) model.
 
-use jitsu_core::config::shown_value;
 use jitsu_core::ConfigError;
 use serde_json::{json, Value};
 
 use crate::app::App;
 use crate::args::ConfigCmd;
 use crate::error::CliError;
+use crate::shown::shown;
 
 pub(crate) fn run(app: &mut App, cmd: ConfigCmd) -> Result<(), CliError> {
     match cmd {
@@ -25,14 +25,6 @@ fn set(app: &mut App, key: Option<String>, value: Option<String>) -> Result<(), 
     app.conf.config.set(&key, &value)?;
     app.conf.save()?;
     Ok(())
-}
-
-/// How a value is shown: strings bare, secrets masked (core's rule), anything else as JSON.
-pub(crate) fn shown(key: &str, value: &Value) -> String {
-    match shown_value(key, value) {
-        Value::String(s) => s,
-        other => other.to_string(),
-    }
 }
 
 fn get(app: &mut App, key: Option<String>) -> Result<(), CliError> {

@@ -1,6 +1,7 @@
 //! The HTTP routes of the Nodejitsu API, the dashboard session and the health check.
 
 mod misc;
+mod session;
 mod tokens;
 mod users;
 
@@ -15,7 +16,6 @@ use axum::{middleware, Router};
 
 use crate::dashboard::Dashboard;
 use crate::layers;
-use crate::session;
 use crate::state::{AppState, BODY_LIMIT};
 
 /// The whole application: API routes, dashboard files (when configured), and the layers that

@@ -8,7 +8,6 @@
 //! [`SecretDigest`], passwords as Argon2id PHC strings.
 
 mod cache;
-mod schema;
 mod sqlite;
 
 use std::collections::HashSet;

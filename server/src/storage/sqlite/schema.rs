@@ -2,8 +2,8 @@
 
 use rusqlite::{params, Connection};
 
-use super::sqlite::db_err;
-use super::StorageError;
+use super::db_err;
+use crate::storage::StorageError;
 
 /// Versioned schema. Types and constraints are plain SQL so the same steps translate to
 /// PostgreSQL (`INTEGER` → `BIGINT`, `BLOB` → `BYTEA`, `INTEGER PRIMARY KEY` → identity).

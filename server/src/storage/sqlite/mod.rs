@@ -10,6 +10,13 @@ use jitsu_core::protocol::Operation;
 use jitsu_core::{SecretDigest, TokenName};
 use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension};
 
+mod files;
+mod rows;
+mod schema;
+
+use files::{private_dir, private_file};
+use rows::{check_room, insert_token, retire_token, user_row};
+
 use super::{
     first_free_name, NewToken, NewUser, SessionRecord, Storage, StorageError, TokenOwner,
     TokenRecord, UserId, UserRecord, AUTO_NAME_PREFIX,
@@ -20,31 +27,6 @@ pub const DB_FILE: &str = "jitsu.sqlite3";
 
 const READERS: usize = 4;
 
-/// How long the digest of a destroyed or regenerated token is remembered.
-const RETIRED_KEEP_SECS: i64 = 90 * 24 * 60 * 60;
-
-/// Remembers the digest of the token `name` of `user` (about to be replaced or deleted) and
-/// forgets digests retired longer than [`RETIRED_KEEP_SECS`] ago.
-fn retire_token(
-    tx: &rusqlite::Transaction<'_>,
-    user: UserId,
-    name: &str,
-    now: i64,
-) -> Result<(), StorageError> {
-    tx.execute(
-        "INSERT OR IGNORE INTO retired_tokens (token_hash, user_id, retired_at)
-         SELECT token_hash, user_id, ?3 FROM tokens WHERE user_id = ?1 AND name = ?2",
-        params![user, name, now],
-    )
-    .map_err(db_err)?;
-    tx.execute(
-        "DELETE FROM retired_tokens WHERE retired_at < ?1",
-        [now - RETIRED_KEEP_SECS],
-    )
-    .map(drop)
-    .map_err(db_err)
-}
-
 /// SQLite storage in one file of the data folder.
 #[derive(Debug)]
 pub struct SqliteStorage {
@@ -53,7 +35,8 @@ pub struct SqliteStorage {
     next_reader: AtomicUsize,
 }
 
-pub(super) fn db_err(e: rusqlite::Error) -> StorageError {
+/// A rusqlite error as a storage error (its text is logged, never sent to clients).
+fn db_err(e: rusqlite::Error) -> StorageError {
     StorageError::Database(e.to_string())
 }
 
@@ -85,7 +68,7 @@ impl SqliteStorage {
         writer
             .pragma_update(None, "journal_mode", "WAL")
             .map_err(db_err)?;
-        super::schema::migrate(&mut writer)?;
+        schema::migrate(&mut writer)?;
         let readers = (0..READERS)
             .map(|_| {
                 let c = Connection::open_with_flags(
@@ -119,33 +102,6 @@ impl SqliteStorage {
     }
 }
 
-/// Creates `dir` (and missing parents) with mode 0700 on Unix.
-fn private_dir(dir: &Path) -> std::io::Result<()> {
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
-    builder.create(dir)
-}
-
-/// Creates `file` empty with mode 0600 when it does not exist, and narrows an existing one to
-/// 0600, so SQLite (which copies the database's mode to its journal files) never makes them
-/// readable by others.
-fn private_file(file: &Path) -> std::io::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.create(true).append(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
-        options.mode(0o600);
-        let f = options.open(file)?;
-        f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-    }
-    #[cfg(not(unix))]
-    options.open(file)?;
-    Ok(())
-}
-
 fn configure(c: &Connection) -> Result<(), StorageError> {
     c.busy_timeout(Duration::from_secs(5)).map_err(db_err)?;
     c.pragma_update(None, "synchronous", "FULL")
@@ -153,16 +109,6 @@ fn configure(c: &Connection) -> Result<(), StorageError> {
     c.pragma_update(None, "foreign_keys", "ON")
         .map_err(db_err)?;
     Ok(())
-}
-
-fn user_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<UserRecord> {
-    Ok(UserRecord {
-        id: r.get(0)?,
-        username: r.get(1)?,
-        email: r.get(2)?,
-        password_hash: r.get(3)?,
-        created_at: r.get(4)?,
-    })
 }
 
 impl Storage for SqliteStorage {
@@ -428,42 +374,4 @@ impl Storage for SqliteStorage {
             )
             .map_err(db_err)
     }
-}
-
-/// [`StorageError::TooManyTokens`] when the account holds `max` tokens already.
-fn check_room(
-    tx: &rusqlite::Transaction<'_>,
-    user: UserId,
-    max: usize,
-) -> Result<(), StorageError> {
-    let held: i64 = tx
-        .prepare_cached("SELECT COUNT(*) FROM tokens WHERE user_id = ?1")
-        .and_then(|mut s| s.query_row([user], |r| r.get(0)))
-        .map_err(db_err)?;
-    if usize::try_from(held).unwrap_or(usize::MAX) >= max {
-        return Err(StorageError::TooManyTokens { max });
-    }
-    Ok(())
-}
-
-fn insert_token(
-    tx: &rusqlite::Transaction<'_>,
-    user: UserId,
-    name: &str,
-    token: &NewToken,
-) -> Result<(), StorageError> {
-    tx.prepare_cached(
-        "INSERT INTO tokens (user_id, name, token_hash, mask, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )
-    .and_then(|mut s| {
-        s.execute(params![
-            user,
-            name,
-            token.hash.as_bytes().as_slice(),
-            token.mask,
-            token.created_at
-        ])
-    })
-    .map(drop)
-    .map_err(db_err)
 }
