@@ -2,6 +2,9 @@
 //! with the look and feel of the original Nodejitsu CLI. Every rule comes from `jitsu-core`;
 //! this crate owns the terminal, the config file on disk and the HTTP transport.
 
+// The doc comments of `args` are the `--help` text, in the original CLI's `[<user>]` syntax.
+#![allow(rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]
+
 mod app;
 mod args;
 mod commands;

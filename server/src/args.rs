@@ -27,6 +27,8 @@ pub struct ServerArgs {
     /// Folder of the built dashboard, served at / (default: ./dist when it exists).
     #[arg(long, value_name = "DIR")]
     pub dashboard: Option<PathBuf>,
+    // The doc comments of these fields are the `--help` text, written for a terminal.
+    #[allow(rustdoc::bare_urls)]
     /// Origin, such as https://app.example.com, allowed to call the API from a browser with
     /// a dashboard session (repeatable). `*` is refused: a session cannot be shared with
     /// every origin.

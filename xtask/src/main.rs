@@ -155,6 +155,7 @@ fn test(args: &[&str]) -> Result {
                 ]))
             }),
         ),
+        ("docs", Box::new(docs)),
         ("native tests", Box::new(native_tests)),
         ("wasm tests (Node)", Box::new(|| web::wasm_tests_node(t))),
         (
@@ -200,6 +201,30 @@ fn test(args: &[&str]) -> Result {
     } else {
         Err(Failed(format!("{} step(s) failed", failed.len())))
     }
+}
+
+/// `cargo doc` of every crate (the dashboard for wasm32) with warnings as errors: broken
+/// links and stale item names in docs fail the build.
+fn docs() -> Result {
+    let strict = |mut c: Command| {
+        c.env("RUSTDOCFLAGS", "-D warnings");
+        c
+    };
+    run(strict(cargo(&[
+        "doc",
+        "--no-deps",
+        "--workspace",
+        "--exclude",
+        "jitsu-web",
+    ])))?;
+    run(strict(cargo(&[
+        "doc",
+        "--no-deps",
+        "-p",
+        "jitsu-web",
+        "--target",
+        "wasm32-unknown-unknown",
+    ])))
 }
 
 /// The workspace's Rust tests. The end-to-end tests drive the real `jitsu` binary, built once

@@ -12,7 +12,7 @@ use crate::token::TokenError;
 /// other status, 429 and 413 included, as success.
 pub const LEGACY_ERROR_STATUSES: [u16; 9] = [400, 401, 402, 403, 404, 405, 409, 500, 503];
 
-/// The status to send a client that does not send [`CLIENT_HEADER`], so that it reports the
+/// The status to send a client that does not send [`CLIENT_HEADER`](super::CLIENT_HEADER), so that it reports the
 /// refusal instead of mistaking it for success: statuses it knows pass unchanged, 429 and
 /// other "try later" statuses become 503 (the `Retry-After` header still says when), any other
 /// client error 400 and any other server error 500. Successes pass unchanged.

@@ -3,7 +3,7 @@
 //! error. The server, the CLI, the dashboard and the npm package each perform the requests
 //! with their own transport.
 //!
-//! - [`request`](self#requests): [`Request`], [`Method`], [`Credentials`] and the
+//! - requests: [`Request`], [`Method`], [`Credentials`] and the
 //!   `Authorization` header ([`basic_auth`], [`parse_basic_auth`]);
 //! - endpoints: one constructor per request ([`auth`], [`create_token`], ...);
 //! - errors: status → text and code ([`status_text`], [`error_code`], [`legacy_status`]),

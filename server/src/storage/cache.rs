@@ -145,14 +145,6 @@ impl<S: Storage> Storage for TokenCache<S> {
         self.inner.is_retired_token(username, hash)
     }
 
-    fn import_tokens(
-        &self,
-        user: UserId,
-        tokens: &mut dyn Iterator<Item = (TokenName, NewToken)>,
-    ) -> Result<usize, StorageError> {
-        self.inner.import_tokens(user, tokens)
-    }
-
     fn create_session(
         &self,
         hash: &SecretDigest,

@@ -89,8 +89,6 @@ impl fmt::Debug for UserRecord {
 /// A stored token, as listed (never its value).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TokenRecord {
-    /// Primary key.
-    pub id: i64,
     /// Token name.
     pub name: String,
     /// Masked value.
@@ -180,12 +178,6 @@ pub trait Storage: Send + Sync + fmt::Debug {
     /// Whether `hash` is the digest of a token of `username` that was destroyed or
     /// regenerated (remembered for a while, so a client retrying with it is recognised).
     fn is_retired_token(&self, username: &str, hash: &SecretDigest) -> Result<bool, StorageError>;
-    /// Stores many tokens in one transaction (bulk import, benchmarks). Names must be free.
-    fn import_tokens(
-        &self,
-        user: UserId,
-        tokens: &mut dyn Iterator<Item = (TokenName, NewToken)>,
-    ) -> Result<usize, StorageError>;
     /// Stores a new session under the digest of its id; when the account would hold more than
     /// `max` sessions, its oldest ones end.
     fn create_session(

@@ -232,8 +232,26 @@ impl Resp {
                 "{self:?}"
             );
             assert_eq!(v.as_object().unwrap().len(), 2, "{self:?}");
+            assert_no_debug_form(v["message"].as_str().unwrap());
         }
     }
+}
+
+/// A message for people must not show a Rust `Debug` form: a newtype (`TokenName("x")`), an
+/// `Option` (`Some(…)`, `None`) or a struct (`Name { … }`).
+pub fn assert_no_debug_form(message: &str) {
+    let newtype = message
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '(' || c == '"'))
+        .any(|word| {
+            word.split_once("(\"")
+                .is_some_and(|(name, _)| name.starts_with(|c: char| c.is_ascii_uppercase()))
+        });
+    let option = message.contains("Some(") || message.split_whitespace().any(|w| w == "None");
+    let structure = message.contains(" { ") && message.contains(" }");
+    assert!(
+        !(newtype || option || structure),
+        "a Debug form in a user-facing message: {message}"
+    );
 }
 
 /// A request being built.
