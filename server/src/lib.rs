@@ -22,6 +22,7 @@
 
 mod api;
 mod auth;
+mod conn;
 mod error;
 mod extract;
 mod layers;
@@ -42,6 +43,7 @@ use tokio::net::TcpListener;
 
 pub use api::router;
 pub use auth::Caller;
+pub use conn::{ConnectionLimits, MAX_HEADERS, MAX_HEAD_BYTES, SHUTDOWN_GRACE};
 pub use error::AppError;
 pub use password::{M_COST_KIB, P_COST, T_COST};
 pub use session::COOKIE_NAME;
@@ -110,16 +112,19 @@ pub async fn serve(listener: TcpListener, state: AppState) -> Result<(), ServerE
     serve_with_shutdown(listener, state, std::future::pending()).await
 }
 
-/// Serves the application on `listener` until `shutdown` completes, then drains.
+/// Serves the application on `listener` until `shutdown` completes, then drains: no new
+/// connection is accepted, idle ones close, requests in progress finish, and whatever is
+/// still open after [`SHUTDOWN_GRACE`] is closed.
+///
+/// Connections are limited by [`Settings::connections`] (count, header, body and idle
+/// timeouts); handlers see the client's address as `ConnectInfo<SocketAddr>`.
 pub async fn serve_with_shutdown(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    let limits = state.settings().connections;
+    conn::serve(listener, router(state), limits, shutdown).await;
     Ok(())
 }
 

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::conn::ConnectionLimits;
 use crate::error::AppError;
 use crate::limiter::FailureLimiter;
 use crate::password::Passwords;
@@ -39,6 +40,9 @@ pub struct Settings {
     /// Where the time comes from ([`SystemClock`]; tests use a
     /// [`ManualClock`](crate::time::ManualClock) they can advance).
     pub clock: Arc<dyn Clock>,
+    /// How many client connections, and how long each may take to send its request or wait
+    /// idle.
+    pub connections: ConnectionLimits,
 }
 
 impl Default for Settings {
@@ -56,6 +60,7 @@ impl Default for Settings {
             session_max: Duration::from_secs(8 * 60 * 60),
             touch_interval: Duration::from_secs(60),
             clock: Arc::new(SystemClock),
+            connections: ConnectionLimits::default(),
         }
     }
 }

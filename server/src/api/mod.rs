@@ -42,6 +42,10 @@ pub fn router(state: AppState) -> Router {
     };
     let mut app = app
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            layers::read_body_within,
+        ))
         .layer(middleware::from_fn(layers::limit_declared_length));
     if let Some(cors) = layers::cors(&state.settings().allow_origins) {
         app = app.layer(cors);
