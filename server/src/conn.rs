@@ -135,6 +135,8 @@ pub(crate) async fn serve(
     let (drain, draining) = watch::channel(());
     let mut hyper = http1::Builder::new();
     hyper
+        .max_header_size(MAX_HEAD_BYTES)
+        // hyper's read buffer: bounds the memory of a connection still sending its head.
         .max_buf_size(MAX_HEAD_BYTES)
         .max_headers(MAX_HEADERS)
         // Our watchdog times heads (see the module notes); hyper has no timer.
@@ -265,10 +267,12 @@ async fn connection(
             tracing::info!(status = 408, "request head timed out");
             let answer = answer::head_timeout(limits.header_read_timeout);
             if write_all_within(&stream, &answer, LINGER).await {
-                linger(&mut stream).await;
+                // A client this slow gets no extra time: drop what it has sent, then close.
+                linger(&mut stream, Duration::ZERO).await;
             }
         }
-        End::Done if replaced => linger(&mut stream).await,
+        // It may still be sending the rest of an oversized head.
+        End::Done if replaced => linger(&mut stream, LINGER).await,
         End::Done | End::Expired(Expired::Silent) | End::Grace => {}
     }
 }
@@ -294,10 +298,10 @@ async fn write_all_within(stream: &TcpStream, bytes: &[u8], bound: Duration) -> 
 }
 
 /// Ends our side after an error answer (FIN after the answer), then reads and drops what the
-/// client still sends for a moment: closing a socket with unread input resets the connection,
-/// and a reset can make the client drop our answer unread (the "lingering close" of Apache
-/// and nginx).
-async fn linger(stream: &mut TcpStream) {
+/// client has sent and still sends within `wait` (its end, at most [`LINGER_BYTES`]): closing
+/// a socket with unread input resets the connection, and a reset can make the client drop our
+/// answer unread (the "lingering close" of Apache and nginx).
+async fn linger(stream: &mut TcpStream, wait: Duration) {
     use tokio::io::AsyncWrite as _;
     if poll_fn(|cx| Pin::new(&mut *stream).poll_shutdown(cx))
         .await
@@ -320,5 +324,7 @@ async fn linger(stream: &mut TcpStream) {
             }
         }
     };
-    let _ = tokio::time::timeout(LINGER, drain).await;
+    // `timeout` polls `drain` once before looking at the clock: with no wait, it still drops
+    // what is already there.
+    let _ = tokio::time::timeout(wait, drain).await;
 }
