@@ -34,6 +34,8 @@ mod activity;
 mod answer;
 mod io;
 mod service;
+#[cfg(test)]
+mod tests;
 
 use std::future::{poll_fn, Future};
 use std::net::SocketAddr;
@@ -120,12 +122,24 @@ impl Default for ConnectionLimits {
     }
 }
 
-/// Serves `app` on `listener` within `limits` until `shutdown` completes, then drains.
+/// Serves `app` on `listener` within `limits` until `shutdown` completes, then drains for at
+/// most [`SHUTDOWN_GRACE`].
 pub(crate) async fn serve(
     listener: TcpListener,
     app: Router,
     limits: ConnectionLimits,
     shutdown: impl Future<Output = ()>,
+) {
+    serve_within(listener, app, limits, shutdown, SHUTDOWN_GRACE).await;
+}
+
+/// [`serve`] with the grace period as a parameter (tests shorten it).
+async fn serve_within(
+    listener: TcpListener,
+    app: Router,
+    limits: ConnectionLimits,
+    shutdown: impl Future<Output = ()>,
+    grace: Duration,
 ) {
     // `acquire_many` takes a u32.
     let slots = limits
@@ -162,6 +176,7 @@ pub(crate) async fn serve(
                 app: app.clone(),
                 hyper: hyper.clone(),
                 limits,
+                grace,
                 draining: draining.clone(),
             },
             permit,
@@ -170,9 +185,9 @@ pub(crate) async fn serve(
     drop(listener);
     drop(draining);
     drain.send_replace(());
-    // Each connection ends within SHUTDOWN_GRACE (plus a linger); this bound is a backstop.
+    // Each connection ends within `grace` (plus a linger); this bound is a backstop.
     let all = u32::try_from(slots).unwrap_or(u32::MAX);
-    let _ = tokio::time::timeout(SHUTDOWN_GRACE + 2 * LINGER, permits.acquire_many(all)).await;
+    let _ = tokio::time::timeout(grace + 2 * LINGER, permits.acquire_many(all)).await;
 }
 
 async fn accept(listener: &TcpListener) -> (TcpStream, SocketAddr) {
@@ -200,6 +215,7 @@ struct Shared {
     app: Router,
     hyper: Arc<http1::Builder>,
     limits: ConnectionLimits,
+    grace: Duration,
     draining: watch::Receiver<()>,
 }
 
@@ -254,7 +270,7 @@ async fn connection(
                 }
             }
             _ = shared.draining.changed(), if grace_end.is_none() => {
-                grace_end = Some(Instant::now() + SHUTDOWN_GRACE);
+                grace_end = Some(Instant::now() + shared.grace);
                 Pin::new(&mut conn).graceful_shutdown();
             }
         }
