@@ -73,6 +73,10 @@ const LINGER: Duration = Duration::from_secs(2);
 /// Most bytes read and dropped while lingering.
 const LINGER_BYTES: usize = 64 * 1024;
 
+/// Descriptors kept for everything but client connections: the listener, the database and
+/// its journal, dashboard files, the log.
+const RESERVED_DESCRIPTORS: usize = 64;
+
 /// Pause after an accept error that is not the client's (such as running out of
 /// descriptors), so the loop does not spin while connections close.
 const ACCEPT_BACKOFF: Duration = Duration::from_secs(1);
@@ -98,8 +102,8 @@ const ACCEPT_BACKOFF: Duration = Duration::from_secs(1);
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ConnectionLimits {
     /// Connections served at once (at least 1). Beyond it new connections wait in the
-    /// kernel's backlog until one closes. Keep it below the process's descriptor limit
-    /// (`ulimit -n`), which also covers the database files. Default 1024.
+    /// kernel's backlog until one closes. On Linux it is lowered, with a warning, to leave 64
+    /// of the process's descriptors (`ulimit -n`) for the database and files. Default 1024.
     pub max_connections: usize,
     /// Time for a request head to arrive: from the accept for a connection's first request,
     /// from its first byte for later ones. A partial head is answered 408. Default 10 s.
@@ -141,10 +145,7 @@ async fn serve_within(
     shutdown: impl Future<Output = ()>,
     grace: Duration,
 ) {
-    // `acquire_many` takes a u32.
-    let slots = limits
-        .max_connections
-        .clamp(1, Semaphore::MAX_PERMITS.min(u32::MAX as usize));
+    let slots = slots(limits.max_connections);
     let permits = Arc::new(Semaphore::new(slots));
     let (drain, draining) = watch::channel(());
     let mut hyper = http1::Builder::new();
@@ -188,6 +189,35 @@ async fn serve_within(
     // Each connection ends within `grace` (plus a linger); this bound is a backstop.
     let all = u32::try_from(slots).unwrap_or(u32::MAX);
     let _ = tokio::time::timeout(grace + 2 * LINGER, permits.acquire_many(all)).await;
+}
+
+/// The connection cap in force: `wanted`, at least 1, and below the process's descriptor limit
+/// where it can be read (Linux), so that reaching the cap never leaves `accept`, the database
+/// or a dashboard file without a descriptor.
+fn slots(wanted: usize) -> usize {
+    // `acquire_many` takes a u32.
+    let slots = wanted.clamp(1, Semaphore::MAX_PERMITS.min(u32::MAX as usize));
+    let budget = std::fs::read_to_string("/proc/self/limits")
+        .ok()
+        .and_then(|limits| open_files_limit(&limits))
+        .map(|limit| limit.saturating_sub(RESERVED_DESCRIPTORS).max(1));
+    match budget {
+        Some(budget) if budget < slots => {
+            tracing::warn!(
+                "serving at most {budget} connections, not {slots}: the process may open only \
+                 {} files (raise `ulimit -n`)",
+                budget + RESERVED_DESCRIPTORS
+            );
+            budget
+        }
+        _ => slots,
+    }
+}
+
+/// The soft "Max open files" of a `/proc/<pid>/limits` text (`None` when unlimited).
+fn open_files_limit(limits: &str) -> Option<usize> {
+    let line = limits.lines().find(|l| l.starts_with("Max open files"))?;
+    line.split_whitespace().nth(3)?.parse().ok()
 }
 
 async fn accept(listener: &TcpListener) -> (TcpStream, SocketAddr) {

@@ -14,7 +14,7 @@ use tokio::sync::{oneshot, Notify};
 use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
-use super::{serve_within, ConnectionLimits};
+use super::{open_files_limit, serve_within, ConnectionLimits};
 
 struct Running {
     addr: SocketAddr,
@@ -115,4 +115,14 @@ async fn shutdown_waits_for_a_stuck_request_at_most_the_grace_period() {
     assert!(waited >= grace, "gave up after {waited:?}");
     let (_, answer) = client.await.unwrap();
     assert_eq!(answer, "", "closed without an answer");
+}
+
+#[test]
+fn the_descriptor_limit_is_read_from_proc_limits() {
+    let limits = "Limit                     Soft Limit           Hard Limit           Units     \n\
+                  Max processes             95648                95648                processes \n\
+                  Max open files            256                  524288               files     \n";
+    assert_eq!(open_files_limit(limits), Some(256));
+    let unlimited = "Max open files            unlimited            unlimited            files\n";
+    assert_eq!(open_files_limit(unlimited), None);
 }
