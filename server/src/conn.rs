@@ -77,6 +77,9 @@ const LINGER_BYTES: usize = 64 * 1024;
 /// its journal, dashboard files, the log.
 const RESERVED_DESCRIPTORS: usize = 64;
 
+/// Shortest sleep of a connection's watchdog while the application has the request.
+const RECHECK_FLOOR: Duration = Duration::from_millis(100);
+
 /// Pause after an accept error that is not the client's (such as running out of
 /// descriptors), so the loop does not spin while connections close.
 const ACCEPT_BACKOFF: Duration = Duration::from_secs(1);
@@ -277,8 +280,13 @@ async fn connection(
     let mut grace_end: Option<Instant> = None;
     let end = loop {
         // Phases without a limit (the application has the request) are looked at again
-        // after the shortest timeout, since nothing wakes us when they end.
-        let recheck = Instant::now() + limits.header_read_timeout.min(limits.idle_timeout);
+        // after the shortest timeout, since nothing wakes us when they end; no later phase
+        // can have an earlier deadline. The floor keeps zero timeouts from spinning.
+        let recheck = Instant::now()
+            + limits
+                .header_read_timeout
+                .min(limits.idle_timeout)
+                .max(RECHECK_FLOOR);
         let wake = activity
             .deadline(&limits)
             .unwrap_or(recheck)
