@@ -3,12 +3,13 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::Args;
 use thiserror::Error;
 
 use crate::client_addr::Cidr;
-use crate::ServerConfig;
+use crate::{ConnectionLimits, ServerConfig};
 
 /// Default folder of the SQLite database, relative to the current directory.
 pub const DEFAULT_DATA_DIR: &str = ".jitsu";
@@ -38,6 +39,19 @@ pub struct ServerArgs {
     /// per-address limits (repeatable). Without it the socket's peer is the client.
     #[arg(long = "trusted-proxy", value_name = "CIDR")]
     pub trusted_proxies: Vec<Cidr>,
+    /// Client connections served at once; more wait in the kernel's backlog.
+    #[arg(long, value_name = "N", default_value_t = 1024,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+    /// Seconds a client has to send a request's headers (then 408 and closed).
+    #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub header_timeout: u64,
+    /// Seconds a client has to send a request's body (then 408 and closed).
+    #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub body_timeout: u64,
+    /// Seconds a kept-alive connection may wait for its next request.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub idle_timeout: u64,
 }
 
 impl ServerArgs {
@@ -54,6 +68,12 @@ impl ServerArgs {
             dashboard_dir,
             allow_origins: self.allow_origins,
             trusted_proxies: self.trusted_proxies,
+            connections: ConnectionLimits {
+                max_connections: self.max_connections as usize,
+                header_read_timeout: Duration::from_secs(self.header_timeout),
+                body_read_timeout: Duration::from_secs(self.body_timeout),
+                idle_timeout: Duration::from_secs(self.idle_timeout),
+            },
         }
     }
 }

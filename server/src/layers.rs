@@ -1,8 +1,11 @@
-//! Layers around every route: the Nodejitsu answer rules, the body limit, CORS and the log.
+//! Layers around every route: the Nodejitsu answer rules, the body limit and read timeout,
+//! CORS and the log.
 
+use std::pin::Pin;
 use std::time::{Duration, Instant};
 
-use axum::extract::Request;
+use axum::body::{Body, Bytes, HttpBody as _};
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -12,8 +15,9 @@ use jitsu_core::protocol::{
 };
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
+use crate::conn::seconds;
 use crate::error::AppError;
-use crate::state::BODY_LIMIT;
+use crate::state::{AppState, BODY_LIMIT};
 
 /// Longest non-JSON error text (from a library rejection) carried over into the message.
 const MAX_CARRIED_TEXT: usize = 2048;
@@ -92,6 +96,76 @@ pub(crate) async fn limit_declared_length(req: Request, next: Next) -> Response 
         return AppError::PayloadTooLarge { limit: BODY_LIMIT }.into_response();
     }
     next.run(req).await
+}
+
+/// Reads the whole request body, up to [`BODY_LIMIT`], before routing and within
+/// [`ConnectionLimits::body_read_timeout`](crate::ConnectionLimits::body_read_timeout): a
+/// client that sends its body slowly, or not at all, is answered 408 instead of holding a
+/// handler and its connection. Every early answer here closes the connection, since the rest
+/// of the body may still be on its way. Reading every body in full before answering also
+/// lets the connection tell its answers from hyper's (see `conn::io`).
+pub(crate) async fn read_body_within(
+    State(state): State<AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    let (parts, body) = req.into_parts();
+    if body.is_end_stream() {
+        return next.run(Request::from_parts(parts, body)).await;
+    }
+    let limit = state.settings().connections.body_read_timeout;
+    let refusal = match tokio::time::timeout(limit, read_limited(body)).await {
+        Ok(Ok(bytes)) => {
+            return next
+                .run(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        }
+        Ok(Err(BodyFault::TooLarge)) => {
+            AppError::PayloadTooLarge { limit: BODY_LIMIT }.into_response()
+        }
+        Ok(Err(BodyFault::Broken)) => AppError::BadRequest(
+            "the request body could not be read (broken chunked encoding or connection) — \
+             send it again"
+                .to_owned(),
+        )
+        .into_response(),
+        Err(_elapsed) => (
+            StatusCode::REQUEST_TIMEOUT,
+            Json(ErrorBody::for_status(
+                StatusCode::REQUEST_TIMEOUT.as_u16(),
+                format!(
+                    "the request body did not arrive within {} — send the whole body at once",
+                    seconds(limit)
+                ),
+            )),
+        )
+            .into_response(),
+    };
+    let mut refusal = refusal;
+    refusal
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    refusal
+}
+
+/// Why a body could not be read.
+enum BodyFault {
+    TooLarge,
+    Broken,
+}
+
+async fn read_limited(mut body: Body) -> Result<Bytes, BodyFault> {
+    let mut data = Vec::new();
+    while let Some(frame) = std::future::poll_fn(|cx| Pin::new(&mut body).poll_frame(cx)).await {
+        let Ok(chunk) = frame.map_err(|_| BodyFault::Broken)?.into_data() else {
+            continue; // trailers
+        };
+        if data.len() + chunk.len() > BODY_LIMIT {
+            return Err(BodyFault::TooLarge);
+        }
+        data.extend_from_slice(&chunk);
+    }
+    Ok(Bytes::from(data))
 }
 
 /// One structured line per request: method, path, status, duration. Never headers or bodies,

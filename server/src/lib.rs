@@ -17,6 +17,7 @@
 //!     dashboard_dir: None,
 //!     allow_origins: vec![],
 //!     trusted_proxies: vec![],
+//!     connections: Default::default(),
 //! })
 //! .unwrap();
 //! ```
@@ -25,6 +26,7 @@ mod api;
 mod args;
 mod auth;
 mod client_addr;
+mod conn;
 mod dashboard;
 mod error;
 mod extract;
@@ -48,6 +50,7 @@ pub use api::router;
 pub use args::{parse_origin, OriginError, ServerArgs, DEFAULT_DASHBOARD_DIR, DEFAULT_DATA_DIR};
 pub use auth::Caller;
 pub use client_addr::{Cidr, CidrError};
+pub use conn::{ConnectionLimits, MAX_HEADERS, MAX_HEAD_BYTES, SHUTDOWN_GRACE};
 pub use dashboard::FILE_LIMIT as DASHBOARD_FILE_LIMIT;
 pub use error::{AppError, Limited};
 pub use password::{M_COST_KIB, P_COST, T_COST};
@@ -68,6 +71,8 @@ pub struct ServerConfig {
     pub allow_origins: Vec<String>,
     /// Reverse proxies whose `X-Forwarded-For` names the client (none by default).
     pub trusted_proxies: Vec<Cidr>,
+    /// Connection cap and timeouts.
+    pub connections: ConnectionLimits,
 }
 
 /// Why the server could not start or stopped with an error.
@@ -125,7 +130,12 @@ pub async fn serve(listener: TcpListener, state: AppState) -> Result<(), ServerE
     serve_with_shutdown(listener, state, std::future::pending()).await
 }
 
-/// Serves the application on `listener` until `shutdown` completes, then drains.
+/// Serves the application on `listener` until `shutdown` completes, then drains: no new
+/// connection is accepted, idle ones close, requests in progress finish, and whatever is
+/// still open after [`SHUTDOWN_GRACE`] is closed.
+///
+/// Connections are limited by [`Settings::connections`] (count, header, body and idle
+/// timeouts); handlers see the client's address as `ConnectInfo<SocketAddr>`.
 pub async fn serve_with_shutdown(
     listener: TcpListener,
     state: AppState,
@@ -142,14 +152,9 @@ async fn serve_app(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
     let housekeeping = state.spawn_housekeeping();
-    let served = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await;
+    let limits = state.settings().connections;
+    conn::serve(listener, app, limits, shutdown).await;
     housekeeping.abort();
-    served?;
     Ok(())
 }
 

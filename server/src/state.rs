@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::client_addr::Cidr;
+use crate::conn::ConnectionLimits;
 use crate::error::AppError;
 use crate::limiter::{self, FailureLimiter};
 use crate::password::Passwords;
@@ -69,6 +70,9 @@ pub struct Settings {
     /// Where the time comes from ([`SystemClock`]; tests use a
     /// [`ManualClock`](crate::time::ManualClock) they can advance).
     pub clock: Arc<dyn Clock>,
+    /// How many client connections, and how long each may take to send its request or wait
+    /// idle.
+    pub connections: ConnectionLimits,
 }
 
 impl Default for Settings {
@@ -98,6 +102,7 @@ impl Default for Settings {
             purge_interval: Duration::from_secs(5 * 60),
             touch_interval: Duration::from_secs(60),
             clock: Arc::new(SystemClock),
+            connections: ConnectionLimits::default(),
         }
     }
 }
@@ -109,6 +114,7 @@ impl Settings {
             dashboard_dir: config.dashboard_dir.clone(),
             allow_origins: config.allow_origins.clone(),
             trusted_proxies: config.trusted_proxies.clone(),
+            connections: config.connections,
             ..Self::default()
         }
     }

@@ -41,6 +41,10 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(misc::method_not_allowed);
     let mut app = with_dashboard(api, state.settings().dashboard_dir.as_deref())
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            layers::read_body_within,
+        ))
         .layer(middleware::from_fn(layers::limit_declared_length));
     if let Some(cors) = layers::cors(&state.settings().allow_origins) {
         app = app.layer(cors);

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use jitsu_core::protocol::{self, basic_auth};
 use jitsu_server::{serve_with_shutdown, AppState, ServerConfig, Settings};
@@ -44,6 +44,7 @@ impl TestServer {
             dashboard_dir: settings.dashboard_dir.clone(),
             allow_origins: settings.allow_origins.clone(),
             trusted_proxies: settings.trusted_proxies.clone(),
+            connections: settings.connections,
         };
         let state = AppState::open_with(&config, settings).expect("open state");
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
@@ -375,6 +376,88 @@ pub fn raw(addr: SocketAddr, request: &[u8]) -> (u16, String) {
         .and_then(|s| s.parse().ok())
         .unwrap_or(0);
     (status, text)
+}
+
+/// Sends raw bytes and parses the whole answer (the server closes after it).
+pub fn raw_resp(addr: SocketAddr, request: &[u8]) -> Resp {
+    parse_answer(raw(addr, request).1.as_bytes())
+}
+
+/// An HTTP/1.1 answer read off a socket: status line, headers (lower-cased names), and all
+/// the bytes after the head as the body.
+pub fn parse_answer(answer: &[u8]) -> Resp {
+    let text = String::from_utf8_lossy(answer);
+    let (head, body) = text
+        .split_once("\r\n\r\n")
+        .unwrap_or_else(|| panic!("no complete head in {text:?}"));
+    let mut lines = head.split("\r\n");
+    let status = lines
+        .next()
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("no status line in {text:?}"));
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    Resp {
+        status,
+        headers,
+        body: body.to_owned(),
+    }
+}
+
+/// Opens a connection and sends `bytes` (half a request, say), leaving it open.
+pub fn open_with(addr: SocketAddr, bytes: &[u8]) -> TcpStream {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.write_all(bytes).unwrap();
+    s
+}
+
+/// Reads one answer with a `Content-Length` off a kept-alive connection.
+pub fn read_one_answer(s: &mut TcpStream) -> Resp {
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        if let Some(end) = got.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = parse_answer(&got[..end + 4]);
+            let length: usize = head
+                .header("content-length")
+                .map_or(0, |v| v.parse().unwrap());
+            if got.len() >= end + 4 + length {
+                return parse_answer(&got[..end + 4 + length]);
+            }
+        }
+        let n = s.read(&mut buf).expect("answer");
+        assert!(n > 0, "closed before a whole answer: {got:?}");
+        got.extend_from_slice(&buf[..n]);
+    }
+}
+
+/// Reads until the server closes the connection (end of stream or reset); when that was
+/// seen and what the server sent before, or `None` if it was still open at `deadline`.
+pub fn wait_closed(s: &mut TcpStream, deadline: Instant) -> Option<(Instant, Vec<u8>)> {
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        let left = deadline.checked_duration_since(Instant::now())?;
+        s.set_read_timeout(Some(left.max(Duration::from_millis(1))))
+            .unwrap();
+        match s.read(&mut buf) {
+            Ok(0) => return Some((Instant::now(), got)),
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                return None
+            }
+            Err(_) => return Some((Instant::now(), got)),
+        }
+    }
 }
 
 /// Path of the `jitsu-server` binary built with the tests.

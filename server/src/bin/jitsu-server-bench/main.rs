@@ -74,6 +74,7 @@ fn start_server(
         dashboard_dir: None,
         allow_origins: Vec::new(),
         trusted_proxies: Vec::new(),
+        connections: Default::default(),
     };
     // Logins in flight count against the failure limits; the storm measures CPU, not limits.
     let settings = Settings {
