@@ -30,6 +30,7 @@ mod conn;
 mod dashboard;
 mod error;
 mod extract;
+pub mod harness;
 mod layers;
 mod limiter;
 mod password;

@@ -3,90 +3,31 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use common::{server_bin, Req, TestServer, PASSWORD};
+use jitsu_server::harness::Spawned;
 
-struct Proc {
-    child: Child,
-    url: String,
-    log: Arc<Mutex<String>>,
-    drain: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Proc {
-    /// Kills the server (SIGKILL) and returns everything it logged.
-    fn kill(mut self) -> String {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-        if let Some(drain) = self.drain.take() {
-            drain.join().unwrap();
-        }
-        let log = self.log.lock().unwrap().clone();
-        log
-    }
-}
-
-/// Reads the server's stderr as it is written, so a full pipe can never block the server.
-fn drain(
-    mut stderr: impl Read + Send + 'static,
-) -> (Arc<Mutex<String>>, std::thread::JoinHandle<()>) {
-    let log = Arc::new(Mutex::new(String::new()));
-    let sink = log.clone();
-    let thread = std::thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = stderr.read(&mut buf) {
-            if n == 0 {
-                break;
-            }
-            sink.lock()
-                .unwrap()
-                .push_str(&String::from_utf8_lossy(&buf[..n]));
-        }
-    });
-    (log, thread)
-}
-
-fn start(data: &std::path::Path) -> Proc {
-    let mut child = Command::new(server_bin())
+/// `jitsu-server` on a free port over `data`, logging at debug level.
+fn start(data: &std::path::Path) -> Spawned {
+    let mut command = Command::new(server_bin());
+    command
         .args(["--listen", "127.0.0.1:0", "--data"])
         .arg(data)
-        .env("JITSU_LOG", "debug")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn jitsu-server");
-    let (log, drain) = drain(child.stderr.take().unwrap());
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .trim()
-        .strip_prefix("jitsu server listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-        .to_owned();
-    assert!(
-        url.starts_with("http://127.0.0.1:") && !url.ends_with(":0"),
-        "{url}"
-    );
-    Proc {
-        child,
-        url,
-        log,
-        drain: Some(drain),
-    }
+        .env("JITSU_LOG", "debug");
+    let p = Spawned::start(command).expect("jitsu-server starts");
+    assert!(p.url().starts_with("http://127.0.0.1:"), "{}", p.url());
+    p
 }
 
-fn req(p: &Proc, method: &str, path: &str) -> Req {
-    Req::new(&p.url, method, path)
+fn req(p: &Spawned, method: &str, path: &str) -> Req {
+    Req::new(&p.url(), method, path)
 }
 
-fn signup(p: &Proc, user: &str) {
+fn signup(p: &Spawned, user: &str) {
     let r = req(p, "POST", &format!("/users/{user}"))
         .body(&format!(
             r#"{{"email":"{user}@example.com","password":"{PASSWORD}"}}"#
@@ -107,8 +48,7 @@ fn every_acknowledged_token_survives_kill_9() {
     let stop = Arc::new(AtomicBool::new(false));
     let writers: Vec<_> = (0..4)
         .map(|w| {
-            let (url, cookie, acked, stop) =
-                (p.url.clone(), cookie.clone(), acked.clone(), stop.clone());
+            let (url, cookie, acked, stop) = (p.url(), cookie.clone(), acked.clone(), stop.clone());
             std::thread::spawn(move || {
                 let mut i = 0;
                 while !stop.load(Ordering::Relaxed) {
@@ -167,11 +107,11 @@ fn sigterm_shuts_down_cleanly_and_data_persists_across_restarts() {
         .send();
     let token = r.json()["keep"].as_str().unwrap().to_owned();
     let status = Command::new("kill")
-        .args(["-TERM", &p.child.id().to_string()])
+        .args(["-TERM", &p.pid().to_string()])
         .status()
         .unwrap();
     assert!(status.success());
-    let exit = p.child.wait().unwrap();
+    let exit = p.wait().unwrap();
     assert!(exit.success(), "{exit:?}");
     // Migrations run again at start and find the schema current.
     let p = start(data.path());

@@ -17,7 +17,7 @@ pub use run::Run;
 pub use server::Server;
 
 /// Password used for test accounts (meets the core's password rules).
-pub const PASSWORD: &str = "correct horse battery";
+pub const PASSWORD: &str = jitsu_server::harness::TEST_PASSWORD;
 
 /// The workspace's target directory.
 fn target_dir() -> PathBuf {

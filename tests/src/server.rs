@@ -1,11 +1,9 @@
-//! A real `jitsu server` process for a test.
+//! A real `jitsu server` process for a test, through the server crate's one harness.
 
-use std::io::{BufRead, BufReader};
 use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
-use std::thread;
-use std::time::Duration;
+use std::process::Command;
 
+use jitsu_server::harness::Spawned;
 use tempfile::TempDir;
 
 use crate::jitsu_bin;
@@ -14,8 +12,8 @@ use crate::jitsu_bin;
 /// Killed when dropped.
 #[derive(Debug)]
 pub struct Server {
-    child: Child,
-    addr: SocketAddr,
+    // Declared before `_data`: the process ends before its folder is removed.
+    process: Spawned,
     _data: TempDir,
 }
 
@@ -24,54 +22,24 @@ impl Server {
     /// `jitsu server listening on http://ADDR` line.
     pub fn start() -> Self {
         let data = tempfile::tempdir().expect("temp dir");
-        let mut child = Command::new(jitsu_bin())
+        let mut command = Command::new(jitsu_bin());
+        command
             .args(["server", "--listen", "127.0.0.1:0", "--data"])
             .arg(data.path())
-            .current_dir(data.path())
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("jitsu server starts");
-        let stdout = child.stdout.take().expect("piped stdout");
-        let (tx, rx) = std::sync::mpsc::channel();
-        thread::spawn(move || {
-            let mut tx = Some(tx);
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Some(rest) = line.split("listening on http://").nth(1) {
-                    if let Some(tx) = tx.take() {
-                        let _ = tx.send(rest.trim().to_owned());
-                    }
-                }
-                // Keep draining so the server never blocks on a full pipe.
-            }
-        });
-        let addr = rx
-            .recv_timeout(Duration::from_secs(30))
-            .expect("jitsu server printed its address")
-            .parse()
-            .expect("the printed address is host:port");
+            .current_dir(data.path());
         Self {
-            child,
-            addr,
+            process: Spawned::start(command).expect("jitsu server starts"),
             _data: data,
         }
     }
 
     /// `127.0.0.1:PORT`.
     pub fn addr(&self) -> SocketAddr {
-        self.addr
+        self.process.addr()
     }
 
     /// `http://127.0.0.1:PORT`.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        self.process.url()
     }
 }

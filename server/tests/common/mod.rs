@@ -9,20 +9,21 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use jitsu_core::protocol::{self, basic_auth};
-use jitsu_server::{serve_with_shutdown, AppState, ServerConfig, Settings};
+use jitsu_server::harness::InProcess;
+use jitsu_server::{AppState, Settings};
 use serde_json::Value;
 
 /// The password every test account gets.
-pub const PASSWORD: &str = "correct horse battery";
+pub const PASSWORD: &str = jitsu_server::harness::TEST_PASSWORD;
 
-/// A server running in-process on its own tokio runtime.
+/// A server running in-process on its own tokio runtime, over a temporary data folder.
 pub struct TestServer {
     pub url: String,
     pub addr: SocketAddr,
     pub state: AppState,
+    // Declared before `dir`: the server stops before its folder is removed.
+    _server: InProcess,
     dir: tempfile::TempDir,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl TestServer {
@@ -38,42 +39,13 @@ impl TestServer {
 
     pub fn with_settings(settings: Settings) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let config = ServerConfig {
-            listen: "127.0.0.1:0".parse().unwrap(),
-            data_dir: dir.path().to_path_buf(),
-            dashboard_dir: settings.dashboard_dir.clone(),
-            allow_origins: settings.allow_origins.clone(),
-            trusted_proxies: settings.trusted_proxies.clone(),
-            connections: settings.connections,
-        };
-        let state = AppState::open_with(&config, settings).expect("open state");
-        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
-        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-        let served = state.clone();
-        let thread = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .expect("runtime");
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-                addr_tx.send(listener.local_addr().unwrap()).unwrap();
-                serve_with_shutdown(listener, served, async {
-                    let _ = stop_rx.await;
-                })
-                .await
-                .expect("serve");
-            });
-        });
-        let addr = addr_rx.recv().expect("server address");
+        let server = InProcess::start(dir.path(), settings).expect("start the server");
         Self {
-            url: format!("http://{addr}"),
-            addr,
-            state,
+            url: server.url.clone(),
+            addr: server.addr,
+            state: server.state.clone(),
+            _server: server,
             dir,
-            stop: Some(stop_tx),
-            thread: Some(thread),
         }
     }
 
@@ -144,17 +116,6 @@ impl TestServer {
     /// Every row of the users and tokens tables, to prove a request changed nothing.
     pub fn snapshot(&self) -> Vec<String> {
         snapshot(self.data_dir())
-    }
-}
-
-impl Drop for TestServer {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
     }
 }
 

@@ -12,10 +12,11 @@ use std::time::{Duration, Instant};
 use clap::Parser;
 use jitsu_core::protocol::basic_auth;
 use jitsu_core::{ApiToken, TokenName};
+use jitsu_server::harness::InProcess;
 use jitsu_server::storage::{NewToken, SqliteStorage};
-use jitsu_server::{serve_with_shutdown, AppState, ServerConfig, Settings};
+use jitsu_server::{AppState, Settings};
 use tokio::io::AsyncWriteExt;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 
 const PASSWORD: &str = "bench password 1";
 
@@ -36,23 +37,6 @@ struct Args {
     tokens: Vec<usize>,
 }
 
-struct Running {
-    addr: SocketAddr,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Some(s) = self.stop.take() {
-            let _ = s.send(());
-        }
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
 /// A data folder removed on drop.
 struct TempDir(PathBuf);
 
@@ -62,62 +46,24 @@ impl Drop for TempDir {
     }
 }
 
-/// Starts a server on its own runtime (as `jitsu server` would run it) over `dir`; `cached`
+/// Starts a server in this process (as `jitsu server` would run it) over `dir`; `cached`
 /// selects the default token cache or the bare SQLite backend.
-fn start_server(
-    dir: &Path,
-    cached: bool,
-) -> Result<(Running, AppState), Box<dyn std::error::Error>> {
-    let config = ServerConfig {
-        listen: "127.0.0.1:0".parse()?,
-        data_dir: dir.to_path_buf(),
-        dashboard_dir: None,
-        allow_origins: Vec::new(),
-        trusted_proxies: Vec::new(),
-        connections: Default::default(),
-    };
+fn start_server(dir: &Path, cached: bool) -> Result<InProcess, Box<dyn std::error::Error>> {
     // Logins in flight count against the failure limits; the storm measures CPU, not limits.
     let settings = Settings {
-        failures_per_account: u32::MAX,
+        failures_per_account_address: u32::MAX,
         failures_per_address: u32::MAX,
+        failures_per_account: u32::MAX,
+        failures_per_account_ceiling: u32::MAX,
+        hash_queue: 10_000,
         ..Settings::default()
     };
-    let state = if cached {
-        AppState::open_with(&config, settings)?
+    Ok(if cached {
+        InProcess::start(dir, settings)?
     } else {
         let sqlite = SqliteStorage::open(dir)?;
-        AppState::new(Arc::new(sqlite), settings)?
-    };
-    let served = state.clone();
-    let (addr_tx, addr_rx) = std::sync::mpsc::channel();
-    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let thread = std::thread::spawn(move || {
-        let Ok(rt) = tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build()
-        else {
-            return;
-        };
-        rt.block_on(async move {
-            let Ok(listener) = TcpListener::bind("127.0.0.1:0").await else {
-                return;
-            };
-            let _ = addr_tx.send(listener.local_addr().ok());
-            let _ = serve_with_shutdown(listener, served, async {
-                let _ = stop_rx.await;
-            })
-            .await;
-        });
-    });
-    let addr = addr_rx.recv()?.ok_or("server did not bind")?;
-    Ok((
-        Running {
-            addr,
-            stop: Some(stop_tx),
-            thread: Some(thread),
-        },
-        state,
-    ))
+        InProcess::serve(AppState::new(Arc::new(sqlite), settings)?)?
+    })
 }
 
 async fn call(addr: SocketAddr, raw: &[u8]) -> std::io::Result<(u16, Vec<u8>)> {
@@ -245,7 +191,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             std::env::temp_dir().join(format!("jitsu-bench-{}-{count}", std::process::id())),
         );
         let _ = std::fs::remove_dir_all(&dir.0);
-        let (server, state) = start_server(&dir.0, true)?;
+        let server = start_server(&dir.0, true)?;
+        let state = server.state.clone();
         let addr = server.addr;
         println!("with {count} tokens stored:");
         let token = client.block_on(prepare(addr, &state, &dir.0, count.saturating_sub(1)))?;
@@ -283,7 +230,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         drop(server);
 
         // The same data without the token cache: every check is a SQLite lookup by digest.
-        let (server, state) = start_server(&dir.0, false)?;
+        let server = start_server(&dir.0, false)?;
+        let state = server.state.clone();
         let (health, auth) =
             measure_token_auth(&client, server.addr, &token, args.connections, duration);
         line("GET /healthz (ceiling, uncached run)", &health);
