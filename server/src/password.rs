@@ -3,7 +3,7 @@
 //! wait (so the queue cannot grow without end: beyond it, 503 at once).
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{mpsc, Arc, Mutex};
 
 use argon2::{Algorithm, Argon2, Params, PasswordHasher as _, PasswordVerifier as _, Version};
 use jitsu_core::Password;
@@ -21,17 +21,19 @@ pub const P_COST: u32 = 1;
 
 /// Hashes and verifies account passwords.
 ///
-/// Two bounds: at most `parallel` hashes run at once, and at most `queue` more wait for a
-/// turn. A request first takes a place with [`Passwords::admit`] (refused at once with 503
-/// when the queue is full), then hashes with it. Both permits are owned by the hashing closure
-/// once it starts, so a client that disconnects cannot free a place while its hash still runs.
+/// Hashes run on `parallel` threads of their own (not tokio's blocking pool, which grows to
+/// hundreds of threads, each keeping a 19 MiB Argon2 block in its malloc arena), and at most
+/// `queue` more wait. A request first takes a place with [`Passwords::admit`] (refused at once
+/// with 503 when the queue is full), then hashes with it. The place is owned by the job, so a
+/// client that disconnects cannot free it while its hash still runs; a job whose request is
+/// gone before its turn is skipped.
 #[derive(Debug, Clone)]
 pub(crate) struct Passwords {
     params: Params,
     /// Places: running plus waiting.
     places: Arc<Semaphore>,
-    /// Hashes running at once.
-    running: Arc<Semaphore>,
+    /// The hashing threads' job queue (they end when the last sender is dropped).
+    jobs: mpsc::Sender<Job>,
     /// Hashes started (for the tests that prove a request costs none).
     started: Arc<AtomicU64>,
     /// A hash of nothing in particular, verified when the account does not exist so the
@@ -45,6 +47,9 @@ pub(crate) struct Passwords {
 pub(crate) struct Admission {
     _permit: OwnedSemaphorePermit,
 }
+
+/// Work for a hashing thread.
+type Job = Box<dyn FnOnce() + Send>;
 
 /// Seconds a client is told to wait when the password queue is full.
 pub(crate) const BUSY_RETRY_AFTER: u64 = 2;
@@ -61,10 +66,25 @@ impl Passwords {
             other => setup(other.to_string()),
         })?;
         let parallel = parallel.max(1);
+        let (jobs, receiver) = mpsc::channel::<Job>();
+        let receiver = Arc::new(Mutex::new(receiver));
+        for i in 0..parallel {
+            let receiver = receiver.clone();
+            std::thread::Builder::new()
+                .name(format!("jitsu-argon2-{i}"))
+                .spawn(move || loop {
+                    let job = receiver.lock().unwrap_or_else(|p| p.into_inner()).recv();
+                    match job {
+                        Ok(job) => job(),
+                        Err(_) => break,
+                    }
+                })
+                .map_err(|e| setup(format!("cannot start a hashing thread: {e}")))?;
+        }
         Ok(Self {
             params,
             places: Arc::new(Semaphore::new(parallel + queue)),
-            running: Arc::new(Semaphore::new(parallel)),
+            jobs,
             started: Arc::new(AtomicU64::new(0)),
             dummy: dummy.into(),
         })
@@ -111,27 +131,30 @@ impl Passwords {
         .await
     }
 
-    /// Waits for a turn, then runs `work` on the blocking pool. The place and the turn move
-    /// into the closure: they are released when the work ends, not when this future is dropped.
+    /// Queues `work` for the hashing threads and waits for its result. The place moves into
+    /// the job: it is released when the work ends (or is skipped), not when this future is
+    /// dropped.
     async fn blocking<T: Send + 'static>(
         &self,
         place: Admission,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, AppError> {
-        let turn = self
-            .running
-            .clone()
-            .acquire_owned()
+        let (done, result) = tokio::sync::oneshot::channel();
+        let started = self.started.clone();
+        let job: Job = Box::new(move || {
+            // Nobody waits any more (the client went away while queued): skip the hash.
+            if !done.is_closed() {
+                started.fetch_add(1, Ordering::Relaxed);
+                let _ = done.send(work());
+            }
+            drop(place);
+        });
+        self.jobs
+            .send(job)
+            .map_err(|_| AppError::Internal("the hashing threads have stopped".to_owned()))?;
+        result
             .await
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-        self.started.fetch_add(1, Ordering::Relaxed);
-        tokio::task::spawn_blocking(move || {
-            let out = work();
-            drop((turn, place));
-            out
-        })
-        .await
-        .map_err(|e| AppError::Internal(format!("password task: {e}")))
+            .map_err(|_| AppError::Internal("a password job ended without a result".to_owned()))
     }
 
     /// Hashes started since the server started.

@@ -2,6 +2,7 @@
 //! with 10 and with 1,000,000 stored tokens, and token latency during a password-login storm.
 //! Run it in release mode: `cargo run --release -p jitsu-server --bin jitsu-server-bench`.
 
+mod hostile;
 mod load;
 
 use std::net::SocketAddr;
@@ -35,6 +36,12 @@ struct Args {
     /// Token counts to measure with.
     #[arg(long, value_delimiter = ',', default_values_t = [10, 1_000_000])]
     tokens: Vec<usize>,
+    /// Slow connections of the hostile mix.
+    #[arg(long, default_value_t = 200)]
+    slow: usize,
+    /// Only the hostile mix (skip the token-count runs).
+    #[arg(long)]
+    hostile_only: bool,
 }
 
 /// A data folder removed on drop.
@@ -186,7 +193,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .build()?;
     let duration = Duration::from_secs(args.seconds);
     let mut ok = true;
-    for &count in &args.tokens {
+    let counts = if args.hostile_only {
+        &[][..]
+    } else {
+        &args.tokens[..]
+    };
+    for &count in counts {
         let dir = TempDir(
             std::env::temp_dir().join(format!("jitsu-bench-{}-{count}", std::process::id())),
         );
@@ -243,6 +255,60 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         drop(state);
         drop(server);
     }
+    ok &= hostile_mix(&client, &args, duration)?;
     println!("targets {}", if ok { "met" } else { "NOT met" });
     Ok(())
+}
+
+/// Token auth while clients without an account attack (see `hostile.rs`), on a server with
+/// its default limits; returns whether the targets were met.
+fn hostile_mix(
+    client: &tokio::runtime::Runtime,
+    args: &Args,
+    duration: Duration,
+) -> Result<bool, Box<dyn std::error::Error>> {
+    let dir =
+        TempDir(std::env::temp_dir().join(format!("jitsu-bench-{}-hostile", std::process::id())));
+    let _ = std::fs::remove_dir_all(&dir.0);
+    let server = InProcess::start(
+        &dir.0,
+        Settings {
+            trusted_proxies: vec!["127.0.0.1".parse()?],
+            ..Settings::default()
+        },
+    )?;
+    let addr = server.addr;
+    let token = client.block_on(prepare(addr, &server.state, &dir.0, 0))?;
+    let token_auth = load::get_request(addr, "/auth", Some(&basic_auth("bench", &token)));
+    let ceiling = load::get_request(addr, "/healthz", None);
+    let calm = client.block_on(load::run(addr, ceiling, 200, args.connections, duration));
+    println!(
+        "hostile mix: {} slow connections, 16 abort-flood and 4 signup-flood loops, default limits:",
+        args.slow
+    );
+    line("GET /healthz, no attack (ceiling)", &calm);
+    let hashes_before = server.state.password_hashes_started();
+    let outcome = client.block_on(hostile::run(
+        addr,
+        token_auth,
+        args.connections,
+        args.slow,
+        duration,
+    ));
+    line("GET /auth, token, under attack", &outcome.token_auth);
+    let a = &outcome.attacks;
+    let load = |n: &std::sync::atomic::AtomicU64| n.load(std::sync::atomic::Ordering::Relaxed);
+    println!(
+        "  attackers sent {} abandoned password checks, {} signups, opened {} slow connections; the server hashed {} passwords",
+        load(&a.aborted_checks),
+        load(&a.signups),
+        load(&a.slow_opened),
+        server.state.password_hashes_started() - hashes_before
+    );
+    let p99 = outcome.token_auth.percentile_ms(0.99);
+    println!(
+        "  token p99 under attack {p99:.2} ms (target < 20 ms), peak RSS {:.0} MiB (target < 300 MiB)",
+        outcome.peak_rss_mib
+    );
+    Ok(p99 < 20.0 && outcome.peak_rss_mib < 300.0 && outcome.token_auth.errors == 0)
 }
