@@ -3,11 +3,17 @@
 //! Files round-trip byte for byte: key order and unknown keys are kept, and the output is
 //! `JSON.stringify(config, null, 2)` as the original writes it.
 
-use serde_json::{Map, Value};
-use thiserror::Error;
+mod error;
+mod shown;
 
-use crate::name::{InputError, TokenName, Username};
-use crate::token::{mask_secret, ApiToken};
+use serde_json::{Map, Value};
+
+pub use error::ConfigError;
+use error::{kind_of, syntax_reason, timeout_error};
+pub use shown::{shown_value, SECRET_KEYS};
+
+use crate::name::{TokenName, Username};
+use crate::token::ApiToken;
 
 /// Default `apiTokenName`, the token `jitsu login` creates.
 pub const DEFAULT_TOKEN_NAME: &str = "jitsu";
@@ -19,72 +25,6 @@ pub const DEFAULT_REMOTE_HOST: &str = "api.nodejitsu.com";
 pub const DEFAULT_TIMEOUT_MS: u64 = 240_000;
 /// Keys `config delete` refuses to remove.
 pub const RESERVED_KEYS: [&str; 5] = ["auth", "root", "remoteUri", "tmproot", "userconfig"];
-
-/// Why a configuration could not be read or changed.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub enum ConfigError {
-    /// The file is not valid JSON.
-    #[error("configuration is not valid JSON at line {line}, column {column}: {reason} — fix or remove the file")]
-    Syntax {
-        /// 1-based line of the error.
-        line: usize,
-        /// 1-based column of the error.
-        column: usize,
-        /// What the JSON parser expected.
-        reason: String,
-    },
-    /// Valid JSON, but not an object.
-    #[error(
-        "configuration must be a JSON object ({{ ... }}), found {found} — fix or remove the file"
-    )]
-    NotObject {
-        /// The kind of JSON value found.
-        found: &'static str,
-    },
-    /// A key that exists but has the wrong type, such as a numeric `username`.
-    #[error("configuration value {key} must be {expected} — run `jitsu config set {key} <value>`")]
-    WrongType {
-        /// The key.
-        key: String,
-        /// What was expected.
-        expected: &'static str,
-    },
-    /// `config get` of a key that has no value.
-    #[error("No configuration value for {key}")]
-    Missing {
-        /// The key.
-        key: String,
-    },
-    /// `config delete` of a reserved key.
-    #[error("Cannot delete reserved setting {key}")]
-    Reserved {
-        /// The key.
-        key: String,
-    },
-    /// `config set` without a key or value.
-    #[error("You must pass both <key> and <value>")]
-    MissingArgument,
-    /// `config set password`: the password is never written to the file.
-    #[error(
-        "jitsu never stores the password: it asks for it when a command needs it \
-         (set JITSU_PASSWORD or pass --password-stdin in scripts)"
-    )]
-    PasswordNotStored,
-    /// A value that breaks a rule (username or token name).
-    #[error(transparent)]
-    Name(#[from] InputError),
-}
-
-fn kind_of(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
 
 /// A `.jitsuconf` file in memory.
 ///
@@ -376,34 +316,5 @@ impl Config {
             .iter()
             .map(|(k, v)| (k.clone(), shown_value(k, v)))
             .collect()
-    }
-}
-
-/// Keys whose values are secrets: shown masked by `config list` and `config get`.
-pub const SECRET_KEYS: [&str; 2] = ["apiToken", "password"];
-
-/// How a configuration value may be shown: secrets ([`SECRET_KEYS`]) masked with
-/// [`mask_secret`] (or `****` when not text), everything else as it is.
-pub fn shown_value(key: &str, value: &Value) -> Value {
-    match value {
-        Value::String(s) if SECRET_KEYS.contains(&key) => Value::from(mask_secret(s)),
-        _ if SECRET_KEYS.contains(&key) => Value::from("****"),
-        other => other.clone(),
-    }
-}
-
-fn timeout_error() -> ConfigError {
-    ConfigError::WrongType {
-        key: "timeout".to_owned(),
-        expected: "a number of milliseconds",
-    }
-}
-
-fn syntax_reason(e: &serde_json::Error) -> String {
-    // serde_json appends " at line L column C"; line and column are reported separately.
-    let text = e.to_string();
-    match text.rfind(" at line ") {
-        Some(i) => text[..i].to_owned(),
-        None => text,
     }
 }
