@@ -25,7 +25,11 @@ proptest! {
     #[test]
     fn accepted_names_are_safe_url_segments(s in "\\PC{0,70}") {
         if let Ok(name) = TokenName::parse(&s) {
-            prop_assert_eq!(jitsu_core::protocol::encode_segment(name.as_str()), s);
+            // RFC 3986 unreserved characters only: nothing in a path needs encoding.
+            prop_assert!(s.chars().all(|c| c.is_ascii_alphanumeric() || "-._~".contains(c)));
+            let user = jitsu_core::Username::parse("alice").unwrap();
+            let req = jitsu_core::protocol::destroy_token(&user, &name, &jitsu_core::Credentials::None);
+            prop_assert_eq!(req.path, format!("/users/alice/tokens/{s}"));
         }
     }
 

@@ -136,9 +136,14 @@ fn signup_sends_username_email_and_password_without_authorization() {
 }
 
 #[test]
-fn path_segments_are_percent_encoded() {
-    assert_eq!(encode_segment("a b/c%"), "a%20b%2Fc%25");
-    assert_eq!(encode_segment("ok-name_1.2~"), "ok-name_1.2~");
+fn names_that_would_need_percent_encoding_are_refused_before_any_path_is_built() {
+    for bad in ["a b", "a/c", "c%", "é"] {
+        assert!(TokenName::parse(bad).is_err(), "{bad:?}");
+        assert!(Username::parse(bad).is_err(), "{bad:?}");
+    }
+    let name = TokenName::parse("ok-name_1.2").unwrap();
+    let r = protocol::create_token(&alice(), &name, &Credentials::None);
+    assert_eq!(r.path, "/users/alice/tokens/ok-name_1.2");
 }
 
 #[test]

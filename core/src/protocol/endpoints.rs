@@ -2,11 +2,18 @@
 
 use serde::Serialize;
 
-use super::request::{encode_segment, Credentials, Method, Request};
+use super::request::{Credentials, Method, Request};
 use crate::name::{Password, TokenName, Username};
 
+// Usernames and token names are made of RFC 3986 unreserved characters only (letters, digits,
+// `.`, `_`, `-`; see `name.rs`), so they go into a path as they are.
+
 fn user_path(user: &Username) -> String {
-    format!("/users/{}", encode_segment(user.as_str()))
+    format!("/users/{}", user.as_str())
+}
+
+fn token_path(user: &Username, name: &TokenName) -> String {
+    format!("/users/{}/tokens/{}", user.as_str(), name.as_str())
 }
 
 /// `GET /auth`: checks the credentials.
@@ -74,11 +81,7 @@ pub fn list_tokens(user: &Username, credentials: &Credentials) -> Request {
 pub fn create_token(user: &Username, name: &TokenName, credentials: &Credentials) -> Request {
     Request::new(
         Method::Put,
-        format!(
-            "{}/tokens/{}",
-            user_path(user),
-            encode_segment(name.as_str())
-        ),
+        token_path(user, name),
         user.as_str(),
         credentials,
     )
@@ -98,11 +101,7 @@ pub fn create_token_unnamed(user: &Username, credentials: &Credentials) -> Reque
 pub fn destroy_token(user: &Username, name: &TokenName, credentials: &Credentials) -> Request {
     Request::new(
         Method::Delete,
-        format!(
-            "{}/tokens/{}",
-            user_path(user),
-            encode_segment(name.as_str())
-        ),
+        token_path(user, name),
         user.as_str(),
         credentials,
     )

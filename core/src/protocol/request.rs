@@ -5,19 +5,11 @@ use std::fmt;
 
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use thiserror::Error;
 
 use super::{CLIENT_HEADER, CLIENT_ID};
 use crate::name::Password;
 use crate::token::ApiToken;
-
-/// Characters left as they are in a path segment (RFC 3986 unreserved).
-const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
 
 /// HTTP method of a [`Request`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,11 +126,6 @@ impl Request {
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
-}
-
-/// Percent-encodes one path segment.
-pub fn encode_segment(segment: &str) -> String {
-    utf8_percent_encode(segment, SEGMENT).to_string()
 }
 
 /// `Basic base64(username:secret)`.
