@@ -1,8 +1,10 @@
-//! The root: owns the reducer, shares it through a context, resumes a live session.
+//! The root: owns the reducer, shares it through a context, resumes a live session and counts
+//! down the server's waits.
 
 use yew::prelude::*;
 
-use crate::components::{header, tokens_page, AccountForm};
+use crate::components::{AccountForm, Header, TokensPage};
+use crate::countdown::use_countdown;
 use crate::effects;
 use crate::state::{Busy, State, Store};
 
@@ -14,6 +16,7 @@ pub fn App() -> Html {
         let dispatch = store.dispatcher();
         use_effect_with((), move |_| effects::resume_session(dispatch));
     }
+    use_countdown(&store);
     {
         // A new screen takes the focus to its heading, so keyboard and screen-reader users
         // start at its top instead of on a button that no longer exists.
@@ -26,7 +29,7 @@ pub fn App() -> Html {
         });
     }
     let screen = if store.session.is_some() {
-        tokens_page(&store)
+        html! { <TokensPage /> }
     } else if store.busy == Some(Busy::CheckingSession) {
         html! { <p class="loading" role="status"><span class="spinner" aria-hidden="true"></span>{ "Checking your session…" }</p> }
     } else {
@@ -35,7 +38,7 @@ pub fn App() -> Html {
     html! {
         <ContextProvider<Store> context={store.clone()}>
             <a class="skip" href="#main">{ "Skip to content" }</a>
-            { header(&store) }
+            <Header />
             <main id="main" tabindex="-1">{ screen }</main>
         </ContextProvider<Store>>
     }

@@ -4,7 +4,6 @@
 use web_sys::HtmlDialogElement;
 use yew::prelude::*;
 
-use crate::components::{spaced, use_element_ref};
 use crate::effects;
 use crate::state::{use_store, Action, Confirm};
 
@@ -14,12 +13,12 @@ pub fn wording(confirm: &Confirm, owner: &str) -> (String, String, String) {
         Confirm::Regenerate(name) => (
             format!("Regenerate {name}?"),
             format!("Regenerate? The old value stops working: whoever uses token {name} needs the new value to keep acting as {owner}."),
-            spaced("Regenerate", name.as_str()),
+            format!("Regenerate {name}"),
         ),
         Confirm::Destroy(name) => (
             format!("Destroy token {name}?"),
             format!("Anything using token {name} can no longer act as {owner}. This cannot be undone."),
-            spaced("Destroy", name.as_str()),
+            format!("Destroy {name}"),
         ),
     }
 }
@@ -27,8 +26,8 @@ pub fn wording(confirm: &Confirm, owner: &str) -> (String, String, String) {
 /// Shows the pending question, if any.
 #[function_component]
 pub fn ConfirmDialog() -> Html {
-    let store = &use_store();
-    let dialog = use_element_ref();
+    let store = use_store();
+    let dialog = use_node_ref();
     let open = store.confirm.is_some();
     {
         let dialog = dialog.clone();
@@ -91,11 +90,9 @@ pub fn ConfirmDialog() -> Html {
             }
         })
     };
-    // Literal class names per branch (see `notice`).
-    let proceed = if matches!(confirm, Confirm::Destroy(_)) {
-        html! { <button type="button" class="button danger" onclick={proceed}>{ label }</button> }
-    } else {
-        html! { <button type="button" class="button primary" onclick={proceed}>{ label }</button> }
+    let kind = match confirm {
+        Confirm::Regenerate(_) => "primary",
+        Confirm::Destroy(_) => "danger",
     };
     html! {
         <dialog ref={dialog} class="confirm" aria-labelledby="confirm-title" aria-describedby="confirm-body" {oncancel}>
@@ -103,7 +100,7 @@ pub fn ConfirmDialog() -> Html {
             <p id="confirm-body">{ body }</p>
             <div class="row end">
                 <button type="button" class="button secondary" onclick={cancel} autofocus=true>{ "Cancel" }</button>
-                { proceed }
+                <button type="button" class={classes!("button", kind)} onclick={proceed}>{ label }</button>
             </div>
         </dialog>
     }

@@ -4,10 +4,12 @@ use yew::prelude::*;
 
 use crate::components::aria;
 use crate::effects;
-use crate::state::{Busy, Store};
+use crate::state::{use_store, Busy};
 
-/// Top bar (a view function of the root's state).
-pub fn header(store: &Store) -> Html {
+/// Top bar.
+#[function_component]
+pub fn Header() -> Html {
+    let store = use_store();
     let account = store.session.as_ref().map(|session| {
         let onclick = {
             let dispatch = store.dispatcher();

@@ -1,9 +1,9 @@
 //! The tokens table: name, masked value, created, last used, with regenerate and destroy.
 //!
-//! Built for a thousand rows: the table re-renders only when the list, the busy state or the
-//! rendered window changes; a long list puts only the rows near the viewport in the DOM
-//! (spacers stand in for the others, so the scroll height is right); one delegated click
-//! handler on the table body serves every button.
+//! Built for a thousand rows: the table re-renders only when its properties (the list, the
+//! busy state) or the rendered window change; a long list puts only the rows near the viewport
+//! in the DOM (spacers stand in for the others, so the scroll height is right); one delegated
+//! click handler on the table body serves every button.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -12,18 +12,16 @@ use jitsu_core::protocol::TokenInfo;
 use jitsu_core::TokenName;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use web_sys::{AddEventListenerOptions, DomRect, Element, Event};
+use web_sys::{DomRect, Element};
 use yew::prelude::*;
 
-use crate::components::{spaced, use_element_ref};
-use crate::effects::Dispatch;
 use crate::perf;
-use crate::state::{Action, Busy, Confirm, Tokens};
+use crate::state::{Busy, Confirm, Tokens};
 
 /// `2026-11-28T17:06:09Z` → `2026-11-28 17:06` (minutes are enough in a table).
 pub fn short_time(rfc3339: &str) -> String {
     match (rfc3339.get(..10), rfc3339.get(11..16)) {
-        (Some(day), Some(time)) => spaced(day, time),
+        (Some(day), Some(time)) => format!("{day} {time}"),
         _ => rfc3339.to_owned(),
     }
 }
@@ -83,12 +81,6 @@ fn window_for(body: &Element, old: Window, len: usize, focus: Option<DomRect>) -
     })
 }
 
-/// A number as attribute text (one formatting call for all of them).
-#[inline(never)]
-fn number(n: usize) -> String {
-    format!("{n}")
-}
-
 /// Properties of [`TokensTable`].
 #[derive(Debug, Clone, PartialEq, Properties)]
 pub struct TokensTableProps {
@@ -96,8 +88,8 @@ pub struct TokensTableProps {
     pub tokens: Option<Tokens>,
     /// The action in flight (buttons are disabled meanwhile).
     pub busy: Option<Busy>,
-    /// Where the buttons send their questions.
-    pub dispatch: Dispatch,
+    /// Called with the question a row button asks (regenerate or destroy that token).
+    pub on_ask: Callback<Confirm>,
 }
 
 /// The question a click on a row button asks, read from its `data-action`/`data-name`.
@@ -108,12 +100,11 @@ fn clicked(event: &MouseEvent) -> Option<Confirm> {
         .ok()??;
     let row = button.closest("[data-name]").ok()??;
     let name = TokenName::parse(&row.get_attribute("data-name")?).ok()?;
-    // The buttons' actions are `regenerate` and `destroy`.
-    Some(if button.get_attribute("data-action")? == "destroy" {
-        Confirm::Destroy(name)
-    } else {
-        Confirm::Regenerate(name)
-    })
+    match button.get_attribute("data-action")?.as_str() {
+        "regenerate" => Some(Confirm::Regenerate(name)),
+        "destroy" => Some(Confirm::Destroy(name)),
+        _ => None,
+    }
 }
 
 thread_local! {
@@ -128,15 +119,10 @@ fn follow_with(sync: Rc<Sync>) {
     if FOLLOWED.with(|f| f.replace(Some(sync))).is_some() {
         return;
     }
-    // The same closure type and DOM call as Yew's own listeners: no new glue code.
-    let listener = Closure::wrap(Box::new(|_: &Event| follow(None)) as Box<dyn Fn(&Event)>);
+    let listener = Closure::<dyn Fn()>::new(|| follow(None));
     if let Some(w) = web_sys::window() {
         for event in ["scroll", "resize"] {
-            let _ = w.add_event_listener_with_callback_and_add_event_listener_options(
-                event,
-                listener.as_ref().unchecked_ref(),
-                &AddEventListenerOptions::new(),
-            );
+            let _ = w.add_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
         }
     }
     listener.forget();
@@ -160,7 +146,7 @@ type Sync = dyn Fn(Option<DomRect>);
 pub fn TokensTable(props: &TokensTableProps) -> Html {
     let len = props.tokens.as_ref().map_or(0, |t| t.len());
     let redraw = use_force_update();
-    let body = use_element_ref();
+    let body = use_node_ref();
     // The window and the list length, shared with the listeners (a cell, not a state hook:
     // `sync` compares before it asks for a render), and `sync`, which the hook state owns.
     let live = use_mut_ref(|| {
@@ -215,10 +201,10 @@ pub fn TokensTable(props: &TokensTableProps) -> Html {
         };
     }
     let onclick = {
-        let dispatch = props.dispatch.clone();
+        let on_ask = props.on_ask.clone();
         Callback::from(move |e: MouseEvent| {
             if let Some(confirm) = clicked(&e) {
-                dispatch.dispatch(Action::Ask(confirm));
+                on_ask.emit(confirm);
             }
         })
     };
@@ -250,7 +236,7 @@ pub fn TokensTable(props: &TokensTableProps) -> Html {
     // (`aria-rowcount`/`aria-rowindex` tell assistive technology where the rendered ones are).
     html! {
         <div class="table-wrap">
-            <div class="tokens" role="table" aria-label="Tokens, sorted by name" aria-rowcount={number(len + 1)}>
+            <div class="tokens" role="table" aria-label="Tokens, sorted by name" aria-rowcount={(len + 1).to_string()}>
             <div role="rowgroup">
                 <div role="row" class="head" aria-rowindex="1">
                     <span role="columnheader">{ "Name" }</span>
@@ -260,9 +246,9 @@ pub fn TokensTable(props: &TokensTableProps) -> Html {
                     <span role="columnheader"><span class="visually-hidden">{ "Actions" }</span></span>
                 </div>
             </div>
-            <svg aria-hidden="true" height={number(start * window.row_px)}></svg>
+            <svg aria-hidden="true" height={(start * window.row_px).to_string()}></svg>
             <div role="rowgroup" class="body" ref={body} {onclick} {onfocusin}>{ for rows }</div>
-            <svg aria-hidden="true" height={number((len - end) * window.row_px)}></svg>
+            <svg aria-hidden="true" height={((len - end) * window.row_px).to_string()}></svg>
             </div>
         </div>
     }
@@ -277,8 +263,8 @@ pub enum RowWork {
     Destroying,
 }
 
-/// One token, as a plain view function: a thousand rows are cheaper without a component
-/// each (the table itself only re-renders when the list or the busy state changes).
+/// One token, as a plain view function rather than a component per row: the table renders
+/// its rows together, and only when its properties or the window change.
 fn row(t: &TokenInfo, index: usize, disabled: bool, working: Option<RowWork>) -> Html {
     let created = t
         .created_at
@@ -293,17 +279,16 @@ fn row(t: &TokenInfo, index: usize, disabled: bool, working: Option<RowWork>) ->
         Some(RowWork::Destroying) => ("Regenerate", "Destroying…"),
         None => ("Regenerate", "Destroy"),
     };
-    // Cells and buttons carry no classes (the stylesheet finds them by role and position):
-    // every attribute is a call into the DOM, a thousand times over.
+    // Cells and buttons carry no classes: the stylesheet finds them by role and position.
     html! {
-        <div key={t.name.as_str()} role="row" aria-rowindex={number(index)} data-name={t.name.clone()}>
+        <div key={t.name.as_str()} role="row" aria-rowindex={index.to_string()} data-name={t.name.clone()}>
             <span role="rowheader">{ &t.name }</span>
             <span role="cell">{ &t.mask }</span>
             <span role="cell">{ created }</span>
             <span role="cell">{ used }</span>
             <span role="cell">
-                <button data-action="regenerate" {disabled} aria-label={spaced("Regenerate", &t.name)}>{ regenerate }</button>
-                <button data-action="destroy" {disabled} aria-label={spaced("Destroy", &t.name)}>{ destroy }</button>
+                <button data-action="regenerate" {disabled} aria-label={format!("Regenerate {}", t.name)}>{ regenerate }</button>
+                <button data-action="destroy" {disabled} aria-label={format!("Destroy {}", t.name)}>{ destroy }</button>
             </span>
         </div>
     }
