@@ -1,32 +1,32 @@
 //! The wait the server asked for, counted down: while one runs, [`Action::Tick`] each second.
 
-use std::cell::Cell;
-use std::rc::Rc;
-use std::time::Duration;
-
-use yew::platform::spawn_local;
-use yew::platform::time::sleep;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::state::{Action, Store};
 
-/// Dispatches [`Action::Tick`] one second after each change of the store's wait, as long as
-/// a wait runs; a tick whose wait was replaced or ended meanwhile is dropped.
+/// Dispatches [`Action::Tick`] every second from the moment the store has a wait until it has
+/// none (a wait that replaces a running one keeps its rhythm).
 #[hook]
 pub fn use_countdown(store: &Store) {
     let dispatch = store.dispatcher();
-    use_effect_with(store.wait.clone(), move |wait| {
-        let current = Rc::new(Cell::new(wait.is_some()));
-        if wait.is_some() {
-            let current = current.clone();
-            spawn_local(async move {
-                sleep(Duration::from_secs(1)).await;
-                if current.get() {
-                    dispatch.dispatch(Action::Tick);
-                }
-            });
+    use_effect_with(store.wait.is_some(), move |&waiting| {
+        let window = web_sys::window().filter(|_| waiting);
+        let timer = window.as_ref().and_then(|w| {
+            let tick = Closure::<dyn Fn()>::new(move || dispatch.dispatch(Action::Tick));
+            w.set_interval_with_callback_and_timeout_and_arguments_0(
+                tick.as_ref().unchecked_ref(),
+                1000,
+            )
+            .ok()
+            .map(|id| (id, tick))
+        });
+        move || {
+            if let (Some(w), Some((id, _tick))) = (window, timer) {
+                w.clear_interval_with_handle(id);
+            }
         }
-        move || current.set(false)
     });
 }
 

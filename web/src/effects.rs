@@ -36,7 +36,6 @@ pub fn resume_session(dispatch: Dispatch) {
                 Ok(username) => {
                     dispatch.dispatch(Action::SignedIn(Session {
                         username: username.clone(),
-                        expires_at: None,
                     }));
                     fetch_tokens(&dispatch, &username).await;
                 }
@@ -72,7 +71,6 @@ async fn start_session(dispatch: &Dispatch, user: &Username, password: &Password
             let username = Username::parse(&info.username).unwrap_or_else(|_| user.clone());
             dispatch.dispatch(Action::SignedIn(Session {
                 username: username.clone(),
-                expires_at: Some(info.expires_at),
             }));
             fetch_tokens(dispatch, &username).await;
         }

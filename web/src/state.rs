@@ -26,7 +26,7 @@ pub fn use_store() -> Store {
 }
 
 /// The token list, shared rather than copied: every action clones the state, and the table's
-/// properties compare an unchanged list by pointer.
+/// effect compares an unchanged list by pointer.
 pub type Tokens = Rc<Vec<Rc<TokenInfo>>>;
 
 /// An asynchronous action in flight; its button shows progress and every action button is
@@ -99,8 +99,6 @@ pub struct Wait {
 pub struct Session {
     /// Account name.
     pub username: Username,
-    /// End of the session at the latest, as the server said (RFC 3339), when known.
-    pub expires_at: Option<String>,
 }
 
 /// Everything the dashboard shows.

@@ -32,7 +32,6 @@ fn info(n: &str) -> TokenInfo {
 fn signed_in() -> Rc<State> {
     Rc::new(State::default()).reduce(Action::SignedIn(Session {
         username: Username::parse("alice").unwrap(),
-        expires_at: None,
     }))
 }
 
@@ -304,7 +303,6 @@ fn signing_in_or_out_ends_the_wait() {
             .clone()
             .reduce(Action::SignedIn(Session {
                 username: Username::parse("alice").unwrap(),
-                expires_at: None,
             }))
             .wait,
         None

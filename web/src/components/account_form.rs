@@ -1,11 +1,11 @@
 //! Sign in, or create an account (username, e-mail, password). The password lives in this
 //! component's state only until it is sent; nothing is stored by the browser.
 
-use jitsu_core::name::{MAX_EMAIL_BYTES, MAX_NAME_LEN, MIN_PASSWORD_LEN};
+use jitsu_core::name::MIN_PASSWORD_LEN;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::components::{aria, Notice, RetryWait};
+use crate::components::{aria, retry_wait, Notice};
 use crate::effects;
 use crate::state::{use_store, Busy, Place};
 
@@ -65,8 +65,9 @@ pub fn AccountForm() -> Html {
     } else {
         ("Sign in", "Sign in", "Signing in…")
     };
-    // No `maxlength` on the password: cutting a pasted password short would silently set or
-    // try another one; core refuses one that is too long, with its message.
+    // The fields have no `maxlength`: cutting a pasted value short would silently send another
+    // one. Core checks the username (and, for a new account, the e-mail and password) before
+    // anything is sent, and says what is wrong.
     html! {
         <section class="card narrow" aria-labelledby="account-title">
             <div class="tabs" role="group" aria-label="Choose">
@@ -78,12 +79,11 @@ pub fn AccountForm() -> Html {
             <form {onsubmit} aria-busy={aria(working)}>
                 <label for="username">{ "Username" }</label>
                 <input id="username" name="username" autocomplete="username" autocapitalize="none"
-                    spellcheck="false" required=true maxlength={MAX_NAME_LEN.to_string()}
-                    value={(*username).clone()} oninput={bind(&username)} />
+                    spellcheck="false" required=true value={(*username).clone()} oninput={bind(&username)} />
                 if *signing_up {
                     <label for="email">{ "E-mail" }</label>
                     <input id="email" name="email" type="email" autocomplete="email" required=true
-                        maxlength={MAX_EMAIL_BYTES.to_string()} value={(*email).clone()} oninput={bind(&email)} />
+                        value={(*email).clone()} oninput={bind(&email)} />
                 }
                 <label for="password">{ "Password" }</label>
                 <input id="password" name="password" type="password" required=true
@@ -94,9 +94,7 @@ pub fn AccountForm() -> Html {
                     <p id="password-hint" class="hint">{ format!("At least {MIN_PASSWORD_LEN} characters.") }</p>
                 }
                 <Notice place={Place::Account} />
-                if let Some(seconds) = wait {
-                    <RetryWait {seconds} />
-                }
+                { for wait.map(retry_wait) }
                 <button type="submit" class="button primary" disabled={store.is_busy() || wait.is_some()}
                     aria-busy={aria(working)} aria-describedby={wait.map(|_| "retry-wait")}>
                     if working { <span class="spinner" aria-hidden="true"></span>{ progress } } else { { action } }

@@ -1,9 +1,10 @@
-//! The root: owns the reducer, shares it through a context, resumes a live session and counts
-//! down the server's waits.
+//! The root: owns the reducer, shares it through a context, resumes a live session, counts
+//! down the server's waits, and draws the page frame: skip link, top bar (account and
+//! sign-out), and the screen of the moment.
 
 use yew::prelude::*;
 
-use crate::components::{AccountForm, Header, TokensPage};
+use crate::components::{aria, AccountForm, TokensPage};
 use crate::countdown::use_countdown;
 use crate::effects;
 use crate::state::{Busy, State, Store};
@@ -35,10 +36,29 @@ pub fn App() -> Html {
     } else {
         html! { <AccountForm /> }
     };
+    // The top bar's account part, once signed in.
+    let account = store.session.as_ref().map(|session| {
+        let onclick = {
+            let dispatch = store.dispatcher();
+            Callback::from(move |_| effects::sign_out(dispatch.clone()))
+        };
+        let signing_out = store.busy == Some(Busy::SigningOut);
+        html! {
+            <div class="account">
+                <span class="who">{ "Signed in as " }<strong>{ session.username.as_str() }</strong></span>
+                <button type="button" class="button secondary" {onclick} disabled={store.is_busy()} aria-busy={aria(signing_out)}>
+                    { if signing_out { "Signing out…" } else { "Sign out" } }
+                </button>
+            </div>
+        }
+    });
     html! {
         <ContextProvider<Store> context={store.clone()}>
             <a class="skip" href="#main">{ "Skip to content" }</a>
-            <Header />
+            <header class="topbar">
+                <span class="brand"><span class="logo" aria-hidden="true">{ "◆" }</span>{ " jitsu tokens" }</span>
+                { for account }
+            </header>
             <main id="main" tabindex="-1">{ screen }</main>
         </ContextProvider<Store>>
     }

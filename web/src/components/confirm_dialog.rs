@@ -4,6 +4,7 @@
 use web_sys::HtmlDialogElement;
 use yew::prelude::*;
 
+use crate::components::use_element_ref;
 use crate::effects;
 use crate::state::{use_store, Action, Confirm};
 
@@ -27,7 +28,7 @@ pub fn wording(confirm: &Confirm, owner: &str) -> (String, String, String) {
 #[function_component]
 pub fn ConfirmDialog() -> Html {
     let store = use_store();
-    let dialog = use_node_ref();
+    let dialog = use_element_ref();
     let open = store.confirm.is_some();
     {
         let dialog = dialog.clone();
@@ -90,9 +91,10 @@ pub fn ConfirmDialog() -> Html {
             }
         })
     };
-    let kind = match confirm {
-        Confirm::Regenerate(_) => "primary",
-        Confirm::Destroy(_) => "danger",
+    // Styled by its action, as the table's row buttons are.
+    let action = match confirm {
+        Confirm::Regenerate(_) => "regenerate",
+        Confirm::Destroy(_) => "destroy",
     };
     html! {
         <dialog ref={dialog} class="confirm" aria-labelledby="confirm-title" aria-describedby="confirm-body" {oncancel}>
@@ -100,7 +102,7 @@ pub fn ConfirmDialog() -> Html {
             <p id="confirm-body">{ body }</p>
             <div class="row end">
                 <button type="button" class="button secondary" onclick={cancel} autofocus=true>{ "Cancel" }</button>
-                <button type="button" class={classes!("button", kind)} onclick={proceed}>{ label }</button>
+                <button type="button" class="button" data-action={action} onclick={proceed}>{ label }</button>
             </div>
         </dialog>
     }

@@ -58,11 +58,16 @@ pub fn CopyButton(props: &CopyButtonProps) -> Html {
         Outcome::Copied => "Copied",
         Outcome::Failed => "Copy failed — select the text and copy it by hand",
     };
-    let failed = *outcome == Outcome::Failed;
+    // A failure asks the user to act: it is an alert (the stylesheet colours it by role).
+    let role = if *outcome == Outcome::Failed {
+        "alert"
+    } else {
+        "status"
+    };
     html! {
         <span class="copy">
             <button type="button" class="button secondary small" {onclick}>{ props.label.clone() }</button>
-            <span class={classes!("copy-status", failed.then_some("bad"))} role="status">{ status }</span>
+            <span class="copy-status" {role}>{ status }</span>
         </span>
     }
 }

@@ -6,7 +6,7 @@ use jitsu_core::TokenName;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::components::{aria, Notice, RetryWait};
+use crate::components::{aria, retry_wait, Notice};
 use crate::effects;
 use crate::state::{use_store, Action, Busy, Confirm, Place};
 
@@ -119,10 +119,8 @@ pub fn CreateForm() -> Html {
                     <input id="token-name" name="token-name" autocomplete="off" autocapitalize="none" spellcheck="false"
                         maxlength={MAX_NAME_LEN.to_string()} value={(*input).clone()} {oninput}
                         aria-invalid={aria(invalid)} aria-describedby="token-name-help" />
-                    <p id="token-name-help" class={classes!("hint", invalid.then_some("bad"))} aria-live="polite">{ check.message() }</p>
-                    if let Some(seconds) = wait {
-                        <RetryWait {seconds} />
-                    }
+                    <p id="token-name-help" class="hint" aria-live="polite">{ check.message() }</p>
+                    { for wait.map(retry_wait) }
                 </div>
                 <button type="submit" class="button primary" disabled={store.is_busy() || invalid || wait.is_some()}
                     aria-busy={aria(creating)} aria-describedby={wait.map(|_| "retry-wait")}>

@@ -1,5 +1,6 @@
-//! The dashboard's function components, one small job each. Those that read or change the
-//! state take it from the context with [`use_store`](crate::state::use_store); the others get
+//! The dashboard's function components, one small job each. [`App`] owns the state and shares
+//! it through a context; the components that read or change it take it from there with
+//! [`use_store`](crate::state::use_store), and the others ([`RevealPanel`], [`CopyButton`]) get
 //! what they show as properties.
 
 mod account_form;
@@ -7,7 +8,6 @@ mod app;
 mod confirm_dialog;
 mod copy_button;
 mod create_form;
-mod header;
 mod notice;
 mod retry_wait;
 mod reveal_panel;
@@ -19,12 +19,19 @@ pub use app::App;
 pub use confirm_dialog::{wording, ConfirmDialog};
 pub use copy_button::{CopyButton, CopyButtonProps};
 pub use create_form::{CreateForm, NameCheck};
-pub use header::Header;
 pub use notice::{Notice, NoticeProps};
-pub use retry_wait::{RetryWait, RetryWaitProps};
+pub use retry_wait::retry_wait;
 pub use reveal_panel::{RevealPanel, RevealPanelProps};
 pub use tokens_page::TokensPage;
-pub use tokens_table::{short_time, RowWork, TokensTable, TokensTableProps};
+pub use tokens_table::{short_time, RowWork, TokensTable};
+
+/// A reference to a rendered element, the same on every render. Yew's `use_node_ref` keeps it
+/// in a state hook, which costs more code than this cell; as the reference itself never
+/// changes, the cell is enough (kept for the dashboard's size budget).
+#[yew::hook]
+pub(crate) fn use_element_ref() -> yew::NodeRef {
+    yew::use_mut_ref(yew::NodeRef::default).borrow().clone()
+}
 
 /// An ARIA true/false attribute value, as a static string (no text is formatted per render).
 pub(crate) fn aria(flag: bool) -> &'static str {

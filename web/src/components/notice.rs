@@ -11,8 +11,9 @@ pub struct NoticeProps {
     pub place: Place,
 }
 
-/// The current message if it belongs to `place`: errors as alerts, the rest as status. The
-/// element stays the same when the kind changes; only its class and role do.
+/// The current message if it belongs to `place`: errors as alerts, the rest as status (the
+/// stylesheet colours them by role). The element stays the same when the kind changes; only
+/// its role does.
 #[function_component]
 pub fn Notice(props: &NoticeProps) -> Html {
     let store = use_store();
@@ -23,13 +24,9 @@ pub fn Notice(props: &NoticeProps) -> Html {
         let dispatch = store.dispatcher();
         Callback::from(move |_| dispatch.dispatch(Action::ClearNotice))
     };
-    let (kind, role) = if notice.is_error {
-        ("error", "alert")
-    } else {
-        ("ok", "status")
-    };
+    let role = if notice.is_error { "alert" } else { "status" };
     html! {
-        <div class={classes!("notice", kind)} {role}>
+        <div class="notice" {role}>
             <p>{ notice.text.clone() }</p>
             <button type="button" class="dismiss" aria-label="Dismiss message" {onclick}>{ "×" }</button>
         </div>

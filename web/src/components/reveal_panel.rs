@@ -5,7 +5,7 @@ use jitsu_core::protocol::{CreatedToken, Operation};
 use jitsu_core::{Remote, Username};
 use yew::prelude::*;
 
-use crate::components::CopyButton;
+use crate::components::{use_element_ref, CopyButton};
 use crate::handout::handout;
 
 /// Properties of [`RevealPanel`].
@@ -24,7 +24,7 @@ pub struct RevealPanelProps {
 /// Shows the value once.
 #[function_component]
 pub fn RevealPanel(props: &RevealPanelProps) -> Html {
-    let heading = use_node_ref();
+    let heading = use_element_ref();
     {
         // Move focus to the panel so keyboard and screen-reader users land on the value.
         let heading = heading.clone();

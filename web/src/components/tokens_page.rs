@@ -4,20 +4,12 @@ use yew::prelude::*;
 
 use crate::components::{aria, ConfirmDialog, CreateForm, Notice, RevealPanel, TokensTable};
 use crate::handout::page_remote;
-use crate::state::{use_store, Action, Busy, Confirm, Place};
+use crate::state::{use_store, Action, Busy, Place};
 
 /// Everything about the account's tokens.
 #[function_component]
 pub fn TokensPage() -> Html {
     let store = use_store();
-    // The same callback on every render, so the table's properties change only with the list
-    // and the busy state.
-    let on_ask = {
-        let dispatch = store.dispatcher();
-        use_callback((), move |confirm: Confirm, _| {
-            dispatch.dispatch(Action::Ask(confirm))
-        })
-    };
     let Some(session) = store.session.as_ref() else {
         return html! {};
     };
@@ -43,7 +35,7 @@ pub fn TokensPage() -> Html {
                     if let Some(n) = count { <span class="count">{ format!(" ({n})") }</span> }
                 </h2>
                 <Notice place={Place::Tokens} />
-                <TokensTable tokens={store.tokens.clone()} busy={store.busy.clone()} {on_ask} />
+                <TokensTable />
             </section>
             <ConfirmDialog />
         </>

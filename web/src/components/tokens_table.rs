@@ -1,9 +1,9 @@
 //! The tokens table: name, masked value, created, last used, with regenerate and destroy.
 //!
-//! Built for a thousand rows: the table re-renders only when its properties (the list, the
-//! busy state) or the rendered window change; a long list puts only the rows near the viewport
-//! in the DOM (spacers stand in for the others, so the scroll height is right); one delegated
-//! click handler on the table body serves every button.
+//! Built for a thousand rows: a long list puts only the rows near the viewport in the DOM
+//! (spacers stand in for the others, so the scroll height is right), so a render costs the
+//! same for a thousand tokens as for fifty; one delegated click handler on the table body
+//! serves every button.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -15,8 +15,9 @@ use wasm_bindgen::JsCast;
 use web_sys::{DomRect, Element};
 use yew::prelude::*;
 
+use crate::components::use_element_ref;
 use crate::perf;
-use crate::state::{Busy, Confirm, Tokens};
+use crate::state::{use_store, Action, Busy, Confirm};
 
 /// `2026-11-28T17:06:09Z` → `2026-11-28 17:06` (minutes are enough in a table).
 pub fn short_time(rfc3339: &str) -> String {
@@ -81,17 +82,6 @@ fn window_for(body: &Element, old: Window, len: usize, focus: Option<DomRect>) -
     })
 }
 
-/// Properties of [`TokensTable`].
-#[derive(Debug, Clone, PartialEq, Properties)]
-pub struct TokensTableProps {
-    /// The tokens, `None` while the first list loads.
-    pub tokens: Option<Tokens>,
-    /// The action in flight (buttons are disabled meanwhile).
-    pub busy: Option<Busy>,
-    /// Called with the question a row button asks (regenerate or destroy that token).
-    pub on_ask: Callback<Confirm>,
-}
-
 /// The question a click on a row button asks, read from its `data-action`/`data-name`.
 fn clicked(event: &MouseEvent) -> Option<Confirm> {
     let button = event
@@ -141,12 +131,15 @@ fn follow(focus: Option<DomRect>) {
 /// Fits a table's window to the page (and renders the table again when it moves).
 type Sync = dyn Fn(Option<DomRect>);
 
-/// The account's tokens, or the empty state.
+/// The account's tokens (`None` while the first list loads: a loading line), or the empty
+/// state. A row button asks its question through the store; every button is disabled while
+/// an action is in flight.
 #[function_component]
-pub fn TokensTable(props: &TokensTableProps) -> Html {
-    let len = props.tokens.as_ref().map_or(0, |t| t.len());
+pub fn TokensTable() -> Html {
+    let store = use_store();
+    let len = store.tokens.as_ref().map_or(0, |t| t.len());
     let redraw = use_force_update();
-    let body = use_node_ref();
+    let body = use_element_ref();
     // The window and the list length, shared with the listeners (a cell, not a state hook:
     // `sync` compares before it asks for a render), and `sync`, which the hook state owns.
     let live = use_mut_ref(|| {
@@ -182,14 +175,14 @@ pub fn TokensTable(props: &TokensTableProps) -> Html {
     let window = live.get().0;
     live.set((window, len));
     let (start, end) = window.rows(len);
-    use_effect_with(props.tokens.clone(), move |tokens| {
+    use_effect_with(store.tokens.clone(), move |tokens| {
         // Fits the window to the new list (scrolling and resizing move it too).
         follow(None);
         if tokens.is_some() {
             perf::mark(perf::TOKENS_RENDERED);
         }
     });
-    let Some(tokens) = props.tokens.as_ref() else {
+    let Some(tokens) = store.tokens.as_ref() else {
         return html! { <p class="loading" role="status"><span class="spinner" aria-hidden="true"></span>{ "Loading tokens…" }</p> };
     };
     if tokens.is_empty() {
@@ -201,10 +194,10 @@ pub fn TokensTable(props: &TokensTableProps) -> Html {
         };
     }
     let onclick = {
-        let on_ask = props.on_ask.clone();
+        let dispatch = store.dispatcher();
         Callback::from(move |e: MouseEvent| {
             if let Some(confirm) = clicked(&e) {
-                on_ask.emit(confirm);
+                dispatch.dispatch(Action::Ask(confirm));
             }
         })
     };
@@ -217,12 +210,12 @@ pub fn TokensTable(props: &TokensTableProps) -> Html {
                 .get_bounding_client_rect(),
         ));
     });
-    let disabled = props.busy.is_some();
+    let disabled = store.is_busy();
     let rows = tokens[start..end]
         .iter()
         .zip(start + 2..)
         .map(|(info, index)| {
-            let working = match &props.busy {
+            let working = match &store.busy {
                 Some(Busy::Regenerating(n)) if n.as_str() == info.name => {
                     Some(RowWork::Regenerating)
                 }
