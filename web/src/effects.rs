@@ -36,6 +36,7 @@ pub fn resume_session(dispatch: Dispatch) {
                 Ok(username) => {
                     dispatch.dispatch(Action::SignedIn(Session {
                         username: username.clone(),
+                        resumed: true,
                     }));
                     fetch_tokens(&dispatch, &username).await;
                 }
@@ -71,6 +72,7 @@ async fn start_session(dispatch: &Dispatch, user: &Username, password: &Password
             let username = Username::parse(&info.username).unwrap_or_else(|_| user.clone());
             dispatch.dispatch(Action::SignedIn(Session {
                 username: username.clone(),
+                resumed: false,
             }));
             fetch_tokens(dispatch, &username).await;
         }

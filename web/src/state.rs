@@ -99,6 +99,9 @@ pub struct Wait {
 pub struct Session {
     /// Account name.
     pub username: Username,
+    /// Whether the session cookie was still valid when the page loaded (rather than the
+    /// password just given).
+    pub resumed: bool,
 }
 
 /// Everything the dashboard shows.

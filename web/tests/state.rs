@@ -32,6 +32,7 @@ fn info(n: &str) -> TokenInfo {
 fn signed_in() -> Rc<State> {
     Rc::new(State::default()).reduce(Action::SignedIn(Session {
         username: Username::parse("alice").unwrap(),
+        resumed: false,
     }))
 }
 
@@ -303,6 +304,7 @@ fn signing_in_or_out_ends_the_wait() {
             .clone()
             .reduce(Action::SignedIn(Session {
                 username: Username::parse("alice").unwrap(),
+                resumed: false,
             }))
             .wait,
         None

@@ -12,19 +12,25 @@ use crate::state::{Busy, State, Store};
 /// The whole dashboard.
 #[function_component]
 pub fn App() -> Html {
-    let store = use_reducer(State::default);
+    // The page opens on the session check, not on a sign-in form it may replace at once.
+    let store = use_reducer(|| State {
+        busy: Some(Busy::CheckingSession),
+        ..State::default()
+    });
     {
         let dispatch = store.dispatcher();
         use_effect_with((), move |_| effects::resume_session(dispatch));
     }
     use_countdown(&store);
     {
-        // A new screen takes the focus to its heading, so keyboard and screen-reader users
-        // start at its top instead of on a button that no longer exists.
-        let signed_in = store.session.is_some();
-        let checking = store.busy == Some(Busy::CheckingSession);
-        use_effect_with((signed_in, checking), |(_, checking)| {
-            if !*checking {
+        // Moving between the sign-in and the tokens screens takes the focus to the new
+        // screen's heading, so keyboard and screen-reader users start at its top instead of on
+        // a button that no longer exists. The page's first screen keeps the page's own start:
+        // at mount the screen is the session check (no heading), and a resumed session does
+        // not move the focus.
+        let resumed = store.session.as_ref().map(|s| s.resumed);
+        use_effect_with(resumed, |resumed| {
+            if *resumed != Some(true) {
                 crate::focus::focus("main h1");
             }
         });
