@@ -7,7 +7,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   startServer, launchBrowser, newContext, openDashboard, shot, signUp, submitSignIn,
-  accountAlert, PASSWORD,
+  accountAlert, contrastFailures, unlabelled, PASSWORD,
 } from './helpers.mjs';
 
 /** The message of the sign-in form's alert, once one appears (without its dismiss button). */
@@ -85,6 +85,8 @@ describe('waits the server asks for', () => {
     assert.equal(await countdown(page), wait);
     assert.equal(await submit.isDisabled(), true);
     assert.equal(await submit.getAttribute('aria-describedby'), 'retry-wait');
+    assert.deepEqual(await contrastFailures(page), [], 'the message and the countdown are readable');
+    assert.deepEqual(await unlabelled(page), []);
     await shot(page, '25-rate-limited-countdown-1440');
     await page.setViewportSize({ width: 360, height: 740 });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -257,7 +257,7 @@ pub enum RowWork {
 }
 
 /// One token, as a plain view function rather than a component per row: the table renders
-/// its rows together, and only when its properties or the window change.
+/// the rows of its window together.
 fn row(t: &TokenInfo, index: usize, disabled: bool, working: Option<RowWork>) -> Html {
     let created = t
         .created_at
