@@ -1,5 +1,5 @@
 // Error paths of the dashboard in headless Chromium against the real server: wrong password,
-// rate limiting with the wait time, a taken username, and an unreachable server.
+// a taken username, an unreachable server, and (last) rate limiting with the wait time.
 
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -58,19 +58,6 @@ describe('dashboard error messages', () => {
     await shot(page, '21-wrong-password-1440');
   });
 
-  test('too many failed attempts show the wait time', async () => {
-    let text = '';
-    for (let attempt = 0; attempt < 15 && !/429/.test(text); attempt += 1) {
-      await page.locator('form [role=alert]').waitFor();
-      await page.getByRole('button', { name: 'Dismiss message' }).click();
-      await submitSignIn(page, 'bob', `wrong-${attempt}`);
-      text = await accountAlert(page);
-    }
-    assert.match(text, /Nodejitsu Error \(429\): Too Many Requests/);
-    assert.match(text, /\d+ seconds?/, 'the wait time is shown');
-    await shot(page, '22-rate-limited-1440');
-  });
-
   test('buttons show progress and are disabled while a request runs', async () => {
     // Hold the next answer back so the in-flight state can be seen.
     let release;
@@ -84,7 +71,7 @@ describe('dashboard error messages', () => {
     assert.equal(await page.locator('form').getAttribute('aria-busy'), 'true');
     await shot(page, '23-signing-in-progress-1440');
     release();
-    await page.getByRole('alert').waitFor();
+    await page.getByRole('heading', { name: 'API tokens' }).waitFor();
     await page.unroute('**/session');
   });
 
@@ -106,5 +93,21 @@ describe('dashboard error messages', () => {
     await shot(page, '24-network-error-1440');
     await page.unroute('**/session');
     assert.deepEqual(page.errors, []);
+  });
+
+  // Last: once limited, the form holds its button back until the server's wait ends.
+  test('too many failed attempts show the wait time', async () => {
+    let text = '';
+    for (let attempt = 0; attempt < 15 && !/429/.test(text); attempt += 1) {
+      await page.locator('form [role=alert]').waitFor();
+      await page.getByRole('button', { name: 'Dismiss message' }).click();
+      await submitSignIn(page, 'bob', `wrong-${attempt}`);
+      text = await accountAlert(page);
+    }
+    assert.match(text, /Nodejitsu Error \(429\): Too Many Requests/);
+    assert.match(text, /\d+ seconds?/, 'the wait time is shown');
+    assert.match(await page.getByRole('timer').innerText(), /You can try again in \d+/, 'and counted down');
+    assert.equal(await page.locator('form button[type=submit]').isDisabled(), true);
+    await shot(page, '22-rate-limited-1440');
   });
 });

@@ -15,12 +15,14 @@ use thiserror::Error;
 /// Why a request did not succeed.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum Failure {
-    /// The server answered with an error (or an answer core could not read).
-    #[error("{}", with_wait(.error, *.retry_after))]
+    /// The server answered with an error (or an answer core could not read). Shown as core's
+    /// text with the server's message as it is; the wait is shown apart, counting down.
+    #[error("{error}")]
     Api {
         /// Core's description, `Nodejitsu Error (401): Not Authorized — ...`.
         error: ApiError,
-        /// Seconds to wait, from `Retry-After` (sent with 429).
+        /// Seconds to wait before trying again, from the `Retry-After` header (the server
+        /// sends it with 429 and with 503 when its password queue is full).
         retry_after: Option<u32>,
     },
     /// The server could not be reached at all.
@@ -28,29 +30,6 @@ pub enum Failure {
         "Could not reach the server ({0}) — check that jitsu server is running, then try again"
     )]
     Network(String),
-}
-
-/// Core's text, plus the wait time of a 429 unless the server's message already says it.
-fn with_wait(error: &ApiError, retry_after: Option<u32>) -> String {
-    let text = error.to_string();
-    let said = |seconds: u32| match error {
-        ApiError::Status {
-            detail: Some(detail),
-            ..
-        } => detail
-            .split(|c: char| !c.is_ascii_digit())
-            .any(|number| number.parse() == Ok(seconds)),
-        _ => false,
-    };
-    match retry_after {
-        Some(s) if !said(s) => {
-            format!(
-                "{text} — try again in {s} second{}",
-                if s == 1 { "" } else { "s" }
-            )
-        }
-        _ => text,
-    }
 }
 
 impl Failure {
@@ -66,6 +45,14 @@ impl Failure {
     pub fn is_unauthorized(&self) -> bool {
         self.status() == Some(401)
     }
+
+    /// Seconds the server asked us to wait before trying again (`Retry-After`), if it did.
+    pub fn retry_after(&self) -> Option<u32> {
+        match self {
+            Failure::Api { retry_after, .. } => *retry_after,
+            Failure::Network(_) => None,
+        }
+    }
 }
 
 impl From<ApiError> for Failure {
@@ -77,7 +64,7 @@ impl From<ApiError> for Failure {
     }
 }
 
-/// A raw answer: status and body text.
+/// A raw answer: status, body text and the `Retry-After` seconds.
 struct Answer {
     status: u16,
     body: String,
@@ -85,7 +72,7 @@ struct Answer {
 }
 
 impl Answer {
-    /// Runs one of core's parsers, keeping the wait time of a 429.
+    /// Runs one of core's parsers; a refusal keeps the answer's `Retry-After`.
     fn parse<T>(self, parser: fn(u16, &str) -> Result<T, ApiError>) -> Result<T, Failure> {
         parser(self.status, &self.body).map_err(|error| Failure::Api {
             error,
@@ -158,8 +145,9 @@ pub async fn sign_up(
 
 /// Ends the session.
 pub async fn sign_out() -> Result<(), Failure> {
-    let answer = send(protocol::end_session()).await?;
-    protocol::check_status(answer.status, &answer.body).map_err(Failure::from)
+    send(protocol::end_session())
+        .await?
+        .parse(protocol::check_status)
 }
 
 /// The account's tokens (masked).

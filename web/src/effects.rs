@@ -23,7 +23,7 @@ fn fail(dispatch: &Dispatch, place: Place, failure: Failure) {
             message: Some(SESSION_ENDED.to_owned()),
         });
     } else {
-        dispatch.dispatch(Action::Failed(place, failure.to_string()));
+        dispatch.dispatch(Action::RequestFailed(place, failure));
     }
 }
 
@@ -36,7 +36,7 @@ pub fn resume_session(dispatch: Dispatch) {
                 Ok(username) => {
                     dispatch.dispatch(Action::SignedIn(Session {
                         username: username.clone(),
-                        expires_at: None,
+                        resumed: true,
                     }));
                     fetch_tokens(&dispatch, &username).await;
                 }
@@ -44,7 +44,7 @@ pub fn resume_session(dispatch: Dispatch) {
             },
             // No cookie, or a stale one: just show the form.
             Err(failure) if failure.is_unauthorized() => dispatch.dispatch(Action::NoSession),
-            Err(failure) => dispatch.dispatch(Action::Failed(Place::Account, failure.to_string())),
+            Err(failure) => dispatch.dispatch(Action::RequestFailed(Place::Account, failure)),
         }
     });
 }
@@ -72,11 +72,11 @@ async fn start_session(dispatch: &Dispatch, user: &Username, password: &Password
             let username = Username::parse(&info.username).unwrap_or_else(|_| user.clone());
             dispatch.dispatch(Action::SignedIn(Session {
                 username: username.clone(),
-                expires_at: Some(info.expires_at),
+                resumed: false,
             }));
             fetch_tokens(dispatch, &username).await;
         }
-        Err(failure) => dispatch.dispatch(Action::Failed(Place::Account, failure.to_string())),
+        Err(failure) => dispatch.dispatch(Action::RequestFailed(Place::Account, failure)),
     }
 }
 
@@ -95,7 +95,7 @@ pub fn sign_up(dispatch: Dispatch, username: String, email: String, password: St
     spawn_local(async move {
         match api::sign_up(&user, &email, &password).await {
             Ok(_) => start_session(&dispatch, &user, &password).await,
-            Err(failure) => dispatch.dispatch(Action::Failed(Place::Account, failure.to_string())),
+            Err(failure) => dispatch.dispatch(Action::RequestFailed(Place::Account, failure)),
         }
     });
 }
@@ -153,7 +153,7 @@ pub fn sign_out(dispatch: Dispatch) {
         match api::sign_out().await {
             // A 401 means the session was already gone: signed out either way.
             Err(failure) if !failure.is_unauthorized() => {
-                dispatch.dispatch(Action::Failed(Place::Tokens, failure.to_string()))
+                dispatch.dispatch(Action::RequestFailed(Place::Tokens, failure))
             }
             _ => dispatch.dispatch(Action::SignedOut { message: None }),
         }

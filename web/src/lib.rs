@@ -2,14 +2,17 @@
 //! access. Every rule (names, masking, the handout, requests and error texts) comes from
 //! `jitsu-core`, so the browser and the server can never disagree.
 //!
-//! - [`state`]: the one reducer ([`state::State`], [`state::Action`]), handed down as a property.
+//! - [`state`]: the one reducer ([`state::State`], [`state::Action`]); the root shares it
+//!   through a `ContextProvider`, and components take it with [`state::use_store`].
 //! - [`api`]: all HTTP (gloo-net), built and parsed by core.
 //! - [`effects`]: the asynchronous actions components trigger.
+//! - [`countdown`]: the wait a `Retry-After` asks for, ticking down.
 //! - [`handout`]: the shared-access handout for this server.
 //! - [`components`]: small function components.
 
 pub mod api;
 pub mod components;
+pub mod countdown;
 pub mod effects;
 pub mod focus;
 pub mod handout;

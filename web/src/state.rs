@@ -10,7 +10,9 @@ use jitsu_core::protocol::{CreatedToken, TokenInfo};
 use jitsu_core::{TokenName, Username};
 use yew::prelude::*;
 
-/// The reducer handle every component gets from the root.
+use crate::api::Failure;
+
+/// The root's reducer handle, which components take from the context with [`use_store`].
 pub type Store = UseReducerHandle<State>;
 
 /// The reducer handle shared by the root's `ContextProvider<Store>`.
@@ -24,7 +26,7 @@ pub fn use_store() -> Store {
 }
 
 /// The token list, shared rather than copied: every action clones the state, and the table's
-/// rows compare their entry by pointer first.
+/// effect compares an unchanged list by pointer.
 pub type Tokens = Rc<Vec<Rc<TokenInfo>>>;
 
 /// An asynchronous action in flight; its button shows progress and every action button is
@@ -80,13 +82,26 @@ pub enum Confirm {
     Destroy(TokenName),
 }
 
+/// A wait the server asked for (`Retry-After`) before the refused action is tried again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Wait {
+    /// Where the refused action was started; the account and create-token forms keep their
+    /// submit button disabled while a wait runs at their place.
+    pub place: Place,
+    /// The action the server refused (`SigningIn`, `SigningUp`, ...), if one was in flight.
+    pub refused: Option<Busy>,
+    /// Whole seconds left; the wait ends when they reach 0.
+    pub seconds: u32,
+}
+
 /// The signed-in account.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
     /// Account name.
     pub username: Username,
-    /// End of the session at the latest, as the server said (RFC 3339), when known.
-    pub expires_at: Option<String>,
+    /// Whether the session cookie was still valid when the page loaded (rather than the
+    /// password just given).
+    pub resumed: bool,
 }
 
 /// Everything the dashboard shows.
@@ -106,6 +121,8 @@ pub struct State {
     pub reveal: Option<CreatedToken>,
     /// The account whose session the server ended, to fill in the sign-in form again.
     pub expired_user: Option<Username>,
+    /// The wait the server asked for, counting down.
+    pub wait: Option<Wait>,
 }
 
 /// Every change the dashboard knows.
@@ -127,8 +144,13 @@ pub enum Action {
     Created(CreatedToken),
     /// A token was destroyed.
     Destroyed(TokenName),
-    /// An action failed; the message goes to `place`.
+    /// An action failed before reaching the server (core refused an input, say); the message
+    /// goes to `place`.
     Failed(Place, String),
+    /// A request failed; its message goes to `place`, and a `Retry-After` starts a wait there.
+    RequestFailed(Place, Failure),
+    /// One second of the wait has passed.
+    Tick,
     /// The page-load session check found no session: quietly show the sign-in form.
     NoSession,
     /// Ask before a destructive action.
@@ -145,6 +167,11 @@ impl State {
     /// Whether any asynchronous action is in flight (buttons are disabled then).
     pub fn is_busy(&self) -> bool {
         self.busy.is_some()
+    }
+
+    /// The wait running at `place`, if any.
+    pub fn wait_at(&self, place: Place) -> Option<&Wait> {
+        self.wait.as_ref().filter(|w| w.place == place)
     }
 
     /// The message for `place`, if the current one belongs there.
@@ -183,6 +210,7 @@ impl Reducible for State {
                 next.session = Some(session);
                 next.busy = None;
                 next.notice = None;
+                next.wait = None;
             }
             Action::SignedOut { message } => {
                 let expired_user = match &message {
@@ -197,8 +225,8 @@ impl Reducible for State {
             }
             Action::NoSession => next = State::default(),
             Action::TokensLoaded(infos) => {
-                // The server builds the answer with core's `TokenList::from_infos`, which sorts
-                // by name; sorting again here would only add a sort routine to the download.
+                // The order is core's: the server builds the answer with
+                // `TokenList::from_infos`, which sorts by name.
                 next.tokens = Some(Rc::new(infos.into_iter().map(Rc::new).collect()));
                 next.busy = None;
             }
@@ -225,6 +253,27 @@ impl Reducible for State {
             Action::Failed(place, text) => {
                 next.busy = None;
                 next.notice = Some(State::error(place, text));
+            }
+            Action::RequestFailed(place, failure) => {
+                // A failure without `Retry-After` leaves a running wait alone: it may belong
+                // to the other action of the same form.
+                if let Some(seconds) = failure.retry_after().filter(|&s| s > 0) {
+                    next.wait = Some(Wait {
+                        place,
+                        refused: self.busy.clone(),
+                        seconds,
+                    });
+                }
+                next.busy = None;
+                next.notice = Some(State::error(place, failure.to_string()));
+            }
+            Action::Tick => {
+                next.wait = self.wait.clone().and_then(|wait| {
+                    (wait.seconds > 1).then(|| Wait {
+                        seconds: wait.seconds - 1,
+                        ..wait
+                    })
+                });
             }
             Action::Ask(confirm) => {
                 next.confirm = Some(confirm);

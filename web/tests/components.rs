@@ -1,14 +1,17 @@
 //! Components rendered into the page of headless Chromium: the one-time reveal with its
-//! shared-access handout, and the tokens table.
+//! shared-access handout, the tokens table, and the account form during a wait.
 
 use std::rc::Rc;
 use std::time::Duration;
 
-use jitsu_core::protocol::{CreatedToken, Operation, TokenInfo};
+use jitsu_core::name::MIN_PASSWORD_LEN;
+use jitsu_core::protocol::{ApiError, CreatedToken, Operation, TokenInfo};
 use jitsu_core::{ApiToken, Remote, TokenName, Username};
+use jitsu_web::api::Failure;
 use jitsu_web::components::{short_time, wording, RevealPanel, RevealPanelProps};
 use jitsu_web::handout::remote_from_location;
-use jitsu_web::state::Confirm;
+use jitsu_web::state::{Action, Busy, Confirm, Place, State, Store};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::Element;
 use yew::prelude::*;
@@ -140,27 +143,36 @@ struct TableHost {
     tokens: Option<Vec<String>>,
 }
 
+/// The tokens table under a store holding `tokens` (`None`: the list has not arrived).
 #[function_component]
 fn Host(props: &TableHost) -> Html {
     use jitsu_web::components::TokensTable;
-    use jitsu_web::state::State;
-    let store = use_reducer(State::default);
-    let tokens = props.tokens.as_ref().map(|names| {
-        Rc::new(
-            names
-                .iter()
-                .map(|n| {
-                    Rc::new(TokenInfo {
-                        name: n.clone(),
-                        mask: "********-****-****-****-********1d9a".to_owned(),
-                        created_at: Some("2026-11-28T17:06:09Z".to_owned()),
-                        last_used_at: None,
-                    })
-                })
-                .collect::<Vec<_>>(),
-        )
+    let names = props.tokens.clone();
+    let store = use_reducer(move || {
+        let state = Rc::new(State::default());
+        match names {
+            Some(names) => state
+                .reduce(Action::TokensLoaded(
+                    names
+                        .into_iter()
+                        .map(|name| TokenInfo {
+                            name,
+                            mask: "********-****-****-****-********1d9a".to_owned(),
+                            created_at: Some("2026-11-28T17:06:09Z".to_owned()),
+                            last_used_at: None,
+                        })
+                        .collect(),
+                ))
+                .as_ref()
+                .clone(),
+            None => state.as_ref().clone(),
+        }
     });
-    html! { <TokensTable {tokens} busy={None} dispatch={store.dispatcher()} /> }
+    html! {
+        <ContextProvider<Store> context={store}>
+            <TokensTable />
+        </ContextProvider<Store>>
+    }
 }
 
 #[wasm_bindgen_test]
@@ -243,4 +255,89 @@ async fn a_long_list_renders_a_window_of_rows_and_counts_them_all() {
     assert_eq!(attribute(&first, "data-name"), "t-0000");
     let head = root.query_selector(".head").unwrap().unwrap();
     assert_eq!(attribute(&head, "aria-rowindex"), "1");
+}
+
+#[derive(Properties, PartialEq)]
+struct AccountHost {
+    /// The action the server refused with `Retry-After: 42`.
+    refused: Busy,
+}
+
+/// The account form under a store whose wait is running.
+#[function_component]
+fn WaitingAccountForm(props: &AccountHost) -> Html {
+    use jitsu_web::components::AccountForm;
+    let refused = props.refused.clone();
+    let store = use_reducer(move || {
+        Rc::new(State::default())
+            .reduce(Action::Start(refused))
+            .reduce(Action::RequestFailed(
+                Place::Account,
+                Failure::Api {
+                    error: ApiError::Status {
+                        status: 429,
+                        text: "Too Many Requests",
+                        detail: Some("too many failed password attempts".to_owned()),
+                    },
+                    retry_after: Some(42),
+                },
+            ))
+            .as_ref()
+            .clone()
+    });
+    html! {
+        <ContextProvider<Store> context={store}>
+            <AccountForm />
+        </ContextProvider<Store>>
+    }
+}
+
+fn submit_button(root: &Element) -> Element {
+    root.query_selector("button[type=submit]").unwrap().unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_sign_in_holds_the_button_back_with_a_countdown() {
+    let root = render::<WaitingAccountForm>(AccountHost {
+        refused: Busy::SigningIn,
+    })
+    .await;
+    assert_eq!(
+        text_of(&root, "[role=alert] p"),
+        "Nodejitsu Error (429): Too Many Requests — too many failed password attempts"
+    );
+    assert_eq!(text_of(&root, "[role=timer]"), "You can try again in 42 s");
+    let submit = submit_button(&root);
+    assert!(submit.has_attribute("disabled"));
+    assert_eq!(attribute(&submit, "aria-describedby"), "retry-wait");
+    // Creating an account is limited apart: its button is not held back.
+    root.query_selector_all(".tab")
+        .unwrap()
+        .item(1)
+        .unwrap()
+        .unchecked_into::<web_sys::HtmlElement>()
+        .click();
+    yew::platform::time::sleep(Duration::from_millis(10)).await;
+    assert_eq!(text_of(&root, "h1"), "Create an account");
+    assert!(root.query_selector("[role=timer]").unwrap().is_none());
+    assert!(!submit_button(&root).has_attribute("disabled"));
+}
+
+#[wasm_bindgen_test]
+async fn the_password_hint_states_cores_minimum() {
+    let root = render::<WaitingAccountForm>(AccountHost {
+        refused: Busy::SigningIn,
+    })
+    .await;
+    root.query_selector_all(".tab")
+        .unwrap()
+        .item(1)
+        .unwrap()
+        .unchecked_into::<web_sys::HtmlElement>()
+        .click();
+    yew::platform::time::sleep(Duration::from_millis(10)).await;
+    assert_eq!(
+        text_of(&root, "#password-hint"),
+        format!("At least {MIN_PASSWORD_LEN} characters.")
+    );
 }

@@ -2,11 +2,13 @@
 
 use std::rc::Rc;
 
+use jitsu_core::name::MAX_NAME_LEN;
 use jitsu_core::protocol::{ApiError, CreatedToken, Operation, TokenInfo};
 use jitsu_core::{ApiToken, TokenName, Username};
 use jitsu_web::api::Failure;
 use jitsu_web::components::NameCheck;
-use jitsu_web::state::{Action, Busy, Confirm, Place, Session, State};
+use jitsu_web::countdown::wait_text;
+use jitsu_web::state::{Action, Busy, Confirm, Place, Session, State, Wait};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use yew::Reducible;
 
@@ -30,7 +32,7 @@ fn info(n: &str) -> TokenInfo {
 fn signed_in() -> Rc<State> {
     Rc::new(State::default()).reduce(Action::SignedIn(Session {
         username: Username::parse("alice").unwrap(),
-        expires_at: None,
+        resumed: false,
     }))
 }
 
@@ -188,34 +190,137 @@ fn an_existing_name_warns_that_it_regenerates() {
     );
 }
 
-#[wasm_bindgen_test]
-fn a_rate_limit_shows_the_wait_time_once() {
-    let error = ApiError::Status {
-        status: 429,
-        text: "Too Many Requests",
-        detail: None,
-    };
-    let bare = Failure::Api {
-        error: error.clone(),
-        retry_after: Some(42),
-    };
-    assert_eq!(
-        bare.to_string(),
-        "Nodejitsu Error (429): Too Many Requests — try again in 42 seconds"
-    );
-    let said = Failure::Api {
+fn refused(status: u16, detail: Option<&str>, retry_after: Option<u32>) -> Failure {
+    Failure::Api {
         error: ApiError::Status {
-            status: 429,
-            text: "Too Many Requests",
-            detail: Some("wait 42 seconds and try again".to_owned()),
+            status,
+            text: jitsu_core::protocol::status_text(status),
+            detail: detail.map(str::to_owned),
         },
-        retry_after: Some(42),
-    };
+        retry_after,
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_rate_limit_shows_the_servers_message_as_it_is_and_the_wait_once() {
+    // The text is core's and the server's, without a number picked out or added; the wait
+    // comes from `Retry-After` alone and is shown by the countdown.
+    let bare = refused(429, None, Some(42));
+    assert_eq!(bare.to_string(), "Nodejitsu Error (429): Too Many Requests");
+    assert_eq!(bare.retry_after(), Some(42));
+    let said = refused(429, Some("wait 42 seconds and try again"), Some(42));
     assert_eq!(
         said.to_string(),
         "Nodejitsu Error (429): Too Many Requests — wait 42 seconds and try again"
     );
     assert!(!bare.is_unauthorized());
+    let state = Rc::new(State::default())
+        .reduce(Action::Start(Busy::SigningIn))
+        .reduce(Action::RequestFailed(Place::Account, said.clone()));
+    assert_eq!(
+        state.notice_for(Place::Account).map(|n| n.text.as_str()),
+        Some(said.to_string().as_str())
+    );
+    assert_eq!(state.wait_at(Place::Account).map(|w| w.seconds), Some(42));
+}
+
+#[wasm_bindgen_test]
+fn a_retry_after_starts_a_wait_that_ticks_down_to_its_end() {
+    let state = Rc::new(State::default())
+        .reduce(Action::Start(Busy::SigningIn))
+        .reduce(Action::RequestFailed(
+            Place::Account,
+            refused(429, Some("too many failed password attempts"), Some(3)),
+        ));
+    assert_eq!(
+        state.wait,
+        Some(Wait {
+            place: Place::Account,
+            refused: Some(Busy::SigningIn),
+            seconds: 3,
+        })
+    );
+    assert_eq!(state.busy, None);
+    assert!(state.notice_for(Place::Account).unwrap().is_error);
+    let state = state.reduce(Action::Tick);
+    assert_eq!(state.wait_at(Place::Account).map(|w| w.seconds), Some(2));
+    let state = state.reduce(Action::Tick).reduce(Action::Tick);
+    assert_eq!(state.wait, None, "the wait ends at 0");
+    assert_eq!(state.reduce(Action::Tick).wait, None);
+}
+
+#[wasm_bindgen_test]
+fn a_full_password_queue_503_waits_as_its_retry_after_says() {
+    let state = Rc::new(State::default())
+        .reduce(Action::Start(Busy::SigningUp))
+        .reduce(Action::RequestFailed(
+            Place::Account,
+            refused(503, Some("the server is busy checking passwords"), Some(2)),
+        ));
+    let wait = state.wait_at(Place::Account).expect("a wait");
+    assert_eq!(wait.seconds, 2);
+    assert_eq!(wait.refused, Some(Busy::SigningUp));
+    assert_eq!(state.wait_at(Place::Create), None);
+}
+
+#[wasm_bindgen_test]
+fn failures_without_retry_after_start_no_wait_and_keep_a_running_one() {
+    let state = Rc::new(State::default())
+        .reduce(Action::Start(Busy::SigningIn))
+        .reduce(Action::RequestFailed(
+            Place::Account,
+            refused(401, None, None),
+        ));
+    assert_eq!(state.wait, None);
+    let waiting = state
+        .reduce(Action::Start(Busy::SigningUp))
+        .reduce(Action::RequestFailed(
+            Place::Account,
+            refused(429, None, Some(60)),
+        ))
+        .reduce(Action::Start(Busy::SigningIn))
+        .reduce(Action::RequestFailed(
+            Place::Account,
+            refused(401, None, None),
+        ));
+    assert_eq!(waiting.wait_at(Place::Account).map(|w| w.seconds), Some(60));
+    assert_eq!(
+        waiting.notice_for(Place::Account).map(|n| n.text.as_str()),
+        Some("Nodejitsu Error (401): Not Authorized")
+    );
+}
+
+#[wasm_bindgen_test]
+fn signing_in_or_out_ends_the_wait() {
+    let waiting = Rc::new(State::default())
+        .reduce(Action::Start(Busy::CheckingSession))
+        .reduce(Action::RequestFailed(
+            Place::Account,
+            refused(503, None, Some(5)),
+        ));
+    assert!(waiting.wait.is_some());
+    assert_eq!(
+        waiting
+            .clone()
+            .reduce(Action::SignedIn(Session {
+                username: Username::parse("alice").unwrap(),
+                resumed: false,
+            }))
+            .wait,
+        None
+    );
+    assert_eq!(
+        waiting.reduce(Action::SignedOut { message: None }).wait,
+        None
+    );
+}
+
+#[wasm_bindgen_test]
+fn the_countdown_shows_seconds_then_minutes() {
+    assert_eq!(wait_text(1), "1 s");
+    assert_eq!(wait_text(59), "59 s");
+    assert_eq!(wait_text(60), "1 min 00 s");
+    assert_eq!(wait_text(3599), "59 min 59 s");
 }
 
 #[wasm_bindgen_test]
@@ -238,4 +343,13 @@ fn signing_out_by_choice_remembers_nobody() {
     let state = signed_in().reduce(Action::SignedOut { message: None });
     assert_eq!(state.expired_user, None);
     assert_eq!(state.notice, None);
+}
+
+#[wasm_bindgen_test]
+fn a_valid_new_name_is_told_cores_length_limit() {
+    let check = NameCheck::of("ci", |_| false);
+    assert_eq!(
+        check.message(),
+        format!("Letters, digits, '.', '_' and '-'; up to {MAX_NAME_LEN} characters.")
+    );
 }

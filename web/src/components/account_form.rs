@@ -1,10 +1,11 @@
 //! Sign in, or create an account (username, e-mail, password). The password lives in this
 //! component's state only until it is sent; nothing is stored by the browser.
 
+use jitsu_core::name::MIN_PASSWORD_LEN;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::components::{aria, notice};
+use crate::components::{aria, retry_wait, Notice};
 use crate::effects;
 use crate::state::{use_store, Busy, Place};
 
@@ -18,7 +19,7 @@ fn bind(state: &UseStateHandle<String>) -> Callback<InputEvent> {
 /// The sign-in / create-account card.
 #[function_component]
 pub fn AccountForm() -> Html {
-    let store = &use_store();
+    let store = use_store();
     let signing_up = use_state(|| false);
     // After an expired session the account name is filled in again; the password never is.
     let username = use_state(|| {
@@ -49,16 +50,24 @@ pub fn AccountForm() -> Html {
         let signing_up = signing_up.clone();
         Callback::from(move |_| signing_up.set(up))
     };
-    let busy = store.is_busy();
     let working = matches!(
         store.busy,
         Some(Busy::SigningIn | Busy::SigningUp | Busy::Loading)
     );
+    // The server limits creating accounts and failed passwords apart: a wait for one does not
+    // hold back the other.
+    let wait = store
+        .wait_at(Place::Account)
+        .filter(|w| (w.refused == Some(Busy::SigningUp)) == *signing_up)
+        .map(|w| w.seconds);
     let (title, action, progress) = if *signing_up {
         ("Create an account", "Create account", "Creating account…")
     } else {
         ("Sign in", "Sign in", "Signing in…")
     };
+    // The fields have no `maxlength`: cutting a pasted value short would silently send another
+    // one. Core checks the username (and, for a new account, the e-mail and password) before
+    // anything is sent, and says what is wrong.
     html! {
         <section class="card narrow" aria-labelledby="account-title">
             <div class="tabs" role="group" aria-label="Choose">
@@ -82,10 +91,12 @@ pub fn AccountForm() -> Html {
                     aria-describedby={signing_up.then_some("password-hint")}
                     value={(*password).clone()} oninput={bind(&password)} />
                 if *signing_up {
-                    <p id="password-hint" class="hint">{ "At least 8 characters." }</p>
+                    <p id="password-hint" class="hint">{ format!("At least {MIN_PASSWORD_LEN} characters.") }</p>
                 }
-                { notice(store, Place::Account) }
-                <button type="submit" class="button primary" disabled={busy} aria-busy={aria(working)}>
+                <Notice place={Place::Account} />
+                { for wait.map(retry_wait) }
+                <button type="submit" class="button primary" disabled={store.is_busy() || wait.is_some()}
+                    aria-busy={aria(working)} aria-describedby={wait.map(|_| "retry-wait")}>
                     if working { <span class="spinner" aria-hidden="true"></span>{ progress } } else { { action } }
                 </button>
             </form>

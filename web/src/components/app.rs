@@ -1,41 +1,70 @@
-//! The root: owns the reducer, shares it through a context, resumes a live session.
+//! The root: owns the reducer, shares it through a context, resumes a live session, counts
+//! down the server's waits, and draws the page frame: skip link, top bar (account and
+//! sign-out), and the screen of the moment.
 
 use yew::prelude::*;
 
-use crate::components::{header, tokens_page, AccountForm};
+use crate::components::{aria, AccountForm, TokensPage};
+use crate::countdown::use_countdown;
 use crate::effects;
 use crate::state::{Busy, State, Store};
 
 /// The whole dashboard.
 #[function_component]
 pub fn App() -> Html {
-    let store = use_reducer(State::default);
+    // The page opens on the session check, not on a sign-in form it may replace at once.
+    let store = use_reducer(|| State {
+        busy: Some(Busy::CheckingSession),
+        ..State::default()
+    });
     {
         let dispatch = store.dispatcher();
         use_effect_with((), move |_| effects::resume_session(dispatch));
     }
+    use_countdown(&store);
     {
-        // A new screen takes the focus to its heading, so keyboard and screen-reader users
-        // start at its top instead of on a button that no longer exists.
-        let signed_in = store.session.is_some();
-        let checking = store.busy == Some(Busy::CheckingSession);
-        use_effect_with((signed_in, checking), |(_, checking)| {
-            if !*checking {
+        // Moving between the sign-in and the tokens screens takes the focus to the new
+        // screen's heading, so keyboard and screen-reader users start at its top instead of on
+        // a button that no longer exists. The page's first screen keeps the page's own start:
+        // at mount the screen is the session check (no heading), and a resumed session does
+        // not move the focus.
+        let resumed = store.session.as_ref().map(|s| s.resumed);
+        use_effect_with(resumed, |resumed| {
+            if *resumed != Some(true) {
                 crate::focus::focus("main h1");
             }
         });
     }
     let screen = if store.session.is_some() {
-        tokens_page(&store)
+        html! { <TokensPage /> }
     } else if store.busy == Some(Busy::CheckingSession) {
         html! { <p class="loading" role="status"><span class="spinner" aria-hidden="true"></span>{ "Checking your session…" }</p> }
     } else {
         html! { <AccountForm /> }
     };
+    // The top bar's account part, once signed in.
+    let account = store.session.as_ref().map(|session| {
+        let onclick = {
+            let dispatch = store.dispatcher();
+            Callback::from(move |_| effects::sign_out(dispatch.clone()))
+        };
+        let signing_out = store.busy == Some(Busy::SigningOut);
+        html! {
+            <div class="account">
+                <span class="who">{ "Signed in as " }<strong>{ session.username.as_str() }</strong></span>
+                <button type="button" class="button secondary" {onclick} disabled={store.is_busy()} aria-busy={aria(signing_out)}>
+                    { if signing_out { "Signing out…" } else { "Sign out" } }
+                </button>
+            </div>
+        }
+    });
     html! {
         <ContextProvider<Store> context={store.clone()}>
             <a class="skip" href="#main">{ "Skip to content" }</a>
-            { header(&store) }
+            <header class="topbar">
+                <span class="brand"><span class="logo" aria-hidden="true">{ "◆" }</span>{ " jitsu tokens" }</span>
+                { for account }
+            </header>
             <main id="main" tabindex="-1">{ screen }</main>
         </ContextProvider<Store>>
     }

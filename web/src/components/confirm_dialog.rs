@@ -4,7 +4,7 @@
 use web_sys::HtmlDialogElement;
 use yew::prelude::*;
 
-use crate::components::{spaced, use_element_ref};
+use crate::components::use_element_ref;
 use crate::effects;
 use crate::state::{use_store, Action, Confirm};
 
@@ -14,12 +14,12 @@ pub fn wording(confirm: &Confirm, owner: &str) -> (String, String, String) {
         Confirm::Regenerate(name) => (
             format!("Regenerate {name}?"),
             format!("Regenerate? The old value stops working: whoever uses token {name} needs the new value to keep acting as {owner}."),
-            spaced("Regenerate", name.as_str()),
+            format!("Regenerate {name}"),
         ),
         Confirm::Destroy(name) => (
             format!("Destroy token {name}?"),
             format!("Anything using token {name} can no longer act as {owner}. This cannot be undone."),
-            spaced("Destroy", name.as_str()),
+            format!("Destroy {name}"),
         ),
     }
 }
@@ -27,7 +27,7 @@ pub fn wording(confirm: &Confirm, owner: &str) -> (String, String, String) {
 /// Shows the pending question, if any.
 #[function_component]
 pub fn ConfirmDialog() -> Html {
-    let store = &use_store();
+    let store = use_store();
     let dialog = use_element_ref();
     let open = store.confirm.is_some();
     {
@@ -91,11 +91,10 @@ pub fn ConfirmDialog() -> Html {
             }
         })
     };
-    // Literal class names per branch (see `notice`).
-    let proceed = if matches!(confirm, Confirm::Destroy(_)) {
-        html! { <button type="button" class="button danger" onclick={proceed}>{ label }</button> }
-    } else {
-        html! { <button type="button" class="button primary" onclick={proceed}>{ label }</button> }
+    // Styled by its action, as the table's row buttons are.
+    let action = match confirm {
+        Confirm::Regenerate(_) => "regenerate",
+        Confirm::Destroy(_) => "destroy",
     };
     html! {
         <dialog ref={dialog} class="confirm" aria-labelledby="confirm-title" aria-describedby="confirm-body" {oncancel}>
@@ -103,7 +102,7 @@ pub fn ConfirmDialog() -> Html {
             <p id="confirm-body">{ body }</p>
             <div class="row end">
                 <button type="button" class="button secondary" onclick={cancel} autofocus=true>{ "Cancel" }</button>
-                { proceed }
+                <button type="button" class="button" data-action={action} onclick={proceed}>{ label }</button>
             </div>
         </dialog>
     }

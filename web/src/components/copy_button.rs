@@ -13,10 +13,16 @@ pub struct CopyButtonProps {
     pub label: AttrValue,
 }
 
-/// Said after a successful copy.
-const COPIED: &str = "Copied";
-/// Said when the clipboard refused (or is missing).
-const FAILED: &str = "Copy failed — select the text and copy it by hand";
+/// What the last click did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    /// Nothing copied yet.
+    Idle,
+    /// The text is on the clipboard.
+    Copied,
+    /// The clipboard refused (or is missing).
+    Failed,
+}
 
 /// The clipboard, absent outside secure contexts (plain http on a non-local address), where
 /// calling it would throw.
@@ -29,32 +35,39 @@ fn clipboard() -> Option<web_sys::Clipboard> {
 /// Copies `text` on click.
 #[function_component]
 pub fn CopyButton(props: &CopyButtonProps) -> Html {
-    // The status line itself is the state (empty until the first copy): a `String` state
-    // shares its code with the forms' text fields.
-    let status = use_state(String::new);
+    let outcome = use_state(|| Outcome::Idle);
     let onclick = {
-        let (status, text) = (status.clone(), props.text.clone());
+        let (outcome, text) = (outcome.clone(), props.text.clone());
         Callback::from(move |_| {
-            let (status, text) = (status.clone(), text.clone());
+            let (outcome, text) = (outcome.clone(), text.clone());
             spawn_local(async move {
                 let copied = match clipboard() {
                     Some(c) => JsFuture::from(c.write_text(&text)).await.is_ok(),
                     None => false,
                 };
-                status.set(if copied { COPIED } else { FAILED }.to_owned());
+                outcome.set(if copied {
+                    Outcome::Copied
+                } else {
+                    Outcome::Failed
+                });
             });
         })
     };
-    // Literal class names per branch (see `notice`); the same element either way.
-    let line = if status.as_str() == FAILED {
-        html! { <span class="copy-status bad" role="status">{ FAILED }</span> }
+    let status = match *outcome {
+        Outcome::Idle => "",
+        Outcome::Copied => "Copied",
+        Outcome::Failed => "Copy failed — select the text and copy it by hand",
+    };
+    // A failure asks the user to act: it is an alert (the stylesheet colours it by role).
+    let role = if *outcome == Outcome::Failed {
+        "alert"
     } else {
-        html! { <span class="copy-status" role="status">{ (*status).clone() }</span> }
+        "status"
     };
     html! {
         <span class="copy">
             <button type="button" class="button secondary small" {onclick}>{ props.label.clone() }</button>
-            { line }
+            <span class="copy-status" {role}>{ status }</span>
         </span>
     }
 }

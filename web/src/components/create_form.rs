@@ -1,11 +1,12 @@
 //! The create-token form: an optional name validated by core as it is typed. An existing
 //! name asks before regenerating.
 
+use jitsu_core::name::MAX_NAME_LEN;
 use jitsu_core::TokenName;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::components::{aria, notice};
+use crate::components::{aria, retry_wait, Notice};
 use crate::effects;
 use crate::state::{use_store, Action, Busy, Confirm, Place};
 
@@ -43,7 +44,7 @@ impl NameCheck {
                     .to_owned()
             }
             NameCheck::New(_) => {
-                "Letters, digits, '.', '_' and '-'; up to 64 characters.".to_owned()
+                format!("Letters, digits, '.', '_' and '-'; up to {MAX_NAME_LEN} characters.")
             }
             NameCheck::Existing(name) => {
                 format!("A token named {name} exists: creating it again regenerates its value.")
@@ -56,7 +57,7 @@ impl NameCheck {
 /// The "New token" card.
 #[function_component]
 pub fn CreateForm() -> Html {
-    let store = &use_store();
+    let store = use_store();
     let input = use_state(String::new);
     let check = NameCheck::of(&input, |name| store.has_token(name));
     {
@@ -103,16 +104,11 @@ pub fn CreateForm() -> Html {
     };
     let creating = matches!(store.busy, Some(Busy::Creating(_)));
     let invalid = matches!(check, NameCheck::Invalid(_));
+    let wait = store.wait_at(Place::Create).map(|w| w.seconds);
     let label = match (&check, creating) {
         (_, true) => "Creating…",
         (NameCheck::Existing(_), _) => "Regenerate",
         _ => "Create token",
-    };
-    // Literal class names per branch (see `notice`); the same live region either way.
-    let help = if invalid {
-        html! { <p id="token-name-help" class="hint bad" aria-live="polite">{ check.message() }</p> }
-    } else {
-        html! { <p id="token-name-help" class="hint" aria-live="polite">{ check.message() }</p> }
     };
     html! {
         <section class="card" aria-labelledby="create-title">
@@ -121,16 +117,18 @@ pub fn CreateForm() -> Html {
                 <div class="field">
                     <label for="token-name">{ "Token name" }</label>
                     <input id="token-name" name="token-name" autocomplete="off" autocapitalize="none" spellcheck="false"
-                        maxlength="64" value={(*input).clone()} {oninput}
+                        maxlength={MAX_NAME_LEN.to_string()} value={(*input).clone()} {oninput}
                         aria-invalid={aria(invalid)} aria-describedby="token-name-help" />
-                    { help }
+                    <p id="token-name-help" class="hint" aria-live="polite">{ check.message() }</p>
+                    { for wait.map(retry_wait) }
                 </div>
-                <button type="submit" class="button primary" disabled={store.is_busy() || invalid} aria-busy={aria(creating)}>
+                <button type="submit" class="button primary" disabled={store.is_busy() || invalid || wait.is_some()}
+                    aria-busy={aria(creating)} aria-describedby={wait.map(|_| "retry-wait")}>
                     if creating { <span class="spinner" aria-hidden="true"></span> }
                     { label }
                 </button>
             </form>
-            { notice(store, Place::Create) }
+            <Notice place={Place::Create} />
         </section>
     }
 }

@@ -1,12 +1,15 @@
-//! The dashboard's function components, one small job each.
+//! The dashboard's function components, one small job each. [`App`] owns the state and shares
+//! it through a context; the components that read or change it take it from there with
+//! [`use_store`](crate::state::use_store), and the others ([`RevealPanel`], [`CopyButton`]) get
+//! what they show as properties.
 
 mod account_form;
 mod app;
 mod confirm_dialog;
 mod copy_button;
 mod create_form;
-mod header;
 mod notice;
+mod retry_wait;
 mod reveal_panel;
 mod tokens_page;
 mod tokens_table;
@@ -16,25 +19,18 @@ pub use app::App;
 pub use confirm_dialog::{wording, ConfirmDialog};
 pub use copy_button::{CopyButton, CopyButtonProps};
 pub use create_form::{CreateForm, NameCheck};
-pub use header::header;
-pub use notice::notice;
+pub use notice::{Notice, NoticeProps};
+pub use retry_wait::retry_wait;
 pub use reveal_panel::{RevealPanel, RevealPanelProps};
-pub use tokens_page::tokens_page;
-pub use tokens_table::{short_time, RowWork, TokensTable, TokensTableProps};
+pub use tokens_page::TokensPage;
+pub use tokens_table::{short_time, RowWork, TokensTable};
 
-/// A reference to a rendered element, the same on every render. Yew's `use_node_ref` keeps
-/// it in a state hook (a whole reducer in the download); a cell is enough, as the reference
-/// never changes.
+/// A reference to a rendered element, the same on every render. Yew's `use_node_ref` keeps it
+/// in a state hook, which costs more code than this cell; as the reference itself never
+/// changes, the cell is enough (kept for the dashboard's size budget).
 #[yew::hook]
 pub(crate) fn use_element_ref() -> yew::NodeRef {
     yew::use_mut_ref(yew::NodeRef::default).borrow().clone()
-}
-
-/// Two texts with a space between: one formatting routine for all such texts, as each
-/// `format!` adds its own code to the download.
-#[inline(never)]
-pub(crate) fn spaced(first: &str, second: &str) -> String {
-    format!("{first} {second}")
 }
 
 /// An ARIA true/false attribute value, as a static string (no text is formatted per render).

@@ -2,12 +2,14 @@
 
 use yew::prelude::*;
 
-use crate::components::{aria, notice, ConfirmDialog, CreateForm, RevealPanel, TokensTable};
+use crate::components::{aria, ConfirmDialog, CreateForm, Notice, RevealPanel, TokensTable};
 use crate::handout::page_remote;
-use crate::state::{Action, Busy, Place, Store};
+use crate::state::{use_store, Action, Busy, Place};
 
-/// Everything about the account's tokens (a view function of the root's state).
-pub fn tokens_page(store: &Store) -> Html {
+/// Everything about the account's tokens.
+#[function_component]
+pub fn TokensPage() -> Html {
+    let store = use_store();
     let Some(session) = store.session.as_ref() else {
         return html! {};
     };
@@ -32,8 +34,8 @@ pub fn tokens_page(store: &Store) -> Html {
                 <h2 id="tokens-title" tabindex="-1">{ "Your tokens" }
                     if let Some(n) = count { <span class="count">{ format!(" ({n})") }</span> }
                 </h2>
-                { notice(store, Place::Tokens) }
-                <TokensTable tokens={store.tokens.clone()} busy={store.busy.clone()} dispatch={store.dispatcher()} />
+                <Notice place={Place::Tokens} />
+                <TokensTable />
             </section>
             <ConfirmDialog />
         </>

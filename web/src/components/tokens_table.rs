@@ -1,9 +1,9 @@
 //! The tokens table: name, masked value, created, last used, with regenerate and destroy.
 //!
-//! Built for a thousand rows: the table re-renders only when the list, the busy state or the
-//! rendered window changes; a long list puts only the rows near the viewport in the DOM
-//! (spacers stand in for the others, so the scroll height is right); one delegated click
-//! handler on the table body serves every button.
+//! Built for a thousand rows: a long list puts only the rows near the viewport in the DOM
+//! (spacers stand in for the others, so the scroll height is right), so a render costs the
+//! same for a thousand tokens as for fifty; one delegated click handler on the table body
+//! serves every button.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -12,18 +12,17 @@ use jitsu_core::protocol::TokenInfo;
 use jitsu_core::TokenName;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
-use web_sys::{AddEventListenerOptions, DomRect, Element, Event};
+use web_sys::{DomRect, Element};
 use yew::prelude::*;
 
-use crate::components::{spaced, use_element_ref};
-use crate::effects::Dispatch;
+use crate::components::use_element_ref;
 use crate::perf;
-use crate::state::{Action, Busy, Confirm, Tokens};
+use crate::state::{use_store, Action, Busy, Confirm};
 
 /// `2026-11-28T17:06:09Z` → `2026-11-28 17:06` (minutes are enough in a table).
 pub fn short_time(rfc3339: &str) -> String {
     match (rfc3339.get(..10), rfc3339.get(11..16)) {
-        (Some(day), Some(time)) => spaced(day, time),
+        (Some(day), Some(time)) => format!("{day} {time}"),
         _ => rfc3339.to_owned(),
     }
 }
@@ -83,23 +82,6 @@ fn window_for(body: &Element, old: Window, len: usize, focus: Option<DomRect>) -
     })
 }
 
-/// A number as attribute text (one formatting call for all of them).
-#[inline(never)]
-fn number(n: usize) -> String {
-    format!("{n}")
-}
-
-/// Properties of [`TokensTable`].
-#[derive(Debug, Clone, PartialEq, Properties)]
-pub struct TokensTableProps {
-    /// The tokens, `None` while the first list loads.
-    pub tokens: Option<Tokens>,
-    /// The action in flight (buttons are disabled meanwhile).
-    pub busy: Option<Busy>,
-    /// Where the buttons send their questions.
-    pub dispatch: Dispatch,
-}
-
 /// The question a click on a row button asks, read from its `data-action`/`data-name`.
 fn clicked(event: &MouseEvent) -> Option<Confirm> {
     let button = event
@@ -108,12 +90,11 @@ fn clicked(event: &MouseEvent) -> Option<Confirm> {
         .ok()??;
     let row = button.closest("[data-name]").ok()??;
     let name = TokenName::parse(&row.get_attribute("data-name")?).ok()?;
-    // The buttons' actions are `regenerate` and `destroy`.
-    Some(if button.get_attribute("data-action")? == "destroy" {
-        Confirm::Destroy(name)
-    } else {
-        Confirm::Regenerate(name)
-    })
+    match button.get_attribute("data-action")?.as_str() {
+        "regenerate" => Some(Confirm::Regenerate(name)),
+        "destroy" => Some(Confirm::Destroy(name)),
+        _ => None,
+    }
 }
 
 thread_local! {
@@ -128,15 +109,10 @@ fn follow_with(sync: Rc<Sync>) {
     if FOLLOWED.with(|f| f.replace(Some(sync))).is_some() {
         return;
     }
-    // The same closure type and DOM call as Yew's own listeners: no new glue code.
-    let listener = Closure::wrap(Box::new(|_: &Event| follow(None)) as Box<dyn Fn(&Event)>);
+    let listener = Closure::<dyn Fn()>::new(|| follow(None));
     if let Some(w) = web_sys::window() {
         for event in ["scroll", "resize"] {
-            let _ = w.add_event_listener_with_callback_and_add_event_listener_options(
-                event,
-                listener.as_ref().unchecked_ref(),
-                &AddEventListenerOptions::new(),
-            );
+            let _ = w.add_event_listener_with_callback(event, listener.as_ref().unchecked_ref());
         }
     }
     listener.forget();
@@ -155,10 +131,13 @@ fn follow(focus: Option<DomRect>) {
 /// Fits a table's window to the page (and renders the table again when it moves).
 type Sync = dyn Fn(Option<DomRect>);
 
-/// The account's tokens, or the empty state.
+/// The account's tokens (`None` while the first list loads: a loading line), or the empty
+/// state. A row button asks its question through the store; every button is disabled while
+/// an action is in flight.
 #[function_component]
-pub fn TokensTable(props: &TokensTableProps) -> Html {
-    let len = props.tokens.as_ref().map_or(0, |t| t.len());
+pub fn TokensTable() -> Html {
+    let store = use_store();
+    let len = store.tokens.as_ref().map_or(0, |t| t.len());
     let redraw = use_force_update();
     let body = use_element_ref();
     // The window and the list length, shared with the listeners (a cell, not a state hook:
@@ -196,14 +175,14 @@ pub fn TokensTable(props: &TokensTableProps) -> Html {
     let window = live.get().0;
     live.set((window, len));
     let (start, end) = window.rows(len);
-    use_effect_with(props.tokens.clone(), move |tokens| {
+    use_effect_with(store.tokens.clone(), move |tokens| {
         // Fits the window to the new list (scrolling and resizing move it too).
         follow(None);
         if tokens.is_some() {
             perf::mark(perf::TOKENS_RENDERED);
         }
     });
-    let Some(tokens) = props.tokens.as_ref() else {
+    let Some(tokens) = store.tokens.as_ref() else {
         return html! { <p class="loading" role="status"><span class="spinner" aria-hidden="true"></span>{ "Loading tokens…" }</p> };
     };
     if tokens.is_empty() {
@@ -215,7 +194,7 @@ pub fn TokensTable(props: &TokensTableProps) -> Html {
         };
     }
     let onclick = {
-        let dispatch = props.dispatch.clone();
+        let dispatch = store.dispatcher();
         Callback::from(move |e: MouseEvent| {
             if let Some(confirm) = clicked(&e) {
                 dispatch.dispatch(Action::Ask(confirm));
@@ -231,12 +210,12 @@ pub fn TokensTable(props: &TokensTableProps) -> Html {
                 .get_bounding_client_rect(),
         ));
     });
-    let disabled = props.busy.is_some();
+    let disabled = store.is_busy();
     let rows = tokens[start..end]
         .iter()
         .zip(start + 2..)
         .map(|(info, index)| {
-            let working = match &props.busy {
+            let working = match &store.busy {
                 Some(Busy::Regenerating(n)) if n.as_str() == info.name => {
                     Some(RowWork::Regenerating)
                 }
@@ -250,7 +229,7 @@ pub fn TokensTable(props: &TokensTableProps) -> Html {
     // (`aria-rowcount`/`aria-rowindex` tell assistive technology where the rendered ones are).
     html! {
         <div class="table-wrap">
-            <div class="tokens" role="table" aria-label="Tokens, sorted by name" aria-rowcount={number(len + 1)}>
+            <div class="tokens" role="table" aria-label="Tokens, sorted by name" aria-rowcount={(len + 1).to_string()}>
             <div role="rowgroup">
                 <div role="row" class="head" aria-rowindex="1">
                     <span role="columnheader">{ "Name" }</span>
@@ -260,9 +239,9 @@ pub fn TokensTable(props: &TokensTableProps) -> Html {
                     <span role="columnheader"><span class="visually-hidden">{ "Actions" }</span></span>
                 </div>
             </div>
-            <svg aria-hidden="true" height={number(start * window.row_px)}></svg>
+            <svg aria-hidden="true" height={(start * window.row_px).to_string()}></svg>
             <div role="rowgroup" class="body" ref={body} {onclick} {onfocusin}>{ for rows }</div>
-            <svg aria-hidden="true" height={number((len - end) * window.row_px)}></svg>
+            <svg aria-hidden="true" height={((len - end) * window.row_px).to_string()}></svg>
             </div>
         </div>
     }
@@ -277,8 +256,8 @@ pub enum RowWork {
     Destroying,
 }
 
-/// One token, as a plain view function: a thousand rows are cheaper without a component
-/// each (the table itself only re-renders when the list or the busy state changes).
+/// One token, as a plain view function rather than a component per row: the table renders
+/// the rows of its window together.
 fn row(t: &TokenInfo, index: usize, disabled: bool, working: Option<RowWork>) -> Html {
     let created = t
         .created_at
@@ -293,17 +272,16 @@ fn row(t: &TokenInfo, index: usize, disabled: bool, working: Option<RowWork>) ->
         Some(RowWork::Destroying) => ("Regenerate", "Destroying…"),
         None => ("Regenerate", "Destroy"),
     };
-    // Cells and buttons carry no classes (the stylesheet finds them by role and position):
-    // every attribute is a call into the DOM, a thousand times over.
+    // Cells and buttons carry no classes: the stylesheet finds them by role and position.
     html! {
-        <div key={t.name.as_str()} role="row" aria-rowindex={number(index)} data-name={t.name.clone()}>
+        <div key={t.name.as_str()} role="row" aria-rowindex={index.to_string()} data-name={t.name.clone()}>
             <span role="rowheader">{ &t.name }</span>
             <span role="cell">{ &t.mask }</span>
             <span role="cell">{ created }</span>
             <span role="cell">{ used }</span>
             <span role="cell">
-                <button data-action="regenerate" {disabled} aria-label={spaced("Regenerate", &t.name)}>{ regenerate }</button>
-                <button data-action="destroy" {disabled} aria-label={spaced("Destroy", &t.name)}>{ destroy }</button>
+                <button data-action="regenerate" {disabled} aria-label={format!("Regenerate {}", t.name)}>{ regenerate }</button>
+                <button data-action="destroy" {disabled} aria-label={format!("Destroy {}", t.name)}>{ destroy }</button>
             </span>
         </div>
     }
