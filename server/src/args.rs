@@ -9,6 +9,8 @@ use clap::Args;
 use thiserror::Error;
 
 use crate::client_addr::Cidr;
+use crate::storage::postgres::DEFAULT_POOL_SIZE;
+use crate::storage::DatabaseUrl;
 use crate::{ConnectionLimits, ServerConfig};
 
 /// Default folder of the SQLite database, relative to the current directory.
@@ -22,9 +24,19 @@ pub struct ServerArgs {
     /// Address to listen on (port 0 picks a free one; the printed URL shows it).
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
-    /// Folder of the SQLite database (created 0700 on first start).
+    /// Folder of the SQLite database (created 0700 on first start). Unused with --database.
     #[arg(long, value_name = "DIR", default_value = DEFAULT_DATA_DIR)]
     pub data: PathBuf,
+    /// PostgreSQL instead of SQLite, as postgres://user[:password]@host[:port]/database
+    /// (sslmode=disable or prefer: this build has no TLS client). Several `jitsu server`
+    /// processes may share one database.
+    #[arg(long, value_name = "URL", env = "JITSU_DATABASE_URL", hide_env_values = true,
+          value_parser = DatabaseUrl::parse)]
+    pub database: Option<DatabaseUrl>,
+    /// PostgreSQL connections this process keeps open at most.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_POOL_SIZE as u32,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub db_pool_size: u32,
     /// Folder of the built dashboard, served at / (default: ./dist when it exists).
     #[arg(long, value_name = "DIR")]
     pub dashboard: Option<PathBuf>,
@@ -65,6 +77,8 @@ impl ServerArgs {
         ServerConfig {
             listen: self.listen,
             data_dir: self.data,
+            database: self.database,
+            db_pool_size: self.db_pool_size as usize,
             dashboard_dir,
             allow_origins: self.allow_origins,
             trusted_proxies: self.trusted_proxies,

@@ -108,7 +108,7 @@ fn invalid_usernames_are_refused_without_a_hash_or_a_limiter_key() {
         let user = format!("{i}{}", "u".repeat(20_000));
         assert_eq!(s.auth_status(&user, "some password"), 401);
     }
-    assert_eq!(s.state.limiter_keys(), 0);
+    assert_eq!(s.limiter_keys(), 0);
     assert_eq!(s.state.password_hashes_started(), started);
 }
 
@@ -119,12 +119,12 @@ fn refused_attempts_store_nothing_in_the_limiters() {
         ..Settings::default()
     });
     assert_eq!(s.auth_status("alice", "wrong password"), 401);
-    let keys = s.state.limiter_keys();
+    let keys = s.limiter_keys();
     assert_eq!(keys, 3, "account+address, address, account");
     for i in 0..300 {
         assert_eq!(s.auth_status(&format!("user{i}"), "wrong password"), 429);
     }
-    assert_eq!(s.state.limiter_keys(), keys);
+    assert_eq!(s.limiter_keys(), keys);
 }
 
 #[test]
@@ -138,14 +138,14 @@ fn a_destroyed_token_is_refused_without_hashing_or_counting() {
         .send();
     assert_eq!(r.status, 200);
     let started = s.state.password_hashes_started();
-    let keys = s.state.limiter_keys();
+    let keys = s.limiter_keys();
     for _ in 0..50 {
         let r = s.req("GET", "/auth").basic("alice", &token).send();
         assert_eq!(r.status, 401);
         assert!(r.body.contains("destroyed or regenerated"), "{}", r.body);
     }
     assert_eq!(s.state.password_hashes_started(), started);
-    assert_eq!(s.state.limiter_keys(), keys);
+    assert_eq!(s.limiter_keys(), keys);
     assert_eq!(
         s.auth_status("alice", PASSWORD),
         200,

@@ -92,8 +92,9 @@ async fn prepare(
         return Err(format!("signup answered {status}").into());
     }
     let user = state
-        .storage()
-        .user_by_name("bench")?
+        .store()
+        .user_by_name("bench")
+        .await?
         .ok_or("no bench user")?
         .id;
     let started = Instant::now();
