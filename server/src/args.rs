@@ -31,7 +31,7 @@ pub struct ServerArgs {
     /// (sslmode=disable or prefer: this build has no TLS client). Several `jitsu server`
     /// processes may share one database.
     #[arg(long, value_name = "URL", env = "JITSU_DATABASE_URL", hide_env_values = true,
-          value_parser = DatabaseUrl::parse)]
+          value_parser = DatabaseUrlParser)]
     pub database: Option<DatabaseUrl>,
     /// PostgreSQL connections this process keeps open at most.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_POOL_SIZE as u32,
@@ -89,6 +89,35 @@ impl ServerArgs {
                 idle_timeout: Duration::from_secs(self.idle_timeout),
             },
         }
+    }
+}
+
+/// Parses `--database` without ever echoing the value (it may hold a password), unlike
+/// clap's own "invalid value '…'" message.
+#[derive(Debug, Clone, Copy)]
+struct DatabaseUrlParser;
+
+impl clap::builder::TypedValueParser for DatabaseUrlParser {
+    type Value = DatabaseUrl;
+
+    fn parse_ref(
+        &self,
+        _cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<DatabaseUrl, clap::Error> {
+        let text = value.to_str().ok_or_else(|| {
+            clap::Error::raw(
+                clap::error::ErrorKind::InvalidUtf8,
+                "--database: the URL is not valid UTF-8\n",
+            )
+        })?;
+        DatabaseUrl::parse(text).map_err(|why| {
+            clap::Error::raw(
+                clap::error::ErrorKind::ValueValidation,
+                format!("--database: {why}\n"),
+            )
+        })
     }
 }
 

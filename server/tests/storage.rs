@@ -8,19 +8,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{server_bin, Backend, Req, TestServer, PASSWORD};
+use common::{Backend, Req, TestServer, PASSWORD};
 use jitsu_server::harness::Spawned;
 
-/// `jitsu-server` on a free port over `data`, logging at debug level.
 fn start(data: &Backend) -> Spawned {
-    let mut command = Command::new(server_bin());
-    command
-        .args(["--listen", "127.0.0.1:0"])
-        .args(data.args())
-        .env("JITSU_LOG", "debug");
-    let p = Spawned::start(command).expect("jitsu-server starts");
-    assert!(p.url().starts_with("http://127.0.0.1:"), "{}", p.url());
-    p
+    common::spawn_server(data, &[])
 }
 
 fn req(p: &Spawned, method: &str, path: &str) -> Req {

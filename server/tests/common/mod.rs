@@ -487,6 +487,19 @@ pub fn wait_closed(s: &mut TcpStream, deadline: Instant) -> Option<(Instant, Vec
     }
 }
 
+/// `jitsu-server` on a free port over `data` (with `extra` flags), logging at debug level.
+pub fn spawn_server(data: &Backend, extra: &[&str]) -> jitsu_server::harness::Spawned {
+    let mut command = std::process::Command::new(server_bin());
+    command
+        .args(["--listen", "127.0.0.1:0"])
+        .args(data.args())
+        .args(extra)
+        .env("JITSU_LOG", "debug");
+    let p = jitsu_server::harness::Spawned::start(command).expect("jitsu-server starts");
+    assert!(p.url().starts_with("http://127.0.0.1:"), "{}", p.url());
+    p
+}
+
 /// Path of the `jitsu-server` binary built with the tests.
 pub fn server_bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_jitsu-server"))

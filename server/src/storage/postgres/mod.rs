@@ -182,7 +182,7 @@ pub(crate) fn pg_err(e: tokio_postgres::Error) -> StorageError {
             StorageError::Unavailable("the connection to the database was lost".to_owned())
         }
         None if std::error::Error::source(&e).is_some_and(|s| s.is::<std::io::Error>()) => {
-            StorageError::Unavailable(e.to_string())
+            StorageError::Unavailable(with_causes(&e))
         }
         None => StorageError::Database(e.to_string()),
     }
@@ -195,8 +195,22 @@ fn is_unique_violation(e: &tokio_postgres::Error) -> bool {
 
 fn pool_reason(e: &PoolError) -> String {
     match e {
-        PoolError::Backend(e) => e.to_string(),
+        PoolError::Backend(e) => with_causes(e),
         PoolError::Timeout(_) => "no database connection became free in time".to_owned(),
         other => other.to_string(),
     }
+}
+
+/// An error and its causes on one line ("error connecting to server: Connection refused").
+fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text = format!("{text}: {cause_text}");
+        }
+        source = cause.source();
+    }
+    text
 }
