@@ -126,6 +126,11 @@ pub(crate) fn ensure_apt(packages: &[(&str, &str)]) -> Result {
         .env("DEBIAN_FRONTEND", "noninteractive"))
 }
 
+/// Debian's PostgreSQL server binaries (`initdb`, `pg_ctl`, `postgres`).
+pub(crate) fn ensure_postgres() -> Result {
+    ensure_apt(&[("postgresql", "/usr/lib/postgresql")])
+}
+
 fn ensure_chromium() -> Result {
     ensure_apt(&[
         ("chromium", "/usr/bin/chromium"),

@@ -4,6 +4,7 @@
 //! test its own fresh PostgreSQL database when `JITSU_TEST_DATABASE_URL` names a server.
 
 mod postgres;
+mod throwaway;
 
 use std::future::Future;
 use std::io::{BufRead as _, BufReader, Read};
@@ -19,6 +20,7 @@ use crate::storage::DatabaseUrl;
 use crate::{serve_with_shutdown, AppState, ServerConfig, ServerError, Settings};
 
 pub use postgres::{TestDatabase, TEST_DATABASE_ENV};
+pub use throwaway::{postgres_bin, ThrowawayPostgres};
 
 /// The password the test suites give their accounts.
 pub const TEST_PASSWORD: &str = "correct horse battery";

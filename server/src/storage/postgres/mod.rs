@@ -118,17 +118,18 @@ impl PgStorage {
         self.url.target()
     }
 
-    /// A pooled connection, or 503 when none can be had within [`WAIT`].
+    /// A pooled connection, or 503 when none can be had within [`WAIT`]. Getting one says
+    /// nothing about the database being back (a pooled connection may be dead already), so
+    /// only whole operations go through [`PgStorage::seen`].
     async fn client(&self) -> Result<deadpool_postgres::Object, StorageError> {
-        let got = self
-            .pool
+        self.pool
             .get()
             .await
-            .map_err(|e| StorageError::Unavailable(pool_reason(&e)));
-        self.seen(got)
+            .map_err(|e| StorageError::Unavailable(pool_reason(&e)))
     }
 
-    /// Notes an outage (logged once, when it starts) or its end.
+    /// Notes an outage (logged once, when it starts) or its end; every operation's result
+    /// passes through here.
     fn seen<T>(&self, result: Result<T, StorageError>) -> Result<T, StorageError> {
         match &result {
             Err(StorageError::Unavailable(why)) => {
