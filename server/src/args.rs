@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::Args;
+use clap::{Args, Subcommand};
 use thiserror::Error;
 
 use crate::client_addr::Cidr;
@@ -64,9 +64,43 @@ pub struct ServerArgs {
     /// Seconds a kept-alive connection may wait for its next request.
     #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub idle_timeout: u64,
+    /// Instead of serving: a maintenance command.
+    #[command(subcommand)]
+    pub command: Option<ServerCommand>,
+}
+
+/// Maintenance commands of `jitsu server`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum ServerCommand {
+    /// Copy a SQLite data folder (accounts, password hashes, token digests, retired tokens,
+    /// sessions) into an empty PostgreSQL database.
+    Copy(CopyArgs),
+}
+
+/// Flags of `jitsu server copy`.
+#[derive(Debug, Clone, Args)]
+pub struct CopyArgs {
+    /// The SQLite data folder to copy from (`--data` of the server).
+    #[arg(long, value_name = "DIR")]
+    pub from: PathBuf,
+    /// The PostgreSQL database to copy into, postgres://user@host:port/database.
+    #[arg(long, value_name = "URL", value_parser = DatabaseUrlParser)]
+    pub to: DatabaseUrl,
+    /// Replace whatever the target database holds (without it, a non-empty target is
+    /// refused).
+    #[arg(long)]
+    pub replace: bool,
 }
 
 impl ServerArgs {
+    /// Serves (until SIGINT/SIGTERM), or runs the maintenance command given.
+    pub fn run(self) -> Result<(), crate::ServerError> {
+        match self.command.clone() {
+            Some(ServerCommand::Copy(copy)) => crate::storage::copy::run(&copy),
+            None => crate::run(self.into_config()),
+        }
+    }
+
     /// The configuration these flags describe (`--dashboard` defaults to `./dist` when that
     /// folder exists).
     pub fn into_config(self) -> ServerConfig {

@@ -52,7 +52,10 @@ use thiserror::Error;
 use tokio::net::TcpListener;
 
 pub use api::router;
-pub use args::{parse_origin, OriginError, ServerArgs, DEFAULT_DASHBOARD_DIR, DEFAULT_DATA_DIR};
+pub use args::{
+    parse_origin, CopyArgs, OriginError, ServerArgs, ServerCommand, DEFAULT_DASHBOARD_DIR,
+    DEFAULT_DATA_DIR,
+};
 pub use auth::Caller;
 pub use client_addr::{Cidr, CidrError};
 pub use conn::{ConnectionLimits, MAX_HEADERS, MAX_HEAD_BYTES, SHUTDOWN_GRACE};

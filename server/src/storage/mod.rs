@@ -14,6 +14,7 @@
 //! [`SecretDigest`], passwords as Argon2id PHC strings.
 
 mod cache;
+pub(crate) mod copy;
 pub(crate) mod migrations;
 pub mod postgres;
 mod sqlite;

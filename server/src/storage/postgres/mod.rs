@@ -121,7 +121,9 @@ impl PgStorage {
     /// A pooled connection, or 503 when none can be had within [`WAIT`]. Getting one says
     /// nothing about the database being back (a pooled connection may be dead already), so
     /// only whole operations go through [`PgStorage::seen`].
-    async fn client(&self) -> Result<deadpool_postgres::Object, StorageError> {
+    pub(in crate::storage) async fn client(
+        &self,
+    ) -> Result<deadpool_postgres::Object, StorageError> {
         self.pool
             .get()
             .await

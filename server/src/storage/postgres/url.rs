@@ -10,7 +10,8 @@ use tokio_postgres::config::{Host, SslMode};
 /// database and user, never the password.
 #[derive(Clone)]
 pub struct DatabaseUrl {
-    config: tokio_postgres::Config,
+    // Shared: the config is large and flags are moved around by value.
+    config: std::sync::Arc<tokio_postgres::Config>,
     target: String,
 }
 
@@ -79,7 +80,10 @@ impl DatabaseUrl {
         }
         config.application_name("jitsu server");
         let target = describe(&config);
-        Ok(Self { config, target })
+        Ok(Self {
+            config: config.into(),
+            target,
+        })
     }
 
     /// `user@host:port/database`, for messages and logs.
@@ -89,10 +93,13 @@ impl DatabaseUrl {
 
     /// The same server with another database (tests create one per test).
     pub fn with_database(&self, name: &str) -> Self {
-        let mut config = self.config.clone();
+        let mut config = (*self.config).clone();
         config.dbname(name);
         let target = describe(&config);
-        Self { config, target }
+        Self {
+            config: config.into(),
+            target,
+        }
     }
 
     pub(crate) fn config(&self) -> &tokio_postgres::Config {
