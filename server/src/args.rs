@@ -27,6 +27,7 @@ pub struct ServerArgs {
     /// Folder of the SQLite database (created 0700 on first start). Unused with --database.
     #[arg(long, value_name = "DIR", default_value = DEFAULT_DATA_DIR)]
     pub data: PathBuf,
+    #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links)]
     /// PostgreSQL instead of SQLite, as postgres://user[:password]@host[:port]/database
     /// (sslmode=disable or prefer: this build has no TLS client). Several `jitsu server`
     /// processes may share one database.
@@ -83,6 +84,7 @@ pub struct CopyArgs {
     /// The SQLite data folder to copy from (`--data` of the server).
     #[arg(long, value_name = "DIR")]
     pub from: PathBuf,
+    #[allow(rustdoc::bare_urls)]
     /// The PostgreSQL database to copy into, postgres://user@host:port/database.
     #[arg(long, value_name = "URL", value_parser = DatabaseUrlParser)]
     pub to: DatabaseUrl,

@@ -4,11 +4,11 @@
 //! - Writes that must be serialised per account (token cap, `token-N` names, the session cap,
 //!   "50 PUTs of one name leave one token") lock the account's row (`SELECT … FOR UPDATE`)
 //!   in their transaction, so they hold across processes as they do in one.
-//! - Token lookups are cached ([`CachedTokens`]); a regenerate or destroy in any process
+//! - Token lookups are cached (`CachedTokens`); a regenerate or destroy in any process
 //!   sends `NOTIFY jitsu_tokens` with the retired digest in its transaction, and every
-//!   process's listener ([`listen`]) evicts it. While the listener is disconnected the cache
+//!   process's listener (`listen.rs`) evicts it. While the listener is disconnected the cache
 //!   is off, and it is flushed when it reconnects (notifications are not replayed).
-//! - The failed-password windows live in `rate_windows` ([`windows`]), so guesses spread over
+//! - The failed-password windows live in `rate_windows` (`windows.rs`), so guesses spread over
 //!   processes are counted as if they went to one.
 //! - A lost database is [`StorageError::Unavailable`] (503 with `Retry-After`), logged once
 //!   per outage; the pool reconnects on its own.
