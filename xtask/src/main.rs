@@ -262,10 +262,11 @@ fn native_tests() -> Result {
 /// end, whatever the outcome).
 fn postgres_tests() -> Result {
     run(cargo(&["build", "-p", "jitsu-cli", "--bin", "jitsu"]))?;
-    let (url, _server) = match std::env::var("JITSU_TEST_DATABASE_URL") {
-        Ok(url) => (url, None),
-        Err(_) => {
-            tools::ensure_postgres()?;
+    let given = std::env::var("JITSU_TEST_DATABASE_URL").ok();
+    tools::ensure_postgres(given.is_some())?;
+    let (url, _server) = match given {
+        Some(url) => (url, None),
+        None => {
             let server = throwaway::ThrowawayPostgres::start().map_err(Failed)?;
             println!("xtask: throwaway PostgreSQL at {}", server.url());
             (server.url(), Some(server))

@@ -6,6 +6,8 @@
 //! otherwise on SQLite in a temporary folder. `cargo xtask test` runs the suite both ways.
 #![allow(dead_code, unreachable_pub)]
 
+pub mod jitsu015;
+
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
