@@ -28,7 +28,7 @@ commands:
                      SQLite in .jitsu/; --database postgres://… for PostgreSQL)
   pkg                build the npm package into pkg/ (prints wasm sizes)
   dist               build the dashboard into dist/ (prints wasm sizes)
-  bench [core|server|cli]
+  bench [core|server [--database postgres|URL]|cli]
                      criterion benchmarks of jitsu-core, the server load test, CLI start-up
   structure          no source file over 400 lines, no import cycles between files
   setup              install the toolchain pieces only";
@@ -288,6 +288,23 @@ fn bench(args: &[&str]) -> Result {
             "--bin",
             "jitsu-server-bench",
         ])),
+        // `postgres` (a throwaway server) or a postgres:// URL.
+        ["server", "--database", database] => {
+            if *database == "postgres" {
+                tools::ensure_postgres(false)?;
+            }
+            run(cargo(&[
+                "run",
+                "--release",
+                "-p",
+                "jitsu-server",
+                "--bin",
+                "jitsu-server-bench",
+                "--",
+                "--database",
+                database,
+            ]))
+        }
         ["cli"] => {
             tools::ensure_apt(&[
                 ("hyperfine", "/usr/bin/hyperfine"),

@@ -64,15 +64,17 @@ impl InProcess {
             db_pool_size: DEFAULT_POOL_SIZE,
         };
         // Opened on the server's own runtime: PostgreSQL's pool and change feed live there.
-        Self::launch(move || async move { AppState::open_with(&config, settings).await })
+        Self::start_with(move || async move { AppState::open_with(&config, settings).await })
     }
 
     /// Serves an already built state (for example over a storage without the token cache).
     pub fn serve(state: AppState) -> Result<Self, ServerError> {
-        Self::launch(move || async move { Ok(state) })
+        Self::start_with(move || async move { Ok(state) })
     }
 
-    fn launch<F, Fut>(make: F) -> Result<Self, ServerError>
+    /// Serves the state `make` builds on the server's own runtime (where a PostgreSQL
+    /// backend's pool and change feed must live).
+    pub fn start_with<F, Fut>(make: F) -> Result<Self, ServerError>
     where
         F: FnOnce() -> Fut + Send + 'static,
         Fut: Future<Output = Result<AppState, ServerError>>,
