@@ -5,10 +5,12 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::Args;
+use clap::{Args, Subcommand};
 use thiserror::Error;
 
 use crate::client_addr::Cidr;
+use crate::storage::postgres::DEFAULT_POOL_SIZE;
+use crate::storage::DatabaseUrl;
 use crate::{ConnectionLimits, ServerConfig};
 
 /// Default folder of the SQLite database, relative to the current directory.
@@ -22,9 +24,20 @@ pub struct ServerArgs {
     /// Address to listen on (port 0 picks a free one; the printed URL shows it).
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
-    /// Folder of the SQLite database (created 0700 on first start).
+    /// Folder of the SQLite database (created 0700 on first start). Unused with --database.
     #[arg(long, value_name = "DIR", default_value = DEFAULT_DATA_DIR)]
     pub data: PathBuf,
+    #[allow(rustdoc::bare_urls, rustdoc::broken_intra_doc_links)]
+    /// PostgreSQL instead of SQLite, as postgres://user[:password]@host[:port]/database
+    /// (sslmode=disable or prefer: this build has no TLS client). Several `jitsu server`
+    /// processes may share one database.
+    #[arg(long, value_name = "URL", env = "JITSU_DATABASE_URL", hide_env_values = true,
+          value_parser = DatabaseUrlParser)]
+    pub database: Option<DatabaseUrl>,
+    /// PostgreSQL connections this process keeps open at most.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_POOL_SIZE as u32,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub db_pool_size: u32,
     /// Folder of the built dashboard, served at / (default: ./dist when it exists).
     #[arg(long, value_name = "DIR")]
     pub dashboard: Option<PathBuf>,
@@ -52,9 +65,44 @@ pub struct ServerArgs {
     /// Seconds a kept-alive connection may wait for its next request.
     #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub idle_timeout: u64,
+    /// Instead of serving: a maintenance command.
+    #[command(subcommand)]
+    pub command: Option<ServerCommand>,
+}
+
+/// Maintenance commands of `jitsu server`.
+#[derive(Debug, Clone, Subcommand)]
+pub enum ServerCommand {
+    /// Copy a SQLite data folder (accounts, password hashes, token digests, retired tokens,
+    /// sessions) into an empty PostgreSQL database.
+    Copy(CopyArgs),
+}
+
+/// Flags of `jitsu server copy`.
+#[derive(Debug, Clone, Args)]
+pub struct CopyArgs {
+    /// The SQLite data folder to copy from (`--data` of the server).
+    #[arg(long, value_name = "DIR")]
+    pub from: PathBuf,
+    #[allow(rustdoc::bare_urls)]
+    /// The PostgreSQL database to copy into, postgres://user@host:port/database.
+    #[arg(long, value_name = "URL", value_parser = DatabaseUrlParser)]
+    pub to: DatabaseUrl,
+    /// Replace whatever the target database holds (without it, a non-empty target is
+    /// refused).
+    #[arg(long)]
+    pub replace: bool,
 }
 
 impl ServerArgs {
+    /// Serves (until SIGINT/SIGTERM), or runs the maintenance command given.
+    pub fn run(self) -> Result<(), crate::ServerError> {
+        match self.command.clone() {
+            Some(ServerCommand::Copy(copy)) => crate::storage::copy::run(&copy),
+            None => crate::run(self.into_config()),
+        }
+    }
+
     /// The configuration these flags describe (`--dashboard` defaults to `./dist` when that
     /// folder exists).
     pub fn into_config(self) -> ServerConfig {
@@ -65,6 +113,8 @@ impl ServerArgs {
         ServerConfig {
             listen: self.listen,
             data_dir: self.data,
+            database: self.database,
+            db_pool_size: self.db_pool_size as usize,
             dashboard_dir,
             allow_origins: self.allow_origins,
             trusted_proxies: self.trusted_proxies,
@@ -75,6 +125,35 @@ impl ServerArgs {
                 idle_timeout: Duration::from_secs(self.idle_timeout),
             },
         }
+    }
+}
+
+/// Parses `--database` without ever echoing the value (it may hold a password), unlike
+/// clap's own "invalid value '…'" message.
+#[derive(Debug, Clone, Copy)]
+struct DatabaseUrlParser;
+
+impl clap::builder::TypedValueParser for DatabaseUrlParser {
+    type Value = DatabaseUrl;
+
+    fn parse_ref(
+        &self,
+        _cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<DatabaseUrl, clap::Error> {
+        let text = value.to_str().ok_or_else(|| {
+            clap::Error::raw(
+                clap::error::ErrorKind::InvalidUtf8,
+                "--database: the URL is not valid UTF-8\n",
+            )
+        })?;
+        DatabaseUrl::parse(text).map_err(|why| {
+            clap::Error::raw(
+                clap::error::ErrorKind::ValueValidation,
+                format!("--database: {why}\n"),
+            )
+        })
     }
 }
 

@@ -7,17 +7,15 @@
 //! does not count either, so a stale token never locks out its owner, but any other secret
 //! that falls through to the password check does.
 
-use std::net::IpAddr;
-
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, Method};
 use jitsu_core::protocol::{parse_basic_auth, AuthMethod};
 use jitsu_core::{ApiToken, Password, SecretDigest, Username};
 
-use crate::client_addr::{address_key, client_ip};
-use crate::error::{AppError, Limited};
-use crate::limiter::Reservation;
+use crate::attempts::PasswordAttempt;
+use crate::client_addr::client_ip;
+use crate::error::AppError;
 use crate::session;
 use crate::state::AppState;
 
@@ -103,7 +101,7 @@ async fn basic(
     let token_hash = match ApiToken::parse(secret.expose()) {
         Ok(token) => {
             let hash = token.token_hash();
-            if let Some(caller) = by_token(state, user, &hash)? {
+            if let Some(caller) = by_token(state, user, &hash).await? {
                 return Ok(caller);
             }
             Some(hash)
@@ -119,7 +117,11 @@ async fn basic(
     // hash and counts against no limit, so a client retrying with a stale token neither slows
     // the server nor locks its owner out.
     if let Some(hash) = &token_hash {
-        if state.storage().is_retired_token(username.as_str(), hash)? {
+        if state
+            .store()
+            .is_retired_token(username.as_str(), hash)
+            .await?
+        {
             return Err(AppError::NotAuthorized(
                 "this token was destroyed or regenerated — ask the account owner for a new one, \
                  or sign in again with `jitsu login`"
@@ -132,16 +134,16 @@ async fn basic(
     let place = match state.passwords().admit() {
         Ok(place) => place,
         Err(busy) => {
-            attempt.release(state);
+            attempt.release(state).await;
             return Err(busy);
         }
     };
-    let record = state.storage().user_by_name(username.as_str())?;
+    let record = state.store().user_by_name(username.as_str()).await?;
     let phc = record.as_ref().map(|r| r.password_hash.clone());
     let verified = state.passwords().verify(place, secret, phc).await;
     match (verified, record) {
         (Ok(true), Some(r)) => {
-            attempt.release(state);
+            attempt.release(state).await;
             Ok(Caller {
                 user_id: r.id,
                 username: r.username,
@@ -151,7 +153,7 @@ async fn basic(
         }
         (Err(e), _) => {
             // An error on our side is not a guess.
-            attempt.release(state);
+            attempt.release(state).await;
             Err(e)
         }
         _ => {
@@ -161,80 +163,14 @@ async fn basic(
     }
 }
 
-/// One password attempt, counted on the three failure limits before anything is hashed (so
-/// parallel guesses cannot all pass the check); released when it succeeds.
-#[derive(Debug)]
-struct PasswordAttempt {
-    pair: (String, IpAddr),
-    address: IpAddr,
-    account: String,
-    reserved: (Reservation, Reservation, Reservation),
-}
-
-impl PasswordAttempt {
-    /// Counts the attempt, or refuses it (429, counting nothing) when this address used up its
-    /// attempts on this account or on all accounts, or the account reached its ceiling. Past
-    /// the account's soft limit, waits [`Settings::account_backoff`] first: guesses spread
-    /// over many addresses slow down without refusing the owner.
-    ///
-    /// [`Settings::account_backoff`]: crate::Settings::account_backoff
-    async fn reserve(state: &AppState, user: &Username, ip: IpAddr) -> Result<Self, AppError> {
-        let limits = state.password_limits();
-        let account = user.as_str().to_ascii_lowercase();
-        let address = address_key(ip);
-        let pair = (account.clone(), address);
-        let a = limits.pair.reserve(&pair);
-        let b = limits.address.reserve(&address);
-        let c = limits.account.reserve(&account);
-        let (a, b, c) = match (a, b, c) {
-            (Ok(a), Ok(b), Ok(c)) => (a, b, c),
-            (a, b, c) => {
-                if let Ok(a) = a {
-                    limits.pair.cancel(&pair, a);
-                }
-                if let Ok(b) = b {
-                    limits.address.cancel(&address, b);
-                }
-                if let Ok(c) = c {
-                    limits.account.cancel(&account, c);
-                }
-                let retry_after = [a.err(), b.err(), c.err()]
-                    .into_iter()
-                    .flatten()
-                    .max()
-                    .unwrap_or(1);
-                return Err(AppError::TooManyRequests {
-                    retry_after,
-                    what: Limited::Passwords,
-                });
-            }
-        };
-        let attempt = Self {
-            pair,
-            address,
-            account,
-            reserved: (a, b, c),
-        };
-        // The count includes this attempt.
-        if limits.account.count(&attempt.account) > state.settings().failures_per_account {
-            tokio::time::sleep(state.settings().account_backoff).await;
-        }
-        Ok(attempt)
-    }
-
-    /// Uncounts an attempt that succeeded (or failed on our side).
-    fn release(self, state: &AppState) {
-        let limits = state.password_limits();
-        let (a, b, c) = self.reserved;
-        limits.pair.release(&self.pair, a);
-        limits.address.release(&self.address, b);
-        limits.account.release(&self.account, c);
-    }
-}
-
-/// A token lookup is one indexed read: it runs inline rather than paying a thread hop.
-fn by_token(state: &AppState, user: &str, hash: &SecretDigest) -> Result<Option<Caller>, AppError> {
-    let Some(owner) = state.storage().token_by_hash(hash)? else {
+/// A token lookup: a cache probe, else one indexed read (inline on SQLite, awaited on
+/// PostgreSQL).
+async fn by_token(
+    state: &AppState,
+    user: &str,
+    hash: &SecretDigest,
+) -> Result<Option<Caller>, AppError> {
+    let Some(owner) = state.store().token_by_hash(hash).await? else {
         return Ok(None);
     };
     if !owner.hash.ct_eq(hash) || !owner.username.eq_ignore_ascii_case(user) {
@@ -244,11 +180,11 @@ fn by_token(state: &AppState, user: &str, hash: &SecretDigest) -> Result<Option<
     let interval = state.settings().touch_interval.as_secs() as i64;
     let due = owner.last_used_at.is_none_or(|t| now - t >= interval);
     if let Some(claim) = due.then(|| state.begin_touch(owner.token_id)).flatten() {
-        let storage = state.storage().clone();
+        let store = state.store().clone();
         let (id, hash) = (owner.token_id, owner.hash);
-        tokio::task::spawn_blocking(move || {
+        tokio::spawn(async move {
             // Matches the digest too: a regeneration in between keeps its `lastUsedAt` empty.
-            if let Err(e) = storage.touch_token(id, &hash, now) {
+            if let Err(e) = store.touch_token(id, hash, now).await {
                 tracing::warn!(error = %e, "could not record token use");
             }
             drop(claim);
@@ -270,8 +206,9 @@ async fn session_caller(parts: &Parts, state: &AppState, id: &str) -> Result<Cal
     };
     let hash = SecretDigest::of(id.as_bytes());
     let record = state
-        .storage()
-        .session_by_hash(&hash)?
+        .store()
+        .session_by_hash(&hash)
+        .await?
         .ok_or_else(expired)?;
     let now = state.now();
     let settings = state.settings();
@@ -283,7 +220,7 @@ async fn session_caller(parts: &Parts, state: &AppState, id: &str) -> Result<Cal
     }
     if now - record.last_seen_at >= settings.touch_interval.as_secs() as i64 {
         let sid = record.id;
-        state.db(move |s| s.touch_session(sid, now)).await?;
+        state.store().touch_session(sid, now).await?;
     }
     Ok(Caller {
         user_id: record.user_id,

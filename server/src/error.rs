@@ -52,6 +52,12 @@ pub enum AppError {
         /// Seconds to wait.
         retry_after: u64,
     },
+    /// 503: the database cannot be reached right now; the server reconnects by itself.
+    #[error("the token database is unavailable — wait {retry_after} seconds and try again")]
+    StorageDown {
+        /// Seconds to wait.
+        retry_after: u64,
+    },
     /// 500: a fault on our side; the detail is logged, not sent.
     #[error("internal error — the server log has the details")]
     Internal(String),
@@ -83,7 +89,7 @@ impl AppError {
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Busy { .. } | AppError::StorageDown { .. } => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -113,6 +119,8 @@ impl From<StorageError> for AppError {
                 "this account holds {max} tokens, the most it may have — destroy tokens it no \
                  longer needs (`jitsu tokens destroy NAME`), then create this one"
             )),
+            // Logged once per outage by the backend, not per request.
+            StorageError::Unavailable(_) => AppError::StorageDown { retry_after: 2 },
             other => AppError::Internal(other.to_string()),
         }
     }
@@ -126,7 +134,9 @@ impl IntoResponse for AppError {
         }
         let body = ErrorBody::for_status(status.as_u16(), self.to_string());
         let mut response = (status, Json(body)).into_response();
-        if let AppError::TooManyRequests { retry_after, .. } | AppError::Busy { retry_after } = self
+        if let AppError::TooManyRequests { retry_after, .. }
+        | AppError::Busy { retry_after }
+        | AppError::StorageDown { retry_after } = self
         {
             response
                 .headers_mut()
@@ -160,6 +170,7 @@ mod tests {
                 what: super::Limited::Passwords,
             },
             AppError::Busy { retry_after: 2 },
+            AppError::StorageDown { retry_after: 2 },
             AppError::Internal("secret detail".into()),
         ] {
             let message = e.to_string();

@@ -2,10 +2,11 @@
 //!
 //! - [`router`] builds the whole application from an [`AppState`] (tests can drive it with
 //!   `tower::ServiceExt::oneshot` or over a socket with [`serve`]).
-//! - [`run`] is what `jitsu server` calls: it opens the SQLite database in the data folder,
-//!   binds, prints `jitsu server listening on http://ADDR` and serves until SIGINT/SIGTERM.
-//! - Storage sits behind the [`storage::Storage`] trait; [`storage::SqliteStorage`] is the
-//!   embedded default.
+//! - [`run`] is what `jitsu server` calls: it opens the database (SQLite in the data folder,
+//!   or PostgreSQL with `--database`), binds, prints `jitsu server listening on http://ADDR` and serves until SIGINT/SIGTERM.
+//! - Storage is a [`storage::Store`]: [`storage::SqliteStorage`] (the embedded default,
+//!   behind the blocking [`storage::Storage`] trait) or [`storage::PgStorage`] (shared by
+//!   several processes).
 //!
 //! Every rule (names, tokens, masking, answers) comes from `jitsu-core`.
 //!
@@ -18,12 +19,15 @@
 //!     allow_origins: vec![],
 //!     trusted_proxies: vec![],
 //!     connections: Default::default(),
+//!     database: None,
+//!     db_pool_size: jitsu_server::storage::postgres::DEFAULT_POOL_SIZE,
 //! })
 //! .unwrap();
 //! ```
 
 mod api;
 mod args;
+mod attempts;
 mod auth;
 mod client_addr;
 mod conn;
@@ -48,7 +52,10 @@ use thiserror::Error;
 use tokio::net::TcpListener;
 
 pub use api::router;
-pub use args::{parse_origin, OriginError, ServerArgs, DEFAULT_DASHBOARD_DIR, DEFAULT_DATA_DIR};
+pub use args::{
+    parse_origin, CopyArgs, OriginError, ServerArgs, ServerCommand, DEFAULT_DASHBOARD_DIR,
+    DEFAULT_DATA_DIR,
+};
 pub use auth::Caller;
 pub use client_addr::{Cidr, CidrError};
 pub use conn::{ConnectionLimits, MAX_HEADERS, MAX_HEAD_BYTES, SHUTDOWN_GRACE};
@@ -74,6 +81,10 @@ pub struct ServerConfig {
     pub trusted_proxies: Vec<Cidr>,
     /// Connection cap and timeouts.
     pub connections: ConnectionLimits,
+    /// PostgreSQL instead of SQLite (then `data_dir` is unused).
+    pub database: Option<storage::DatabaseUrl>,
+    /// Pooled PostgreSQL connections of this process.
+    pub db_pool_size: usize,
 }
 
 /// Why the server could not start or stopped with an error.
@@ -109,7 +120,7 @@ pub fn run(config: ServerConfig) -> Result<(), ServerError> {
         .build()?;
     runtime.block_on(async move {
         // Everything that can refuse the configuration runs before anything listens.
-        let state = AppState::open(&config)?;
+        let state = AppState::open(&config).await?;
         let app = router(state.clone());
         let listener =
             TcpListener::bind(config.listen)
@@ -121,7 +132,10 @@ pub fn run(config: ServerConfig) -> Result<(), ServerError> {
         let addr = listener.local_addr()?;
         println!("jitsu server listening on http://{addr}");
         std::io::stdout().flush()?;
-        tracing::info!(%addr, data = %config.data_dir.display(), "serving");
+        match &config.database {
+            Some(url) => tracing::info!(%addr, database = %url.target(), "serving"),
+            None => tracing::info!(%addr, data = %config.data_dir.display(), "serving"),
+        }
         serve_app(listener, state, app, shutdown_signal()).await
     })
 }

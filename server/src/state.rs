@@ -8,10 +8,9 @@ use std::time::Duration;
 
 use crate::client_addr::Cidr;
 use crate::conn::ConnectionLimits;
-use crate::error::AppError;
 use crate::limiter::{self, FailureLimiter};
 use crate::password::Passwords;
-use crate::storage::{SqliteStorage, Storage, TokenCache};
+use crate::storage::{PgStorage, SqliteStorage, Storage, Store, TokenCache};
 use crate::time::{Clock, SystemClock};
 use crate::{ServerConfig, ServerError};
 
@@ -146,7 +145,7 @@ pub struct AppState {
 
 #[derive(Debug)]
 struct Inner {
-    storage: Arc<dyn Storage>,
+    storage: Store,
     passwords: Passwords,
     password_limits: PasswordLimits,
     signup_limits: SignupLimits,
@@ -156,8 +155,13 @@ struct Inner {
 }
 
 impl AppState {
-    /// State over any storage backend.
+    /// State over a blocking backend in this process (SQLite).
     pub fn new(storage: Arc<dyn Storage>, settings: Settings) -> Result<Self, ServerError> {
+        Self::with_store(Store::Embedded(storage), settings)
+    }
+
+    /// State over either backend.
+    pub fn with_store(storage: Store, settings: Settings) -> Result<Self, ServerError> {
         Ok(Self {
             inner: Arc::new(Inner {
                 storage,
@@ -187,16 +191,17 @@ impl AppState {
         })
     }
 
-    /// Opens the SQLite database in `config.data_dir` with [`Settings::from_config`].
-    pub fn open(config: &ServerConfig) -> Result<Self, ServerError> {
-        Self::open_with(config, Settings::from_config(config))
+    /// Opens the database of `config` with [`Settings::from_config`].
+    pub async fn open(config: &ServerConfig) -> Result<Self, ServerError> {
+        Self::open_with(config, Settings::from_config(config)).await
     }
 
-    /// Opens the SQLite database in `config.data_dir` (token lookups cached) with explicit
-    /// settings.
+    /// Opens the database of `config` with explicit settings: PostgreSQL when
+    /// `config.database` is set (connected, migrated, change feed started on the current
+    /// runtime), else the SQLite database in `config.data_dir`; token lookups cached.
     /// Refuses an origin that is not `scheme://host[:port]` (`*` included) and a dashboard
     /// folder that does not exist.
-    pub fn open_with(config: &ServerConfig, settings: Settings) -> Result<Self, ServerError> {
+    pub async fn open_with(config: &ServerConfig, settings: Settings) -> Result<Self, ServerError> {
         for origin in &settings.allow_origins {
             crate::parse_origin(origin)?;
         }
@@ -207,12 +212,19 @@ impl AppState {
                 dir.display()
             )));
         }
-        let storage = TokenCache::new(SqliteStorage::open(&config.data_dir)?);
-        Self::new(Arc::new(storage), settings)
+        let store = match &config.database {
+            Some(url) => Store::Postgres(Arc::new(
+                PgStorage::connect(url, config.db_pool_size).await?,
+            )),
+            None => Store::Embedded(Arc::new(TokenCache::new(SqliteStorage::open(
+                &config.data_dir,
+            )?))),
+        };
+        Self::with_store(store, settings)
     }
 
     /// The storage backend.
-    pub fn storage(&self) -> &Arc<dyn Storage> {
+    pub fn store(&self) -> &Store {
         &self.inner.storage
     }
 
@@ -267,13 +279,17 @@ impl AppState {
                     s.session_idle.as_secs() as i64,
                     s.session_max.as_secs() as i64,
                 );
-                match state
-                    .db(move |db| db.purge_sessions(now - idle, now - max))
-                    .await
-                {
+                match state.store().purge_sessions(now - idle, now - max).await {
                     Ok(0) => {}
                     Ok(n) => tracing::debug!(sessions = n, "purged ended sessions"),
                     Err(e) => tracing::warn!(error = %e, "could not purge ended sessions"),
+                }
+                if let Some(pg) = state.store().postgres() {
+                    let window = s.failure_window.as_millis() as i64;
+                    let before = s.clock.now_millis() - window;
+                    if let Err(e) = pg.purge_windows(before).await {
+                        tracing::warn!(error = %e, "could not purge failed-password windows");
+                    }
                 }
             }
         })
@@ -291,18 +307,6 @@ impl AppState {
             state: self.clone(),
             token_id,
         })
-    }
-
-    /// Runs a storage call on the blocking pool (writes wait for `fsync`).
-    pub(crate) async fn db<T: Send + 'static>(
-        &self,
-        call: impl FnOnce(&dyn Storage) -> Result<T, crate::storage::StorageError> + Send + 'static,
-    ) -> Result<T, AppError> {
-        let storage = self.inner.storage.clone();
-        tokio::task::spawn_blocking(move || call(storage.as_ref()))
-            .await
-            .map_err(|e| AppError::Internal(format!("storage task: {e}")))?
-            .map_err(AppError::from)
     }
 }
 

@@ -100,10 +100,17 @@ fn the_data_folder_and_database_files_are_private() {
     let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&data), 0o700);
     drop(storage);
-    let s = TestServer::start();
-    s.signup("alice");
+    // About SQLite's files: a server on SQLite whichever backend the run tests.
+    let dir = tempfile::tempdir().unwrap();
+    let s = jitsu_server::harness::InProcess::start(dir.path(), Settings::default()).unwrap();
+    let r = common::Req::new(&s.url, "POST", "/users/alice")
+        .body(&format!(
+            r#"{{"email":"a@example.com","password":"{PASSWORD}"}}"#
+        ))
+        .send();
+    assert_eq!(r.status, 201);
     let mut files = 0;
-    for entry in std::fs::read_dir(s.data_dir()).unwrap() {
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
         let path = entry.unwrap().path();
         assert_eq!(mode(&path), 0o600, "{}", path.display());
         files += 1;

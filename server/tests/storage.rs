@@ -8,19 +8,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{server_bin, Req, TestServer, PASSWORD};
+use common::{Backend, Req, TestServer, PASSWORD};
 use jitsu_server::harness::Spawned;
 
-/// `jitsu-server` on a free port over `data`, logging at debug level.
-fn start(data: &std::path::Path) -> Spawned {
-    let mut command = Command::new(server_bin());
-    command
-        .args(["--listen", "127.0.0.1:0", "--data"])
-        .arg(data)
-        .env("JITSU_LOG", "debug");
-    let p = Spawned::start(command).expect("jitsu-server starts");
-    assert!(p.url().starts_with("http://127.0.0.1:"), "{}", p.url());
-    p
+fn start(data: &Backend) -> Spawned {
+    common::spawn_server(data, &[])
 }
 
 fn req(p: &Spawned, method: &str, path: &str) -> Req {
@@ -38,8 +30,8 @@ fn signup(p: &Spawned, user: &str) {
 
 #[test]
 fn every_acknowledged_token_survives_kill_9() {
-    let data = tempfile::tempdir().unwrap();
-    let p = start(data.path());
+    let data = Backend::new();
+    let p = start(&data);
     signup(&p, "alice");
     // Creates through a dashboard session (no password hash per request, so many creates).
     let r = req(&p, "POST", "/session").basic("alice", PASSWORD).send();
@@ -87,7 +79,7 @@ fn every_acknowledged_token_survives_kill_9() {
         acked.len()
     );
 
-    let p = start(data.path());
+    let p = start(&data);
     for token in &acked {
         let r = req(&p, "GET", "/auth").basic("alice", token).send();
         assert_eq!(r.status, 200, "token acknowledged before kill -9 is lost");
@@ -98,8 +90,8 @@ fn every_acknowledged_token_survives_kill_9() {
 #[cfg(unix)]
 #[test]
 fn sigterm_shuts_down_cleanly_and_data_persists_across_restarts() {
-    let data = tempfile::tempdir().unwrap();
-    let mut p = start(data.path());
+    let data = Backend::new();
+    let mut p = start(&data);
     signup(&p, "alice");
     let r = req(&p, "PUT", "/users/alice/tokens/keep")
         .basic("alice", PASSWORD)
@@ -114,7 +106,7 @@ fn sigterm_shuts_down_cleanly_and_data_persists_across_restarts() {
     let exit = p.wait().unwrap();
     assert!(exit.success(), "{exit:?}");
     // Migrations run again at start and find the schema current.
-    let p = start(data.path());
+    let p = start(&data);
     assert_eq!(
         req(&p, "GET", "/auth").basic("alice", &token).send().status,
         200
@@ -128,8 +120,8 @@ fn sigterm_shuts_down_cleanly_and_data_persists_across_restarts() {
 
 #[test]
 fn the_log_never_holds_a_password_token_cookie_or_authorization() {
-    let data = tempfile::tempdir().unwrap();
-    let p = start(data.path());
+    let data = Backend::new();
+    let p = start(&data);
     signup(&p, "alice");
     let r = req(&p, "PUT", "/users/alice/tokens/t")
         .basic("alice", PASSWORD)
@@ -172,8 +164,8 @@ fn the_log_never_holds_a_password_token_cookie_or_authorization() {
 
 #[test]
 fn a_chatty_debug_log_never_blocks_the_server() {
-    let data = tempfile::tempdir().unwrap();
-    let p = start(data.path());
+    let data = Backend::new();
+    let p = start(&data);
     // Well over a 64 KiB pipe of request lines: the server must keep answering.
     for _ in 0..1_000 {
         assert_eq!(req(&p, "GET", "/healthz").send().status, 200);
@@ -201,13 +193,26 @@ fn the_database_files_hold_no_token_password_or_session_id() {
     let cookie = r.session_cookie();
     secrets.push(common::session_id(&cookie).to_owned());
     let mut bytes = Vec::new();
-    let mut files = 0;
-    for entry in std::fs::read_dir(s.data_dir()).unwrap() {
-        let path = entry.unwrap().path();
-        bytes.extend(std::fs::read(&path).unwrap());
-        files += 1;
+    if s.backend.is_postgres() {
+        // Every stored row as text (bytea shows as hex).
+        for table in ["users", "tokens", "retired_tokens", "sessions"] {
+            for row in s
+                .backend
+                .strings("", &format!("SELECT t::text FROM {table} t"))
+            {
+                bytes.extend(row.into_bytes());
+            }
+        }
+    } else {
+        let mut files = 0;
+        for entry in std::fs::read_dir(s.data_dir()).unwrap() {
+            let path = entry.unwrap().path();
+            bytes.extend(std::fs::read(&path).unwrap());
+            files += 1;
+        }
+        assert!(files >= 1);
     }
-    assert!(files >= 1 && bytes.len() > 4096);
+    assert!(bytes.len() > 2048, "{}", bytes.len());
     let text = String::from_utf8_lossy(&bytes);
     assert!(
         text.contains("$argon2id$v=19$m=19456,t=2,p=1$"),

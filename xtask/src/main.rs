@@ -5,6 +5,10 @@
 //! machine needs nothing but Rust, Node and root access to apt.
 
 mod structure;
+// One way to start a throwaway PostgreSQL, shared with the server's test harness.
+#[allow(unreachable_pub, dead_code)]
+#[path = "../../server/src/harness/throwaway.rs"]
+mod throwaway;
 mod tools;
 mod web;
 
@@ -15,12 +19,16 @@ use std::time::Instant;
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  test               fmt, clippy (native + wasm32), native tests, wasm tests in Node and
+  test               fmt, clippy (native + wasm32), native tests, the server tests again on
+                     PostgreSQL (JITSU_TEST_DATABASE_URL, or a throwaway server), wasm tests in Node and
                      headless Chromium, JS tests of the npm package, browser end-to-end tests
-  serve [--listen A] build the dashboard and start `jitsu server` (default 127.0.0.1:8080)
+  test-pg            only the server tests on PostgreSQL (as in `test`)
+  serve [--listen A] [--database URL]
+                     build the dashboard and start `jitsu server` (default 127.0.0.1:8080,
+                     SQLite in .jitsu/; --database postgres://… for PostgreSQL)
   pkg                build the npm package into pkg/ (prints wasm sizes)
   dist               build the dashboard into dist/ (prints wasm sizes)
-  bench [core|server|cli]
+  bench [core|server [--database postgres|URL]|cli]
                      criterion benchmarks of jitsu-core, the server load test, CLI start-up
   structure          no source file over 400 lines, no import cycles between files
   setup              install the toolchain pieces only";
@@ -72,6 +80,7 @@ fn main() -> ExitCode {
     let outcome = match args.as_slice() {
         ["test", rest @ ..] => test(rest),
         ["serve", rest @ ..] => serve(rest),
+        ["test-pg"] => postgres_tests(),
         ["pkg"] => tools::ensure_wasm().and_then(|t| web::build_pkg(&t)),
         ["dist"] => tools::ensure_wasm().and_then(|t| web::build_dist(&t)),
         ["bench", rest @ ..] => bench(rest),
@@ -92,21 +101,33 @@ fn main() -> ExitCode {
 }
 
 fn serve(args: &[&str]) -> Result {
-    let listen = match args {
-        [] => "127.0.0.1:8080",
-        ["--listen", addr] => addr,
-        _ => return Err(Failed(format!("serve takes [--listen ADDR], got {args:?}"))),
-    };
+    let mut listen = "127.0.0.1:8080";
+    let mut database = None;
+    let mut rest = args;
+    loop {
+        match rest {
+            [] => break,
+            ["--listen", addr, tail @ ..] => (listen, rest) = (addr, tail),
+            ["--database", url, tail @ ..] => (database, rest) = (Some(*url), tail),
+            _ => {
+                return Err(Failed(format!(
+                    "serve takes [--listen ADDR] [--database URL], got {args:?}"
+                )))
+            }
+        }
+    }
     let tools = tools::ensure_wasm()?;
     web::build_dist(&tools)?;
     run(cargo(&["build", "--release", "-p", "jitsu-cli"]))?;
     let dist = root().join("dist");
     let data = root().join(".jitsu");
-    run(Command::new(root().join("target/release/jitsu"))
-        .args(["server", "--listen", listen, "--data"])
-        .arg(&data)
-        .arg("--dashboard")
-        .arg(&dist))
+    let mut server = Command::new(root().join("target/release/jitsu"));
+    server.args(["server", "--listen", listen]);
+    match database {
+        Some(url) => server.args(["--database", url]),
+        None => server.arg("--data").arg(&data),
+    };
+    run(server.arg("--dashboard").arg(&dist))
 }
 
 /// One named step of `cargo xtask test`.
@@ -157,6 +178,7 @@ fn test(args: &[&str]) -> Result {
         ),
         ("docs", Box::new(docs)),
         ("native tests", Box::new(native_tests)),
+        ("server tests (PostgreSQL)", Box::new(postgres_tests)),
         ("wasm tests (Node)", Box::new(|| web::wasm_tests_node(t))),
         (
             "wasm tests (Chromium)",
@@ -235,6 +257,26 @@ fn native_tests() -> Result {
         .env("JITSU_BIN", root().join("target/debug/jitsu")))
 }
 
+/// The server's whole suite again, every test on a fresh database of a PostgreSQL server:
+/// `JITSU_TEST_DATABASE_URL` when set, else a throwaway one started here (and removed at the
+/// end, whatever the outcome).
+fn postgres_tests() -> Result {
+    run(cargo(&["build", "-p", "jitsu-cli", "--bin", "jitsu"]))?;
+    let given = std::env::var("JITSU_TEST_DATABASE_URL").ok();
+    tools::ensure_postgres(given.is_some())?;
+    let (url, _server) = match given {
+        Some(url) => (url, None),
+        None => {
+            let server = throwaway::ThrowawayPostgres::start().map_err(Failed)?;
+            println!("xtask: throwaway PostgreSQL at {}", server.url());
+            (server.url(), Some(server))
+        }
+    };
+    run(cargo(&["test", "-p", "jitsu-server"])
+        .env("JITSU_TEST_DATABASE_URL", url)
+        .env("JITSU_BIN", root().join("target/debug/jitsu")))
+}
+
 fn bench(args: &[&str]) -> Result {
     match args {
         [] | ["core"] => run(cargo(&["bench", "-p", "jitsu-core", "--bench", "core"])),
@@ -246,6 +288,23 @@ fn bench(args: &[&str]) -> Result {
             "--bin",
             "jitsu-server-bench",
         ])),
+        // `postgres` (a throwaway server) or a postgres:// URL.
+        ["server", "--database", database] => {
+            if *database == "postgres" {
+                tools::ensure_postgres(false)?;
+            }
+            run(cargo(&[
+                "run",
+                "--release",
+                "-p",
+                "jitsu-server",
+                "--bin",
+                "jitsu-server-bench",
+                "--",
+                "--database",
+                database,
+            ]))
+        }
         ["cli"] => {
             tools::ensure_apt(&[
                 ("hyperfine", "/usr/bin/hyperfine"),

@@ -126,6 +126,16 @@ pub(crate) fn ensure_apt(packages: &[(&str, &str)]) -> Result {
         .env("DEBIAN_FRONTEND", "noninteractive"))
 }
 
+/// What the PostgreSQL pass needs: Debian's nginx (the two-process example) and, unless a
+/// server is given, Debian's PostgreSQL binaries (`initdb`, `pg_ctl`, `postgres`).
+pub(crate) fn ensure_postgres(server_given: bool) -> Result {
+    ensure_apt(&[("nginx", "/usr/sbin/nginx")])?;
+    if server_given {
+        return Ok(());
+    }
+    ensure_apt(&[("postgresql", "/usr/lib/postgresql")])
+}
+
 fn ensure_chromium() -> Result {
     ensure_apt(&[
         ("chromium", "/usr/bin/chromium"),

@@ -6,5 +6,5 @@ use jitsu_server::ServerArgs;
 use crate::error::CliError;
 
 pub(crate) fn run(args: ServerArgs) -> Result<(), CliError> {
-    jitsu_server::run(args.into_config()).map_err(|e| CliError::Server(e.to_string()))
+    args.run().map_err(|e| CliError::Server(e.to_string()))
 }

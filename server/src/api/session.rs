@@ -40,7 +40,8 @@ pub(crate) async fn start(
     let now = state.now();
     let (user_id, max) = (caller.user_id, state.settings().max_sessions_per_account);
     state
-        .db(move |s| s.create_session(&hash, user_id, now, max))
+        .store()
+        .create_session(hash, user_id, now, max)
         .await?;
     let body = SessionInfo {
         username: caller.username,
@@ -61,13 +62,13 @@ pub(crate) async fn end(
 ) -> Result<Response, AppError> {
     if let Some(id) = cookie_value(&headers) {
         let hash = SecretDigest::of(id.as_bytes());
-        if let Some(record) = state.storage().session_by_hash(&hash)? {
+        if let Some(record) = state.store().session_by_hash(&hash).await? {
             // Ending a live session is a state change that needs our origin; a stale or
             // unknown cookie is just cleared.
             if is_live(&record, state.now(), state.settings()) {
                 check_origin_headers(&headers, &state)?;
             }
-            state.db(move |s| s.delete_session(&hash)).await?;
+            state.store().delete_session(hash).await?;
         }
     }
     let mut response = Json(serde_json::json!({ "ok": true })).into_response();

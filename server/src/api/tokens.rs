@@ -63,8 +63,9 @@ pub(crate) async fn list(
 ) -> Result<Json<TokenList>, AppError> {
     manage(&caller, &username)?;
     let infos = state
-        .storage()
-        .list_tokens(caller.user_id)?
+        .store()
+        .list_tokens(caller.user_id)
+        .await?
         .into_iter()
         .map(|t| TokenInfo {
             name: t.name,
@@ -85,9 +86,9 @@ pub(crate) async fn create_named(
 ) -> Result<(StatusCode, Json<Value>), AppError> {
     let (token, stored) = prepare_create(&state, &caller, &username, &body)?;
     let (user_id, max) = (caller.user_id, state.settings().max_tokens_per_account);
-    let stored_name = name.clone();
     let operation = state
-        .db(move |s| s.put_token(user_id, &stored_name, &stored, max))
+        .store()
+        .put_token(user_id, name.clone(), stored, max)
         .await?;
     Ok(created(&username, operation, name, token))
 }
@@ -102,7 +103,8 @@ pub(crate) async fn create_unnamed(
     let (token, stored) = prepare_create(&state, &caller, &username, &body)?;
     let (user_id, max) = (caller.user_id, state.settings().max_tokens_per_account);
     let name = state
-        .db(move |s| s.create_token_auto(user_id, &stored, max))
+        .store()
+        .create_token_auto(user_id, stored, max)
         .await?;
     Ok(created(&username, Operation::Insert, name, token))
 }
@@ -117,8 +119,7 @@ pub(crate) async fn destroy(
     extract::empty_object(&body)?;
     manage(&caller, &username)?;
     let user_id = caller.user_id;
-    let target = name.clone();
-    if !state.db(move |s| s.delete_token(user_id, &target)).await? {
+    if !state.store().delete_token(user_id, name.clone()).await? {
         return Err(AppError::NotFound(format!(
             "{username} has no token named \"{name}\" — `jitsu tokens list` shows the names"
         )));

@@ -14,7 +14,7 @@ use crate::client_addr::{address_key, client_ip};
 use crate::error::{AppError, Limited};
 use crate::extract::{self, UserParam};
 use crate::state::AppState;
-use crate::storage::{NewUser, UserRecord};
+use crate::storage::UserRecord;
 use crate::time;
 
 #[derive(Deserialize)]
@@ -52,7 +52,12 @@ pub(crate) async fn signup(
     }
     validate_email(&body.email)?;
     validate_password(password.expose())?;
-    if state.storage().user_by_name(username.as_str())?.is_some() {
+    if state
+        .store()
+        .user_by_name(username.as_str())
+        .await?
+        .is_some()
+    {
         return Err(AppError::Conflict(format!(
             "the username {:?} is taken — choose another one",
             username.as_str()
@@ -65,14 +70,8 @@ pub(crate) async fn signup(
     let now = state.now();
     let name = username.as_str().to_owned();
     let record = state
-        .db(move |s| {
-            s.create_user(NewUser {
-                username: &name,
-                email: &email,
-                password_hash: &password_hash,
-                created_at: now,
-            })
-        })
+        .store()
+        .create_user(name, email, password_hash, now)
         .await?;
     tracing::info!(user = %record.username, "account created");
     Ok((StatusCode::CREATED, Json(user_info(&record))))
@@ -106,7 +105,11 @@ pub(crate) async fn available(
     State(state): State<AppState>,
     UserParam(username): UserParam,
 ) -> Result<Json<Available>, AppError> {
-    let taken = state.storage().user_by_name(username.as_str())?.is_some();
+    let taken = state
+        .store()
+        .user_by_name(username.as_str())
+        .await?
+        .is_some();
     Ok(Json(Available { available: !taken }))
 }
 
@@ -118,8 +121,9 @@ pub(crate) async fn get_user(
 ) -> Result<Json<UserInfo>, AppError> {
     caller.require_owner(&username)?;
     let record = state
-        .storage()
-        .user_by_name(username.as_str())?
+        .store()
+        .user_by_name(username.as_str())
+        .await?
         .ok_or_else(|| AppError::NotFound("this account no longer exists".to_owned()))?;
     Ok(Json(user_info(&record)))
 }

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use jitsu_server::{run, ServerArgs};
+use jitsu_server::ServerArgs;
 
 /// Serve the jitsu token API (and the dashboard).
 #[derive(Debug, Parser)]
@@ -14,7 +14,7 @@ struct Cli {
 }
 
 fn main() -> ExitCode {
-    match run(Cli::parse().server.into_config()) {
+    match Cli::parse().server.run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");

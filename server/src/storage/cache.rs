@@ -3,9 +3,9 @@
 //!
 //! Correctness: every write that can retire a token value (regenerate, delete) evicts it
 //! before answering, and a lookup that raced with such a write does not fill the cache (a
-//! generation counter tells). This holds for one server process per database, which is how
-//! `jitsu server` runs; several processes sharing one database would each need to see the
-//! others' writes, so such a deployment must not use this cache.
+//! generation counter tells). [`TokenCache`] holds for one process per database (SQLite);
+//! the PostgreSQL backend uses the same [`CachedTokens`] and also evicts what other processes
+//! retire, as their notifications arrive.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
@@ -21,28 +21,104 @@ use super::{
 /// Cached tokens before the cache is emptied and refilled.
 const CAPACITY: usize = 100_000;
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Entries {
     generation: u64,
+    /// Whether lookups may be answered from the cache (a PostgreSQL cache is off while its
+    /// change feed is down: it could not hear about another process's writes).
+    enabled: bool,
     by_hash: HashMap<SecretDigest, TokenOwner>,
     by_name: HashMap<(UserId, String), SecretDigest>,
 }
 
-impl Entries {
-    fn insert(&mut self, owner: TokenOwner) {
-        if self.by_hash.len() >= CAPACITY {
-            self.by_hash.clear();
-            self.by_name.clear();
+/// What a cache probe found: the owner, or the generation to hand back to
+/// [`CachedTokens::fill`] with the database's answer.
+#[derive(Debug)]
+pub(crate) enum Probe {
+    Hit(TokenOwner),
+    Miss(u64),
+}
+
+/// The cache itself, shared by [`TokenCache`] (one SQLite process) and the PostgreSQL
+/// backend (which also evicts on other processes' notifications and flushes on reconnect).
+#[derive(Debug)]
+pub(crate) struct CachedTokens {
+    entries: Mutex<Entries>,
+}
+
+impl CachedTokens {
+    /// An empty cache, answering lookups when `enabled`.
+    pub(crate) fn new(enabled: bool) -> Self {
+        Self {
+            entries: Mutex::new(Entries {
+                generation: 0,
+                enabled,
+                by_hash: HashMap::new(),
+                by_name: HashMap::new(),
+            }),
         }
-        self.by_name
-            .insert((owner.user_id, owner.name.clone()), owner.hash);
-        self.by_hash.insert(owner.hash, owner);
     }
 
-    fn evict(&mut self, user: UserId, name: &str) {
-        self.generation += 1;
-        if let Some(hash) = self.by_name.remove(&(user, name.to_owned())) {
-            self.by_hash.remove(&hash);
+    fn entries(&self) -> MutexGuard<'_, Entries> {
+        self.entries.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub(crate) fn probe(&self, hash: &SecretDigest) -> Probe {
+        let e = self.entries();
+        match e.by_hash.get(hash).filter(|_| e.enabled) {
+            Some(owner) => Probe::Hit(owner.clone()),
+            None => Probe::Miss(e.generation),
+        }
+    }
+
+    /// Caches what the database answered, unless a write may have retired it since the probe.
+    pub(crate) fn fill(&self, generation: u64, owner: &TokenOwner) {
+        let mut e = self.entries();
+        if e.generation != generation || !e.enabled {
+            return;
+        }
+        if e.by_hash.len() >= CAPACITY {
+            e.by_hash.clear();
+            e.by_name.clear();
+        }
+        e.by_name
+            .insert((owner.user_id, owner.name.clone()), owner.hash);
+        e.by_hash.insert(owner.hash, owner.clone());
+    }
+
+    /// Forgets the token `name` of `user` (regenerated or deleted here).
+    pub(crate) fn evict(&self, user: UserId, name: &str) {
+        let mut e = self.entries();
+        e.generation += 1;
+        if let Some(hash) = e.by_name.remove(&(user, name.to_owned())) {
+            e.by_hash.remove(&hash);
+        }
+    }
+
+    /// Forgets a token value (retired by another process).
+    pub(crate) fn evict_hash(&self, hash: &SecretDigest) {
+        let mut e = self.entries();
+        e.generation += 1;
+        if let Some(owner) = e.by_hash.remove(hash) {
+            e.by_name.remove(&(owner.user_id, owner.name));
+        }
+    }
+
+    /// Forgets everything and turns lookups on or off.
+    pub(crate) fn reset(&self, enabled: bool) {
+        let mut e = self.entries();
+        e.generation += 1;
+        e.enabled = enabled;
+        e.by_hash.clear();
+        e.by_name.clear();
+    }
+
+    /// Records a `lastUsedAt` write in the cached copy.
+    pub(crate) fn touched(&self, token_id: i64, hash: &SecretDigest, now: i64) {
+        if let Some(owner) = self.entries().by_hash.get_mut(hash) {
+            if owner.token_id == token_id {
+                owner.last_used_at = Some(now);
+            }
         }
     }
 }
@@ -51,7 +127,7 @@ impl Entries {
 #[derive(Debug)]
 pub struct TokenCache<S> {
     inner: S,
-    entries: Mutex<Entries>,
+    cache: CachedTokens,
 }
 
 impl<S: Storage> TokenCache<S> {
@@ -59,12 +135,8 @@ impl<S: Storage> TokenCache<S> {
     pub fn new(inner: S) -> Self {
         Self {
             inner,
-            entries: Mutex::new(Entries::default()),
+            cache: CachedTokens::new(true),
         }
-    }
-
-    fn entries(&self) -> MutexGuard<'_, Entries> {
-        self.entries.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
@@ -78,19 +150,13 @@ impl<S: Storage> Storage for TokenCache<S> {
     }
 
     fn token_by_hash(&self, hash: &SecretDigest) -> Result<Option<TokenOwner>, StorageError> {
-        let generation = {
-            let entries = self.entries();
-            if let Some(owner) = entries.by_hash.get(hash) {
-                return Ok(Some(owner.clone()));
-            }
-            entries.generation
+        let generation = match self.cache.probe(hash) {
+            Probe::Hit(owner) => return Ok(Some(owner)),
+            Probe::Miss(generation) => generation,
         };
         let found = self.inner.token_by_hash(hash)?;
         if let Some(owner) = &found {
-            let mut entries = self.entries();
-            if entries.generation == generation {
-                entries.insert(owner.clone());
-            }
+            self.cache.fill(generation, owner);
         }
         Ok(found)
     }
@@ -102,11 +168,7 @@ impl<S: Storage> Storage for TokenCache<S> {
         now: i64,
     ) -> Result<(), StorageError> {
         self.inner.touch_token(token_id, hash, now)?;
-        if let Some(owner) = self.entries().by_hash.get_mut(hash) {
-            if owner.token_id == token_id {
-                owner.last_used_at = Some(now);
-            }
-        }
+        self.cache.touched(token_id, hash, now);
         Ok(())
     }
 
@@ -122,7 +184,7 @@ impl<S: Storage> Storage for TokenCache<S> {
         max: usize,
     ) -> Result<Operation, StorageError> {
         let result = self.inner.put_token(user, name, token, max);
-        self.entries().evict(user, name.as_str());
+        self.cache.evict(user, name.as_str());
         result
     }
 
@@ -137,7 +199,7 @@ impl<S: Storage> Storage for TokenCache<S> {
 
     fn delete_token(&self, user: UserId, name: &TokenName) -> Result<bool, StorageError> {
         let result = self.inner.delete_token(user, name);
-        self.entries().evict(user, name.as_str());
+        self.cache.evict(user, name.as_str());
         result
     }
 

@@ -1,14 +1,24 @@
-//! Persistence behind a small trait. The trait is blocking: handlers call writes on tokio's
-//! blocking pool but reads inline (token, session and user lookups, the token list), which
-//! suits SQLite, whose WAL read-only connections never wait for the writer. A networked
-//! backend (PostgreSQL) would need an async trait or `spawn_blocking` around the reads too
-//! (`block_on` inside a tokio worker panics); see DESIGN.md.
+//! Persistence: two backends behind one [`Store`] the handlers use.
+//!
+//! - [`Storage`] is the blocking interface of the embedded backend, [`SqliteStorage`] (with
+//!   [`TokenCache`] in front). [`Store`] runs its writes on tokio's blocking pool and its reads
+//!   inline: WAL read-only connections never wait for the writer.
+//! - [`PgStorage`] is PostgreSQL, async (tokio-postgres over a deadpool pool): no call blocks
+//!   an async worker, and several processes may share one database.
+//!
+//! [`Store`] is an enum of the two rather than an async trait object: two variants known at
+//! compile time, no boxed future per call, and each keeps its own way of running (see
+//! DESIGN.md).
 //!
 //! Secrets never reach this layer in clear: tokens and session ids arrive as their SHA-256
 //! [`SecretDigest`], passwords as Argon2id PHC strings.
 
 mod cache;
+pub(crate) mod copy;
+pub(crate) mod migrations;
+pub mod postgres;
 mod sqlite;
+mod store;
 
 use std::collections::HashSet;
 use std::fmt;
@@ -18,7 +28,9 @@ use jitsu_core::{SecretDigest, TokenName};
 use thiserror::Error;
 
 pub use cache::TokenCache;
+pub use postgres::{DatabaseUrl, PgStorage};
 pub use sqlite::{SqliteStorage, DB_FILE};
+pub use store::Store;
 
 /// Primary key of an account.
 pub type UserId = i64;
@@ -38,6 +50,29 @@ pub enum StorageError {
     /// The database refused or failed.
     #[error("database error: {0}")]
     Database(String),
+    /// The database cannot be reached right now (connection lost, restarting, pool
+    /// exhausted): the request may be retried shortly (503).
+    #[error("the database is unavailable: {0}")]
+    Unavailable(String),
+    /// The database could not be reached at start.
+    #[error("cannot reach PostgreSQL at {target}: {reason}")]
+    Unreachable {
+        /// `host:port/database` (never the password).
+        target: String,
+        /// The cause.
+        reason: String,
+    },
+    /// The database was migrated by a newer binary.
+    #[error(
+        "the database schema is version {found}, newer than this binary knows ({known}) — \
+         run the newer jitsu, or restore a backup made before the upgrade"
+    )]
+    SchemaTooNew {
+        /// Version found in `schema_migrations`.
+        found: i64,
+        /// Newest version this binary knows.
+        known: i64,
+    },
     /// The database file or folder could not be prepared.
     #[error("cannot prepare the data folder {path}: {source}")]
     Io {

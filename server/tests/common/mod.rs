@@ -1,6 +1,12 @@
 //! Shared fixtures: a real server on 127.0.0.1 with a temporary data folder, and a small
 //! HTTP client over ureq that never turns statuses into errors.
+//!
+//! One suite, two backends: when `JITSU_TEST_DATABASE_URL` names a PostgreSQL server, every
+//! server of every test runs on a fresh database of its own there (see [`Backend`]);
+//! otherwise on SQLite in a temporary folder. `cargo xtask test` runs the suite both ways.
 #![allow(dead_code, unreachable_pub)]
+
+pub mod jitsu015;
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
@@ -9,21 +15,97 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use jitsu_core::protocol::{self, basic_auth};
-use jitsu_server::harness::InProcess;
+use jitsu_server::harness::{InProcess, TestDatabase};
 use jitsu_server::{AppState, Settings};
 use serde_json::Value;
 
 /// The password every test account gets.
 pub const PASSWORD: &str = jitsu_server::harness::TEST_PASSWORD;
 
-/// A server running in-process on its own tokio runtime, over a temporary data folder.
+/// Where a test's data lives: a temporary folder, and a fresh PostgreSQL database when the
+/// run asked for one. Servers started on one `Backend` share its data.
+pub struct Backend {
+    pub dir: tempfile::TempDir,
+    pub db: Option<TestDatabase>,
+}
+
+impl Backend {
+    pub fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().expect("temp dir"),
+            db: TestDatabase::from_env(),
+        }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.db.is_some()
+    }
+
+    /// The storage flags of a spawned server: `--database URL` or `--data DIR`.
+    pub fn args(&self) -> Vec<std::ffi::OsString> {
+        match &self.db {
+            Some(db) => vec!["--database".into(), db.url_text().into()],
+            None => vec!["--data".into(), self.dir.path().into()],
+        }
+    }
+
+    /// Each row of one text column, from whichever database this is.
+    pub fn strings(&self, sqlite: &str, postgres: &str) -> Vec<String> {
+        match &self.db {
+            Some(db) => db.strings(postgres),
+            None => {
+                let c = rusqlite::Connection::open_with_flags(
+                    self.dir.path().join(jitsu_server::storage::DB_FILE),
+                    rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+                )
+                .unwrap();
+                let mut s = c.prepare(sqlite).unwrap();
+                let it = s.query_map([], |r| r.get::<_, String>(0)).unwrap();
+                it.map(Result::unwrap).collect()
+            }
+        }
+    }
+
+    /// Rows of the users, tokens and sessions tables. `lastUsedAt` is left out: it records
+    /// use, and a refused request may still have used a valid token.
+    pub fn snapshot(&self) -> Vec<String> {
+        let mut rows = Vec::new();
+        for (sqlite, postgres) in [
+            (
+                "SELECT id || ' ' || username || ' ' || email || ' ' || password_hash || ' ' || created_at FROM users ORDER BY id",
+                "SELECT id || ' ' || username || ' ' || email || ' ' || password_hash || ' ' || created_at FROM users ORDER BY id",
+            ),
+            (
+                "SELECT id || ' ' || user_id || ' ' || name || ' ' || hex(token_hash) || ' ' || mask || ' ' || created_at FROM tokens ORDER BY id",
+                "SELECT id || ' ' || user_id || ' ' || name || ' ' || encode(token_hash, 'hex') || ' ' || mask || ' ' || created_at FROM tokens ORDER BY id",
+            ),
+            (
+                "SELECT 'session ' || id || ' ' || user_id FROM sessions ORDER BY id",
+                "SELECT 'session ' || id || ' ' || user_id FROM sessions ORDER BY id",
+            ),
+        ] {
+            rows.extend(self.strings(sqlite, postgres));
+        }
+        rows
+    }
+
+    /// Failed-password windows stored in the database (PostgreSQL keeps them there).
+    pub fn stored_windows(&self) -> usize {
+        match &self.db {
+            Some(db) => db.strings("SELECT key FROM rate_windows").len(),
+            None => 0,
+        }
+    }
+}
+
+/// A server running in-process on its own tokio runtime, over a fresh [`Backend`].
 pub struct TestServer {
     pub url: String,
     pub addr: SocketAddr,
     pub state: AppState,
-    // Declared before `dir`: the server stops before its folder is removed.
+    // Declared before `backend`: the server stops before its data is removed.
     _server: InProcess,
-    dir: tempfile::TempDir,
+    pub backend: Backend,
 }
 
 impl TestServer {
@@ -38,19 +120,26 @@ impl TestServer {
     }
 
     pub fn with_settings(settings: Settings) -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let server = InProcess::start(dir.path(), settings).expect("start the server");
+        let backend = Backend::new();
+        let database = backend.db.as_ref().map(TestDatabase::url);
+        let server =
+            InProcess::start_on(backend.dir.path(), database, settings).expect("start the server");
         Self {
             url: server.url.clone(),
             addr: server.addr,
             state: server.state.clone(),
             _server: server,
-            dir,
+            backend,
         }
     }
 
     pub fn data_dir(&self) -> &Path {
-        self.dir.path()
+        self.backend.dir.path()
+    }
+
+    /// Keys held by the failure limiters, in memory and (PostgreSQL) in the database.
+    pub fn limiter_keys(&self) -> usize {
+        self.state.limiter_keys() + self.backend.stored_windows()
     }
 
     pub fn req(&self, method: &str, path: &str) -> Req {
@@ -115,7 +204,7 @@ impl TestServer {
 
     /// Every row of the users and tokens tables, to prove a request changed nothing.
     pub fn snapshot(&self) -> Vec<String> {
-        snapshot(self.data_dir())
+        self.backend.snapshot()
     }
 }
 
@@ -129,27 +218,6 @@ pub fn unlimited_settings() -> Settings {
         hash_queue: 1_000,
         ..Settings::default()
     }
-}
-
-/// Rows of the users, tokens and sessions tables (read-only connection). `lastUsedAt` is left
-/// out: it records use, and a refused request may still have used a valid token.
-pub fn snapshot(data_dir: &Path) -> Vec<String> {
-    let c = rusqlite::Connection::open_with_flags(
-        data_dir.join(jitsu_server::storage::DB_FILE),
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-    )
-    .unwrap();
-    let mut rows = Vec::new();
-    for sql in [
-        "SELECT id || ' ' || username || ' ' || email || ' ' || password_hash || ' ' || created_at FROM users ORDER BY id",
-        "SELECT id || ' ' || user_id || ' ' || name || ' ' || hex(token_hash) || ' ' || mask || ' ' || created_at FROM tokens ORDER BY id",
-        "SELECT 'session ' || id || ' ' || user_id FROM sessions ORDER BY id",
-    ] {
-        let mut s = c.prepare(sql).unwrap();
-        let it = s.query_map([], |r| r.get::<_, String>(0)).unwrap();
-        rows.extend(it.map(Result::unwrap));
-    }
-    rows
 }
 
 /// An answer: status, lower-case headers, body text.
@@ -419,6 +487,19 @@ pub fn wait_closed(s: &mut TcpStream, deadline: Instant) -> Option<(Instant, Vec
             Err(_) => return Some((Instant::now(), got)),
         }
     }
+}
+
+/// `jitsu-server` on a free port over `data` (with `extra` flags), logging at debug level.
+pub fn spawn_server(data: &Backend, extra: &[&str]) -> jitsu_server::harness::Spawned {
+    let mut command = std::process::Command::new(server_bin());
+    command
+        .args(["--listen", "127.0.0.1:0"])
+        .args(data.args())
+        .args(extra)
+        .env("JITSU_LOG", "debug");
+    let p = jitsu_server::harness::Spawned::start(command).expect("jitsu-server starts");
+    assert!(p.url().starts_with("http://127.0.0.1:"), "{}", p.url());
+    p
 }
 
 /// Path of the `jitsu-server` binary built with the tests.

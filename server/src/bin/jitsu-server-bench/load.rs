@@ -22,6 +22,16 @@ impl Report {
         self.requests as f64 / self.elapsed.as_secs_f64()
     }
 
+    /// Two runs measured over the same period (load on two servers at once) as one.
+    pub(crate) fn merge(mut self, other: Report) -> Report {
+        self.requests += other.requests;
+        self.errors += other.errors;
+        self.elapsed = self.elapsed.max(other.elapsed);
+        self.latencies_us.extend(other.latencies_us);
+        self.latencies_us.sort_unstable();
+        self
+    }
+
     pub(crate) fn percentile_ms(&self, p: f64) -> f64 {
         if self.latencies_us.is_empty() {
             return f64::NAN;

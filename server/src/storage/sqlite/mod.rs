@@ -105,7 +105,7 @@ impl SqliteStorage {
         Ok(n)
     }
 
-    fn reader(&self) -> MutexGuard<'_, Connection> {
+    pub(super) fn reader(&self) -> MutexGuard<'_, Connection> {
         let start = self.next_reader.fetch_add(1, Ordering::Relaxed);
         for i in 0..self.readers.len() {
             if let Ok(guard) = self.readers[(start + i) % self.readers.len()].try_lock() {

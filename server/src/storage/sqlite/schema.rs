@@ -1,59 +1,13 @@
-//! The versioned SQLite schema and the migrations run at open.
+//! The migrations run when a SQLite database is opened (the steps themselves are shared with
+//! PostgreSQL in `storage/migrations.rs`).
 
 use rusqlite::{params, Connection};
 
 use super::db_err;
+use crate::storage::migrations::{latest, too_new, MIGRATIONS};
 use crate::storage::StorageError;
 
-/// Versioned schema. Types and constraints are plain SQL so the same steps translate to
-/// PostgreSQL (`INTEGER` → `BIGINT`, `BLOB` → `BYTEA`, `INTEGER PRIMARY KEY` → identity).
-const MIGRATIONS: &[(i64, &str)] = &[
-    (
-        1,
-        "CREATE TABLE users (
-        id            INTEGER PRIMARY KEY,
-        username      TEXT    NOT NULL UNIQUE,
-        email         TEXT    NOT NULL,
-        password_hash TEXT    NOT NULL,
-        created_at    INTEGER NOT NULL
-     );
-     CREATE TABLE tokens (
-        id           INTEGER PRIMARY KEY,
-        user_id      INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-        name         TEXT    NOT NULL,
-        token_hash   BLOB    NOT NULL UNIQUE,
-        mask         TEXT    NOT NULL,
-        created_at   INTEGER NOT NULL,
-        last_used_at INTEGER,
-        UNIQUE (user_id, name)
-     );
-     CREATE TABLE sessions (
-        id           INTEGER PRIMARY KEY,
-        session_hash BLOB    NOT NULL UNIQUE,
-        user_id      INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-        created_at   INTEGER NOT NULL,
-        last_seen_at INTEGER NOT NULL
-     );",
-    ),
-    (
-        2,
-        "CREATE TABLE retired_tokens (
-        token_hash BLOB    PRIMARY KEY,
-        user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
-        retired_at INTEGER NOT NULL
-     );
-     CREATE INDEX retired_tokens_by_age ON retired_tokens (retired_at);",
-    ),
-    (
-        // Usernames are unique without regard to case (`Alice` and `alice` are one account);
-        // the spelling given at signup is kept. Usernames are ASCII, which `lower` folds.
-        3,
-        "CREATE UNIQUE INDEX users_by_folded_name ON users (lower(username));
-     CREATE INDEX sessions_by_user ON sessions (user_id, id);",
-    ),
-];
-
-/// Brings the database to the latest schema version.
+/// Brings the database to the latest schema version; refuses one migrated by a newer binary.
 pub(super) fn migrate(c: &mut Connection) -> Result<(), StorageError> {
     c.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -69,9 +23,13 @@ pub(super) fn migrate(c: &mut Connection) -> Result<(), StorageError> {
             |r| r.get(0),
         )
         .map_err(db_err)?;
-    for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
+    if current > latest() {
+        return Err(too_new(current));
+    }
+    for m in MIGRATIONS.iter().filter(|m| m.version > current) {
+        let version = m.version;
         let tx = c.transaction().map_err(db_err)?;
-        tx.execute_batch(sql).map_err(|e| {
+        tx.execute_batch(m.sqlite).map_err(|e| {
             StorageError::Database(format!(
                 "schema migration {version} failed: {e} (migration 3 fails when two usernames \
                  differ only in case: rename one of them, then start again)"
@@ -86,4 +44,25 @@ pub(super) fn migrate(c: &mut Connection) -> Result<(), StorageError> {
         tracing::info!(version, "applied schema migration");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::migrate;
+    use crate::storage::StorageError;
+
+    #[test]
+    fn a_database_migrated_by_a_newer_binary_is_refused() {
+        let mut c = rusqlite::Connection::open_in_memory().unwrap();
+        migrate(&mut c).unwrap();
+        migrate(&mut c).unwrap();
+        c.execute(
+            "INSERT INTO schema_migrations (version, applied_at) VALUES (999, 0)",
+            [],
+        )
+        .unwrap();
+        let e = migrate(&mut c).unwrap_err();
+        assert!(matches!(e, StorageError::SchemaTooNew { found: 999, .. }));
+        assert!(e.to_string().contains("newer"), "{e}");
+    }
 }

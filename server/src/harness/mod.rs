@@ -1,7 +1,12 @@
 //! A real server for tests and benchmarks, started one way everywhere: in this process on a
 //! runtime of its own ([`InProcess`]), or as a separate binary that a test can kill -9
-//! ([`Spawned`]). Both listen on 127.0.0.1 with a port the OS picks.
+//! ([`Spawned`]). Both listen on 127.0.0.1 with a port the OS picks. [`TestDatabase`] gives a
+//! test its own fresh PostgreSQL database when `JITSU_TEST_DATABASE_URL` names a server.
 
+mod postgres;
+mod throwaway;
+
+use std::future::Future;
 use std::io::{BufRead as _, BufReader, Read};
 use std::net::SocketAddr;
 use std::path::Path;
@@ -10,7 +15,12 @@ use std::sync::{mpsc, Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use crate::storage::postgres::DEFAULT_POOL_SIZE;
+use crate::storage::DatabaseUrl;
 use crate::{serve_with_shutdown, AppState, ServerConfig, ServerError, Settings};
+
+pub use postgres::{TestDatabase, TEST_DATABASE_ENV};
+pub use throwaway::{postgres_bin, ThrowawayPostgres};
 
 /// The password the test suites give their accounts.
 pub const TEST_PASSWORD: &str = "correct horse battery";
@@ -34,6 +44,15 @@ pub struct InProcess {
 impl InProcess {
     /// Opens the SQLite database in `data_dir` with `settings` and serves it.
     pub fn start(data_dir: &Path, settings: Settings) -> Result<Self, ServerError> {
+        Self::start_on(data_dir, None, settings)
+    }
+
+    /// Serves PostgreSQL at `database` when given, else the SQLite database in `data_dir`.
+    pub fn start_on(
+        data_dir: &Path,
+        database: Option<DatabaseUrl>,
+        settings: Settings,
+    ) -> Result<Self, ServerError> {
         let config = ServerConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
             data_dir: data_dir.to_path_buf(),
@@ -41,15 +60,27 @@ impl InProcess {
             allow_origins: settings.allow_origins.clone(),
             trusted_proxies: settings.trusted_proxies.clone(),
             connections: settings.connections,
+            database,
+            db_pool_size: DEFAULT_POOL_SIZE,
         };
-        Self::serve(AppState::open_with(&config, settings)?)
+        // Opened on the server's own runtime: PostgreSQL's pool and change feed live there.
+        Self::start_with(move || async move { AppState::open_with(&config, settings).await })
     }
 
     /// Serves an already built state (for example over a storage without the token cache).
     pub fn serve(state: AppState) -> Result<Self, ServerError> {
+        Self::start_with(move || async move { Ok(state) })
+    }
+
+    /// Serves the state `make` builds on the server's own runtime (where a PostgreSQL
+    /// backend's pool and change feed must live).
+    pub fn start_with<F, Fut>(make: F) -> Result<Self, ServerError>
+    where
+        F: FnOnce() -> Fut + Send + 'static,
+        Fut: Future<Output = Result<AppState, ServerError>>,
+    {
         let (addr_tx, addr_rx) = mpsc::channel();
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-        let served = state.clone();
         let thread = std::thread::spawn(move || {
             let runtime = match tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
@@ -63,6 +94,13 @@ impl InProcess {
                 }
             };
             runtime.block_on(async move {
+                let served = match make().await {
+                    Ok(state) => state,
+                    Err(e) => {
+                        let _ = addr_tx.send(Err(e));
+                        return;
+                    }
+                };
                 let listener = match tokio::net::TcpListener::bind("127.0.0.1:0").await {
                     Ok(l) => l,
                     Err(e) => {
@@ -70,7 +108,8 @@ impl InProcess {
                         return;
                     }
                 };
-                let _ = addr_tx.send(listener.local_addr().map_err(ServerError::Io));
+                let bound = listener.local_addr().map_err(ServerError::Io);
+                let _ = addr_tx.send(bound.map(|a| (a, served.clone())));
                 let stopped = async {
                     let _ = stop_rx.await;
                 };
@@ -79,7 +118,7 @@ impl InProcess {
                 }
             });
         });
-        let addr = addr_rx
+        let (addr, state) = addr_rx
             .recv()
             .map_err(|_| ServerError::Setup("the server thread ended before binding".into()))??;
         Ok(Self {

@@ -1,0 +1,168 @@
+//! One password attempt, counted on the three failure limits before anything is hashed (so
+//! parallel guesses cannot all pass the check) and uncounted when it succeeds.
+//!
+//! On SQLite the windows are the in-memory [`FailureLimiter`]s of this one process; on
+//! PostgreSQL they are rows every process shares (`rate_windows`), so guesses spread over
+//! several processes are limited as if they went to one.
+//!
+//! [`FailureLimiter`]: crate::limiter::FailureLimiter
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use jitsu_core::Username;
+
+use crate::client_addr::address_key;
+use crate::error::{AppError, Limited};
+use crate::limiter::Reservation;
+use crate::state::AppState;
+use crate::storage::postgres::Window;
+use crate::storage::PgStorage;
+
+/// What an attempt holds on each limit.
+#[derive(Debug)]
+enum Held {
+    Memory(Reservation, Reservation, Reservation),
+    Shared(Arc<PgStorage>, [Window; 3]),
+}
+
+/// A counted attempt; [`PasswordAttempt::release`] it when it succeeds.
+#[derive(Debug)]
+pub(crate) struct PasswordAttempt {
+    pair: (String, IpAddr),
+    address: IpAddr,
+    account: String,
+    held: Held,
+}
+
+impl PasswordAttempt {
+    /// Counts the attempt, or refuses it (429, counting nothing) when this address used up its
+    /// attempts on this account or on all accounts, or the account reached its ceiling. Past
+    /// the account's soft limit, waits [`Settings::account_backoff`] first: guesses spread
+    /// over many addresses slow down without refusing the owner.
+    ///
+    /// [`Settings::account_backoff`]: crate::Settings::account_backoff
+    pub(crate) async fn reserve(
+        state: &AppState,
+        user: &Username,
+        ip: IpAddr,
+    ) -> Result<Self, AppError> {
+        let account = user.as_str().to_ascii_lowercase();
+        let address = address_key(ip);
+        let pair = (account.clone(), address);
+        let (held, account_count) = match state.store().postgres() {
+            None => Self::reserve_memory(state, &pair, &address, &account)?,
+            Some(pg) => Self::reserve_shared(state, pg, &pair, &address, &account).await?,
+        };
+        let attempt = Self {
+            pair,
+            address,
+            account,
+            held,
+        };
+        // The count includes this attempt.
+        if account_count > state.settings().failures_per_account {
+            tokio::time::sleep(state.settings().account_backoff).await;
+        }
+        Ok(attempt)
+    }
+
+    fn reserve_memory(
+        state: &AppState,
+        pair: &(String, IpAddr),
+        address: &IpAddr,
+        account: &String,
+    ) -> Result<(Held, u32), AppError> {
+        let limits = state.password_limits();
+        let a = limits.pair.reserve(pair);
+        let b = limits.address.reserve(address);
+        let c = limits.account.reserve(account);
+        match (a, b, c) {
+            (Ok(a), Ok(b), Ok(c)) => Ok((Held::Memory(a, b, c), limits.account.count(account))),
+            (a, b, c) => {
+                if let Ok(a) = a {
+                    limits.pair.cancel(pair, a);
+                }
+                if let Ok(b) = b {
+                    limits.address.cancel(address, b);
+                }
+                if let Ok(c) = c {
+                    limits.account.cancel(account, c);
+                }
+                Err(refused([a.err(), b.err(), c.err()]))
+            }
+        }
+    }
+
+    async fn reserve_shared(
+        state: &AppState,
+        pg: &Arc<PgStorage>,
+        pair: &(String, IpAddr),
+        address: &IpAddr,
+        account: &str,
+    ) -> Result<(Held, u32), AppError> {
+        let s = state.settings();
+        let keys = shared_keys(pair, address, account);
+        let maxes = [
+            s.failures_per_account_address,
+            s.failures_per_address,
+            s.failures_per_account_ceiling,
+        ];
+        let now = s.clock.now_millis();
+        let window = i64::try_from(s.failure_window.as_millis()).unwrap_or(i64::MAX);
+        let mut got = Vec::with_capacity(3);
+        let mut waits = [None; 3];
+        for (i, (key, max)) in keys.iter().zip(maxes).enumerate() {
+            match pg.reserve_window(key, now, window, max).await? {
+                Ok(w) => got.push((i, w)),
+                Err(wait) => waits[i] = Some(wait),
+            }
+        }
+        if got.len() == 3 {
+            let windows = [got[0].1, got[1].1, got[2].1];
+            let count = windows[2].count;
+            return Ok((Held::Shared(pg.clone(), windows), count));
+        }
+        for (i, w) in got {
+            pg.cancel_window(&keys[i], w).await?;
+        }
+        Err(refused(waits))
+    }
+
+    /// Uncounts an attempt that succeeded (or failed on our side).
+    pub(crate) async fn release(self, state: &AppState) {
+        match self.held {
+            Held::Memory(a, b, c) => {
+                let limits = state.password_limits();
+                limits.pair.release(&self.pair, a);
+                limits.address.release(&self.address, b);
+                limits.account.release(&self.account, c);
+            }
+            Held::Shared(pg, windows) => {
+                let keys = shared_keys(&self.pair, &self.address, &self.account);
+                for (key, w) in keys.iter().zip(windows) {
+                    if let Err(e) = pg.release_window(key, w).await {
+                        tracing::warn!(error = %e, "could not uncount a successful password");
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The shared windows' keys: (account, address), address, account.
+fn shared_keys(pair: &(String, IpAddr), address: &IpAddr, account: &str) -> [String; 3] {
+    [
+        format!("pw-pair:{}:{}", pair.0, pair.1),
+        format!("pw-addr:{address}"),
+        format!("pw-acct:{account}"),
+    ]
+}
+
+/// The 429 of a refused attempt: wait for the latest limit to reopen.
+fn refused(waits: [Option<u64>; 3]) -> AppError {
+    AppError::TooManyRequests {
+        retry_after: waits.into_iter().flatten().max().unwrap_or(1),
+        what: Limited::Passwords,
+    }
+}

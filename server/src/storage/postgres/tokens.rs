@@ -1,0 +1,265 @@
+//! Tokens in PostgreSQL: cached lookups by digest, and writes that lock the account's row.
+
+use deadpool_postgres::Transaction;
+use jitsu_core::protocol::Operation;
+use jitsu_core::{SecretDigest, TokenName};
+
+use super::{within, PgStorage, CHANNEL};
+use crate::storage::cache::Probe;
+use crate::storage::{
+    first_free_name, NewToken, StorageError, TokenOwner, TokenRecord, UserId, AUTO_NAME_PREFIX,
+};
+
+/// How long the digest of a destroyed or regenerated token is remembered (as in SQLite).
+const RETIRED_KEEP_SECS: i64 = 90 * 24 * 60 * 60;
+
+impl PgStorage {
+    /// Finds a token and its owner by digest (cached while the change listener is up).
+    pub async fn token_by_hash(
+        &self,
+        hash: &SecretDigest,
+    ) -> Result<Option<TokenOwner>, StorageError> {
+        let generation = match self.cache.probe(hash) {
+            Probe::Hit(owner) => return Ok(Some(owner)),
+            Probe::Miss(generation) => generation,
+        };
+        let result = async {
+            let c = self.client().await?;
+            let s = within(c.prepare_cached(
+                "SELECT t.id, t.name, u.id, u.username, t.last_used_at, t.token_hash
+                 FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
+            ))
+            .await?;
+            let row = within(c.query_opt(&s, &[&hash.as_bytes().as_slice()])).await?;
+            Ok(row.and_then(|r| {
+                let stored: &[u8] = r.get(5);
+                Some(TokenOwner {
+                    token_id: r.get(0),
+                    name: r.get(1),
+                    user_id: r.get(2),
+                    username: r.get(3),
+                    last_used_at: r.get(4),
+                    hash: SecretDigest::from_bytes(stored.try_into().ok()?),
+                })
+            }))
+        }
+        .await;
+        let found = self.seen(result)?;
+        if let Some(owner) = &found {
+            self.cache.fill(generation, owner);
+        }
+        Ok(found)
+    }
+
+    /// Records a use, unless the token was regenerated or deleted since it was looked up.
+    pub async fn touch_token(
+        &self,
+        token_id: i64,
+        hash: &SecretDigest,
+        now: i64,
+    ) -> Result<(), StorageError> {
+        self.execute(
+            "UPDATE tokens SET last_used_at = $3 WHERE id = $1 AND token_hash = $2",
+            &[&token_id, &hash.as_bytes().as_slice(), &now],
+        )
+        .await?;
+        self.cache.touched(token_id, hash, now);
+        Ok(())
+    }
+
+    /// All tokens of an account, sorted by name (bytewise, as SQLite sorts them).
+    pub async fn list_tokens(&self, user: UserId) -> Result<Vec<TokenRecord>, StorageError> {
+        let result = async {
+            let c = self.client().await?;
+            let s = within(c.prepare_cached(
+                "SELECT name, mask, created_at, last_used_at FROM tokens
+                 WHERE user_id = $1 ORDER BY name COLLATE \"C\"",
+            ))
+            .await?;
+            let rows = within(c.query(&s, &[&user])).await?;
+            Ok(rows
+                .iter()
+                .map(|r| TokenRecord {
+                    name: r.get(0),
+                    mask: r.get(1),
+                    created_at: r.get(2),
+                    last_used_at: r.get(3),
+                })
+                .collect())
+        }
+        .await;
+        self.seen(result)
+    }
+
+    /// Stores a token under `name`, replacing an existing value in place.
+    pub async fn put_token(
+        &self,
+        user: UserId,
+        name: &TokenName,
+        token: &NewToken,
+        max: usize,
+    ) -> Result<Operation, StorageError> {
+        let result = async {
+            let mut c = self.client().await?;
+            let tx = within(c.transaction()).await?;
+            lock_account(&tx, user).await?;
+            retire(&tx, user, name.as_str(), token.created_at).await?;
+            let updated = within(tx.execute(
+                "UPDATE tokens SET token_hash = $3, mask = $4, created_at = $5, last_used_at = NULL
+                 WHERE user_id = $1 AND name = $2",
+                &[
+                    &user,
+                    &name.as_str(),
+                    &token.hash.as_bytes().as_slice(),
+                    &token.mask,
+                    &token.created_at,
+                ],
+            ))
+            .await?;
+            if updated == 0 {
+                check_room(&tx, user, max).await?;
+                insert(&tx, user, name.as_str(), token).await?;
+            }
+            within(tx.commit()).await?;
+            Ok(if updated == 0 {
+                Operation::Insert
+            } else {
+                Operation::Update
+            })
+        }
+        .await;
+        self.cache.evict(user, name.as_str());
+        self.seen(result)
+    }
+
+    /// Stores a token under the first free `token-N`.
+    pub async fn create_token_auto(
+        &self,
+        user: UserId,
+        token: &NewToken,
+        max: usize,
+    ) -> Result<TokenName, StorageError> {
+        let result = async {
+            let mut c = self.client().await?;
+            let tx = within(c.transaction()).await?;
+            lock_account(&tx, user).await?;
+            check_room(&tx, user, max).await?;
+            let rows = within(tx.query(
+                "SELECT name FROM tokens WHERE user_id = $1 AND name LIKE $2",
+                &[&user, &format!("{AUTO_NAME_PREFIX}%")],
+            ))
+            .await?;
+            let names: Vec<String> = rows.iter().map(|r| r.get(0)).collect();
+            let name = first_free_name(names.iter().map(String::as_str));
+            insert(&tx, user, name.as_str(), token).await?;
+            within(tx.commit()).await?;
+            Ok(name)
+        }
+        .await;
+        self.seen(result)
+    }
+
+    /// Deletes a token; `false` if there was none of that name.
+    pub async fn delete_token(&self, user: UserId, name: &TokenName) -> Result<bool, StorageError> {
+        let result = async {
+            let mut c = self.client().await?;
+            let tx = within(c.transaction()).await?;
+            lock_account(&tx, user).await?;
+            retire(&tx, user, name.as_str(), crate::time::now()).await?;
+            let deleted = within(tx.execute(
+                "DELETE FROM tokens WHERE user_id = $1 AND name = $2",
+                &[&user, &name.as_str()],
+            ))
+            .await?;
+            within(tx.commit()).await?;
+            Ok(deleted > 0)
+        }
+        .await;
+        self.cache.evict(user, name.as_str());
+        self.seen(result)
+    }
+
+    /// Whether `hash` is a retired token of `username`.
+    pub async fn is_retired_token(
+        &self,
+        username: &str,
+        hash: &SecretDigest,
+    ) -> Result<bool, StorageError> {
+        let result = async {
+            let c = self.client().await?;
+            let s = within(c.prepare_cached(
+                "SELECT 1 FROM retired_tokens r JOIN users u ON u.id = r.user_id
+                 WHERE r.token_hash = $1 AND lower(u.username) = lower($2)",
+            ))
+            .await?;
+            Ok(
+                within(c.query_opt(&s, &[&hash.as_bytes().as_slice(), &username]))
+                    .await?
+                    .is_some(),
+            )
+        }
+        .await;
+        self.seen(result)
+    }
+}
+
+/// Serialises the account's token and session writes across every process.
+async fn lock_account(tx: &Transaction<'_>, user: UserId) -> Result<(), StorageError> {
+    within(tx.execute("SELECT 1 FROM users WHERE id = $1 FOR UPDATE", &[&user]))
+        .await
+        .map(drop)
+}
+
+/// Remembers the digest of the token `name` (about to be replaced or deleted), tells every
+/// process to forget it (delivered at commit), and forgets digests retired long ago.
+async fn retire(
+    tx: &Transaction<'_>,
+    user: UserId,
+    name: &str,
+    now: i64,
+) -> Result<(), StorageError> {
+    within(tx.execute(
+        "INSERT INTO retired_tokens (token_hash, user_id, retired_at)
+         SELECT token_hash, user_id, $3 FROM tokens WHERE user_id = $1 AND name = $2
+         ON CONFLICT DO NOTHING",
+        &[&user, &name, &now],
+    ))
+    .await?;
+    within(tx.execute(
+        "SELECT pg_notify($3, encode(token_hash, 'hex')) FROM tokens
+         WHERE user_id = $1 AND name = $2",
+        &[&user, &name, &CHANNEL],
+    ))
+    .await?;
+    within(tx.execute(
+        "DELETE FROM retired_tokens WHERE retired_at < $1",
+        &[&(now - RETIRED_KEEP_SECS)],
+    ))
+    .await
+    .map(drop)
+}
+
+async fn check_room(tx: &Transaction<'_>, user: UserId, max: usize) -> Result<(), StorageError> {
+    let held: i64 =
+        within(tx.query_one("SELECT COUNT(*) FROM tokens WHERE user_id = $1", &[&user]))
+            .await?
+            .get(0);
+    if usize::try_from(held).unwrap_or(usize::MAX) >= max {
+        return Err(StorageError::TooManyTokens { max });
+    }
+    Ok(())
+}
+
+pub(super) async fn insert(
+    tx: &Transaction<'_>,
+    user: UserId,
+    name: &str,
+    token: &NewToken,
+) -> Result<(), StorageError> {
+    within(tx.execute(
+        "INSERT INTO tokens (user_id, name, token_hash, mask, created_at) VALUES ($1, $2, $3, $4, $5)",
+        &[&user, &name, &token.hash.as_bytes().as_slice(), &token.mask, &token.created_at],
+    ))
+    .await
+    .map(drop)
+}
