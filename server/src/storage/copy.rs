@@ -4,14 +4,14 @@
 //! `--replace`; on a terminal the rows copied and the rate are shown as it goes.
 
 use std::io::{IsTerminal as _, Write as _};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use rusqlite::types::Value;
 use tokio_postgres::types::ToSql;
 
 use super::postgres::pg_err;
-use super::{PgStorage, SqliteStorage, StorageError, DB_FILE};
-use crate::args::CopyArgs;
+use super::{DatabaseUrl, PgStorage, SqliteStorage, StorageError, DB_FILE};
 use crate::ServerError;
 
 /// Rows read from SQLite at a time.
@@ -49,20 +49,22 @@ const TABLES: [(&str, &[&str]); 4] = [
 ];
 
 /// Runs the copy (its own runtime).
-pub(crate) fn run(args: &CopyArgs) -> Result<(), ServerError> {
-    if !args.from.join(DB_FILE).is_file() {
+/// Copies the SQLite database in `from` into the PostgreSQL database `to` (refusing a
+/// non-empty target unless `replace`).
+pub(crate) fn run(from: &Path, to: &DatabaseUrl, replace: bool) -> Result<(), ServerError> {
+    if !from.join(DB_FILE).is_file() {
         return Err(ServerError::Setup(format!(
             "{} holds no jitsu database ({DB_FILE}) — name the folder given to --data",
-            args.from.display()
+            from.display()
         )));
     }
-    let source = SqliteStorage::open(&args.from)?;
+    let source = SqliteStorage::open(&from)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     runtime.block_on(async {
-        let target = PgStorage::connect_with_cache(&args.to, 1, false).await?;
-        copy(&source, &target, args.replace).await
+        let target = PgStorage::connect_with_cache(to, 1, false).await?;
+        copy(&source, &target, replace).await
     })
 }
 
