@@ -62,6 +62,9 @@ pub struct ServerArgs {
     /// Seconds a client has to send a request's body (then 408 and closed).
     #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub body_timeout: u64,
+    /// Connections one client address may hold at once (trusted proxies are exempt).
+    #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections_per_address: u32,
     /// Seconds a kept-alive connection may wait for its next request.
     #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub idle_timeout: u64,
@@ -125,6 +128,7 @@ impl ServerArgs {
                 header_read_timeout: Duration::from_secs(self.header_timeout),
                 body_read_timeout: Duration::from_secs(self.body_timeout),
                 idle_timeout: Duration::from_secs(self.idle_timeout),
+                max_connections_per_address: self.max_connections_per_address as usize,
             },
         }
     }

@@ -38,9 +38,10 @@ mod service;
 mod tests;
 
 use std::future::{poll_fn, Future};
-use std::net::SocketAddr;
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::Router;
@@ -48,6 +49,8 @@ use hyper::server::conn::http1;
 use hyper_util::rt::TokioIo;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
+
+use crate::client_addr::{address_key, Cidr};
 use tokio::time::Instant;
 
 use self::activity::{Activity, Expired};
@@ -116,6 +119,10 @@ pub struct ConnectionLimits {
     /// Time a kept-alive connection may wait for its next request, or an answer wait for its
     /// client to read it, before the connection is closed. Default 60 s.
     pub idle_timeout: Duration,
+    /// Connections one client address (IPv6: its /64) may hold at once; more are closed as
+    /// soon as they are accepted, so one client cannot take every slot with kept-alive
+    /// connections. Trusted proxies are exempt. Default 64.
+    pub max_connections_per_address: usize,
 }
 
 impl Default for ConnectionLimits {
@@ -125,6 +132,53 @@ impl Default for ConnectionLimits {
             header_read_timeout: Duration::from_secs(10),
             body_read_timeout: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(60),
+            max_connections_per_address: 64,
+        }
+    }
+}
+
+/// Connections held per client address (entries exist only while connections do).
+#[derive(Debug)]
+struct PerAddress {
+    max: usize,
+    trusted: Vec<Cidr>,
+    held: Mutex<HashMap<IpAddr, usize>>,
+}
+
+/// One connection's place in [`PerAddress`]; given back on drop.
+struct AddressSlot {
+    table: Arc<PerAddress>,
+    key: IpAddr,
+}
+
+impl PerAddress {
+    /// A place for a connection from `peer`, `None` when its address holds the most it may.
+    fn claim(table: &Arc<PerAddress>, peer: IpAddr) -> Option<Option<AddressSlot>> {
+        if table.trusted.iter().any(|c| c.contains(peer)) {
+            return Some(None);
+        }
+        let key = address_key(peer);
+        let mut held = table.held.lock().unwrap_or_else(|p| p.into_inner());
+        let n = held.entry(key).or_insert(0);
+        if *n >= table.max {
+            return None;
+        }
+        *n += 1;
+        Some(Some(AddressSlot {
+            table: table.clone(),
+            key,
+        }))
+    }
+}
+
+impl Drop for AddressSlot {
+    fn drop(&mut self) {
+        let mut held = self.table.held.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = held.get_mut(&self.key) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                held.remove(&self.key);
+            }
         }
     }
 }
@@ -135,9 +189,10 @@ pub(crate) async fn serve(
     listener: TcpListener,
     app: Router,
     limits: ConnectionLimits,
+    trusted: Vec<Cidr>,
     shutdown: impl Future<Output = ()>,
 ) {
-    serve_within(listener, app, limits, shutdown, SHUTDOWN_GRACE).await;
+    serve_within(listener, app, limits, trusted, shutdown, SHUTDOWN_GRACE).await;
 }
 
 /// [`serve`] with the grace period as a parameter (tests shorten it).
@@ -145,10 +200,16 @@ async fn serve_within(
     listener: TcpListener,
     app: Router,
     limits: ConnectionLimits,
+    trusted: Vec<Cidr>,
     shutdown: impl Future<Output = ()>,
     grace: Duration,
 ) {
     let slots = slots(limits.max_connections);
+    let per_address = Arc::new(PerAddress {
+        max: limits.max_connections_per_address.max(1),
+        trusted,
+        held: Mutex::new(HashMap::new()),
+    });
     let permits = Arc::new(Semaphore::new(slots));
     let (drain, draining) = watch::channel(());
     let mut hyper = http1::Builder::new();
@@ -173,6 +234,11 @@ async fn serve_within(
             () = &mut shutdown => break,
             accepted = accept(&listener) => accepted,
         };
+        let Some(address_slot) = PerAddress::claim(&per_address, peer.ip()) else {
+            tracing::debug!(client = %peer.ip(), "closed: too many connections from one address");
+            drop(stream);
+            continue;
+        };
         tokio::spawn(connection(
             stream,
             peer,
@@ -183,7 +249,7 @@ async fn serve_within(
                 grace,
                 draining: draining.clone(),
             },
-            permit,
+            (permit, address_slot),
         ));
     }
     drop(listener);
@@ -262,12 +328,12 @@ enum End {
     Grace,
 }
 
-/// Serves one connection; `_slot` is its place under the cap, released when this returns.
+/// Serves one connection; `_slot` is its place under the caps, released when this returns.
 async fn connection(
     stream: TcpStream,
     peer: SocketAddr,
     mut shared: Shared,
-    _slot: OwnedSemaphorePermit,
+    _slot: (OwnedSemaphorePermit, Option<AddressSlot>),
 ) {
     // Answers are written whole; waiting for an ACK before the next one only adds latency.
     let _ = stream.set_nodelay(true);

@@ -168,7 +168,8 @@ async fn serve_app(
 ) -> Result<(), ServerError> {
     let housekeeping = state.spawn_housekeeping();
     let limits = state.settings().connections;
-    conn::serve(listener, app, limits, shutdown).await;
+    let trusted = state.settings().trusted_proxies.clone();
+    conn::serve(listener, app, limits, trusted, shutdown).await;
     housekeeping.abort();
     Ok(())
 }

@@ -182,3 +182,54 @@ fn malformed_request_heads_are_answered_400_in_nodejitsu_form() {
         assert!(r.json()["message"].as_str().unwrap().contains("malformed"));
     }
 }
+
+/// A connection to `addr` from the loopback address `from` (127.0.0.0/8 is all ours).
+fn connect_from(from: &str, addr: std::net::SocketAddr) -> TcpStream {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.bind(format!("{from}:0").parse().unwrap()).unwrap();
+        let stream = socket.connect(addr).await.unwrap().into_std().unwrap();
+        stream.set_nonblocking(false).unwrap();
+        stream
+    })
+}
+
+#[test]
+fn one_address_cannot_hold_every_connection_with_kept_alive_requests() {
+    let s = server(ConnectionLimits {
+        max_connections: 8,
+        max_connections_per_address: 3,
+        ..ConnectionLimits::default()
+    });
+    let healthz = b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+    // The attacker keeps three connections alive with valid requests.
+    let mut held: Vec<TcpStream> = (0..3)
+        .map(|_| {
+            let mut c = open_with(s.addr, healthz);
+            assert_eq!(read_one_answer(&mut c).status, 200);
+            c
+        })
+        .collect();
+    // A fourth from the same address is closed at once, unanswered.
+    let mut fourth = connect_from("127.0.0.1", s.addr);
+    std::io::Write::write_all(&mut fourth, healthz).unwrap();
+    let (_, answer) = wait_closed(&mut fourth, Instant::now() + SLACK)
+        .expect("the connection over the per-address cap is closed");
+    assert!(answer.is_empty(), "{}", String::from_utf8_lossy(&answer));
+    // Another client still gets in, and the attacker's own connections still work.
+    let mut other = connect_from("127.0.0.2", s.addr);
+    std::io::Write::write_all(&mut other, healthz).unwrap();
+    assert_eq!(read_one_answer(&mut other).status, 200);
+    std::io::Write::write_all(&mut held[0], healthz).unwrap();
+    assert_eq!(read_one_answer(&mut held[0]).status, 200);
+    // Closing one frees its place for the same address.
+    held.pop();
+    std::thread::sleep(Duration::from_millis(200));
+    let mut again = connect_from("127.0.0.1", s.addr);
+    std::io::Write::write_all(&mut again, healthz).unwrap();
+    assert_eq!(read_one_answer(&mut again).status, 200);
+}

@@ -30,6 +30,7 @@ async fn start(app: Router, limits: ConnectionLimits, grace: Duration) -> Runnin
         listener,
         app,
         limits,
+        Vec::new(),
         async {
             let _ = stopped.await;
         },
