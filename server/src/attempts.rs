@@ -19,6 +19,13 @@ use crate::state::AppState;
 use crate::storage::postgres::Window;
 use crate::storage::PgStorage;
 
+/// An attempt's counts, itself included: from its address on its account, and on its account.
+#[derive(Debug, Clone, Copy)]
+struct Counts {
+    pair: u32,
+    account: u32,
+}
+
 /// What an attempt holds on each limit.
 #[derive(Debug)]
 enum Held {
@@ -50,7 +57,7 @@ impl PasswordAttempt {
         let account = user.as_str().to_ascii_lowercase();
         let address = address_key(ip);
         let pair = (account.clone(), address);
-        let (held, account_count) = match state.store().postgres() {
+        let (held, counts) = match state.store().postgres() {
             None => Self::reserve_memory(state, &pair, &address, &account)?,
             Some(pg) => Self::reserve_shared(state, pg, &pair, &address, &account).await?,
         };
@@ -60,9 +67,20 @@ impl PasswordAttempt {
             account,
             held,
         };
-        // The count includes this attempt.
-        if account_count > state.settings().failures_per_account {
-            tokio::time::sleep(state.settings().account_backoff).await;
+        // The counts include this attempt. Past the account's ceiling only addresses that
+        // already failed on this account in the window are refused: an owner signing in from
+        // an address of their own is never locked out by guesses from others.
+        let s = state.settings();
+        if counts.account > s.failures_per_account_ceiling && counts.pair > 1 {
+            attempt.cancel(state).await;
+            return Err(refused([
+                Some(s.failure_window.as_secs().max(1)),
+                None,
+                None,
+            ]));
+        }
+        if counts.account > s.failures_per_account {
+            tokio::time::sleep(s.account_backoff).await;
         }
         Ok(attempt)
     }
@@ -72,13 +90,19 @@ impl PasswordAttempt {
         pair: &(String, IpAddr),
         address: &IpAddr,
         account: &String,
-    ) -> Result<(Held, u32), AppError> {
+    ) -> Result<(Held, Counts), AppError> {
         let limits = state.password_limits();
         let a = limits.pair.reserve(pair);
         let b = limits.address.reserve(address);
         let c = limits.account.reserve(account);
         match (a, b, c) {
-            (Ok(a), Ok(b), Ok(c)) => Ok((Held::Memory(a, b, c), limits.account.count(account))),
+            (Ok(a), Ok(b), Ok(c)) => Ok((
+                Held::Memory(a, b, c),
+                Counts {
+                    pair: limits.pair.count(pair),
+                    account: limits.account.count(account),
+                },
+            )),
             (a, b, c) => {
                 if let Ok(a) = a {
                     limits.pair.cancel(pair, a);
@@ -100,13 +124,14 @@ impl PasswordAttempt {
         pair: &(String, IpAddr),
         address: &IpAddr,
         account: &str,
-    ) -> Result<(Held, u32), AppError> {
+    ) -> Result<(Held, Counts), AppError> {
         let s = state.settings();
         let keys = shared_keys(pair, address, account);
+        // The account's window only counts; its ceiling is applied by `reserve`.
         let maxes = [
             s.failures_per_account_address,
             s.failures_per_address,
-            s.failures_per_account_ceiling,
+            u32::MAX,
         ];
         let now = s.clock.now_millis();
         let window = i64::try_from(s.failure_window.as_millis()).unwrap_or(i64::MAX);
@@ -120,13 +145,36 @@ impl PasswordAttempt {
         }
         if got.len() == 3 {
             let windows = [got[0].1, got[1].1, got[2].1];
-            let count = windows[2].count;
-            return Ok((Held::Shared(pg.clone(), windows), count));
+            let counts = Counts {
+                pair: windows[0].count,
+                account: windows[2].count,
+            };
+            return Ok((Held::Shared(pg.clone(), windows), counts));
         }
         for (i, w) in got {
             pg.cancel_window(&keys[i], w).await?;
         }
         Err(refused(waits))
+    }
+
+    /// Takes the attempt back as if it had never been made (it was refused after all).
+    async fn cancel(self, state: &AppState) {
+        match self.held {
+            Held::Memory(a, b, c) => {
+                let limits = state.password_limits();
+                limits.pair.cancel(&self.pair, a);
+                limits.address.cancel(&self.address, b);
+                limits.account.cancel(&self.account, c);
+            }
+            Held::Shared(pg, windows) => {
+                let keys = shared_keys(&self.pair, &self.address, &self.account);
+                for (key, w) in keys.iter().zip(windows) {
+                    if let Err(e) = pg.cancel_window(key, w).await {
+                        tracing::warn!(error = %e, "could not uncount a refused password");
+                    }
+                }
+            }
+        }
     }
 
     /// Uncounts an attempt that succeeded (or failed on our side).

@@ -14,7 +14,7 @@ use jitsu_core::protocol::{parse_basic_auth, AuthMethod};
 use jitsu_core::{ApiToken, Password, SecretDigest, Username};
 
 use crate::attempts::PasswordAttempt;
-use crate::client_addr::client_ip;
+use crate::client_addr::{address_key, client_ip};
 use crate::error::AppError;
 use crate::session;
 use crate::state::AppState;
@@ -130,14 +130,10 @@ async fn basic(
         }
     }
     let ip = client_ip(parts, &state.settings().trusted_proxies);
+    // A place in the queue first: a request refused for want of one (503, or 429 for a client
+    // holding its share) has counted nothing and stored no limiter key.
+    let place = state.passwords().admit(address_key(ip))?;
     let attempt = PasswordAttempt::reserve(state, &username, ip).await?;
-    let place = match state.passwords().admit() {
-        Ok(place) => place,
-        Err(busy) => {
-            attempt.release(state).await;
-            return Err(busy);
-        }
-    };
     let record = state.store().user_by_name(username.as_str()).await?;
     let phc = record.as_ref().map(|r| r.password_hash.clone());
     let verified = state.passwords().verify(place, secret, phc).await;

@@ -102,19 +102,39 @@ fn forwarded_client(peer: IpAddr, headers: &HeaderMap, trusted: &[Cidr]) -> IpAd
     if !is_trusted(peer) {
         return peer;
     }
-    let hops: Vec<IpAddr> = headers
+    let hops: Vec<&str> = headers
         .get_all("x-forwarded-for")
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .map(|hop| hop.trim().parse::<IpAddr>())
-        .collect::<Result<_, _>>()
-        // A malformed list is not evidence of anything: the proxy is the client.
-        .unwrap_or_default();
-    hops.into_iter()
-        .rev()
-        .find(|ip| !is_trusted(*ip))
-        .unwrap_or(peer)
+        .collect();
+    // From the right: each hop was written by the one after it. The first that is not a
+    // trusted proxy is the client; a hop we cannot read ends the walk (nothing further left
+    // can be believed), and then the last address we could trust names the client.
+    let mut client = peer;
+    for hop in hops.into_iter().rev() {
+        match parse_hop(hop) {
+            Some(ip) if is_trusted(ip) => client = ip,
+            Some(ip) => return ip,
+            None => break,
+        }
+    }
+    client
+}
+
+/// One `X-Forwarded-For` entry: an address, possibly with a port (`1.2.3.4:5678`,
+/// `[2001:db8::1]:5678`), as some proxies write them.
+fn parse_hop(hop: &str) -> Option<IpAddr> {
+    let hop = hop.trim();
+    if let Ok(ip) = hop.parse() {
+        return Some(ip);
+    }
+    if let Some(rest) = hop.strip_prefix('[') {
+        return rest.split_once(']')?.0.parse().ok();
+    }
+    let (host, port) = hop.rsplit_once(':')?;
+    port.parse::<u16>().ok()?;
+    host.parse::<std::net::Ipv4Addr>().ok().map(IpAddr::V4)
 }
 
 /// The address the per-address limits count: the IPv4 address, or the /64 prefix of an IPv6
@@ -216,6 +236,20 @@ mod tests {
         assert_eq!(
             forwarded_client(ip("127.0.0.1"), &xff("not an address"), &proxy),
             ip("127.0.0.1")
+        );
+        // Garbage written by the client further left does not hide the real hop.
+        assert_eq!(
+            forwarded_client(ip("127.0.0.1"), &xff("garbage, 203.0.113.9"), &proxy),
+            ip("203.0.113.9")
+        );
+        // Proxies that append ports.
+        assert_eq!(
+            forwarded_client(ip("127.0.0.1"), &xff("203.0.113.9:5555"), &proxy),
+            ip("203.0.113.9")
+        );
+        assert_eq!(
+            forwarded_client(ip("127.0.0.1"), &xff("[2001:db8::1]:443"), &proxy),
+            ip("2001:db8::1")
         );
     }
 }

@@ -37,8 +37,8 @@ mod service;
 #[cfg(test)]
 mod tests;
 
-use std::future::{poll_fn, Future};
 use std::collections::HashMap;
+use std::future::{poll_fn, Future};
 use std::net::{IpAddr, SocketAddr};
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};

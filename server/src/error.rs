@@ -69,6 +69,9 @@ pub enum Limited {
     /// Failed password attempts (per account and address, per address, or per account).
     #[error("too many failed password attempts")]
     Passwords,
+    /// Password checks queued at once by one address.
+    #[error("too many password checks from your address are still being answered")]
+    PasswordChecksInFlight,
     /// Accounts created from one address.
     #[error("too many accounts were created from your address")]
     SignupsFromAddress,

@@ -2,6 +2,8 @@
 //! once (so a storm of logins queues instead of starving token checks of CPU) and on how many
 //! wait (so the queue cannot grow without end: beyond it, 503 at once).
 
+use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 
@@ -9,7 +11,7 @@ use argon2::{Algorithm, Argon2, Params, PasswordHasher as _, PasswordVerifier as
 use jitsu_core::Password;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use crate::error::AppError;
+use crate::error::{AppError, Limited};
 use crate::ServerError;
 
 /// OWASP's minimum for Argon2id: 19 MiB, 2 passes, 1 lane.
@@ -32,6 +34,10 @@ pub(crate) struct Passwords {
     params: Params,
     /// Places: running plus waiting.
     places: Arc<Semaphore>,
+    /// Places held per client address (entries only while held).
+    per_client: Arc<Mutex<HashMap<IpAddr, usize>>>,
+    /// Places one client address may hold.
+    client_share: usize,
     /// The hashing threads' job queue (they end when the last sender is dropped).
     jobs: mpsc::Sender<Job>,
     /// Hashes started (for the tests that prove a request costs none).
@@ -46,6 +52,28 @@ pub(crate) struct Passwords {
 #[derive(Debug)]
 pub(crate) struct Admission {
     _permit: OwnedSemaphorePermit,
+    _client: ClientShare,
+}
+
+/// One client address's share of the queue (`Settings::password_checks_per_address` places at
+/// once), so a client, even with accounts and the right passwords, cannot keep the queue full
+/// for others.
+#[derive(Debug)]
+struct ClientShare {
+    held: Arc<Mutex<HashMap<IpAddr, usize>>>,
+    key: IpAddr,
+}
+
+impl Drop for ClientShare {
+    fn drop(&mut self) {
+        let mut held = self.held.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = held.get_mut(&self.key) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                held.remove(&self.key);
+            }
+        }
+    }
 }
 
 /// Work for a hashing thread.
@@ -57,7 +85,11 @@ pub(crate) const BUSY_RETRY_AFTER: u64 = 2;
 impl Passwords {
     /// A hasher at the OWASP parameters running at most `parallel` hashes at once, with at
     /// most `queue` more waiting.
-    pub(crate) fn new(parallel: usize, queue: usize) -> Result<Self, ServerError> {
+    pub(crate) fn new(
+        parallel: usize,
+        queue: usize,
+        client_share: usize,
+    ) -> Result<Self, ServerError> {
         let setup = |e: String| ServerError::Setup(format!("password hashing: {e}"));
         let params =
             Params::new(M_COST_KIB, T_COST, P_COST, None).map_err(|e| setup(e.to_string()))?;
@@ -84,21 +116,44 @@ impl Passwords {
         Ok(Self {
             params,
             places: Arc::new(Semaphore::new(parallel + queue)),
+            per_client: Arc::new(Mutex::new(HashMap::new())),
+            client_share: client_share.max(1),
             jobs,
             started: Arc::new(AtomicU64::new(0)),
             dummy: dummy.into(),
         })
     }
 
-    /// Takes a place in the password queue; 503 with `Retry-After` when it is full.
-    pub(crate) fn admit(&self) -> Result<Admission, AppError> {
-        self.places
+    /// Takes a place in the password queue for a request from `client` (an address key):
+    /// 429 when that client holds its share of places already, 503 with `Retry-After` when
+    /// the queue is full.
+    pub(crate) fn admit(&self, client: IpAddr) -> Result<Admission, AppError> {
+        let share = {
+            let mut held = self.per_client.lock().unwrap_or_else(|p| p.into_inner());
+            let n = held.entry(client).or_insert(0);
+            if *n >= self.client_share {
+                return Err(AppError::TooManyRequests {
+                    retry_after: 1,
+                    what: Limited::PasswordChecksInFlight,
+                });
+            }
+            *n += 1;
+            ClientShare {
+                held: self.per_client.clone(),
+                key: client,
+            }
+        };
+        let permit = self
+            .places
             .clone()
             .try_acquire_owned()
-            .map(|permit| Admission { _permit: permit })
             .map_err(|_| AppError::Busy {
                 retry_after: BUSY_RETRY_AFTER,
-            })
+            })?;
+        Ok(Admission {
+            _permit: permit,
+            _client: share,
+        })
     }
 
     /// The PHC string of a new password.
@@ -168,4 +223,55 @@ fn hash_with(params: &Params, password: &str) -> Result<String, AppError> {
         .hash_password(password.as_bytes())
         .map(|h| h.to_string())
         .map_err(|e| AppError::Internal(format!("argon2: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Passwords;
+    use crate::error::AppError;
+    use jitsu_core::Password;
+    use std::net::{IpAddr, Ipv4Addr};
+    use std::time::{Duration, Instant};
+
+    const CLIENT: IpAddr = IpAddr::V4(Ipv4Addr::LOCALHOST);
+
+    #[tokio::test]
+    async fn a_hash_keeps_its_place_after_its_request_is_dropped() {
+        let p = Passwords::new(1, 0, 10).unwrap();
+        let place = p.admit(CLIENT).unwrap();
+        let checker = p.clone();
+        let request = tokio::spawn(async move {
+            checker
+                .verify(place, Password::new("some password"), None)
+                .await
+        });
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while p.started() == 0 {
+            assert!(Instant::now() < deadline, "the hash never started");
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        // The client goes away while its hash runs: the place is still taken.
+        request.abort();
+        let _ = request.await;
+        assert!(matches!(p.admit(CLIENT), Err(AppError::Busy { .. })));
+        // It comes back when the hash ends.
+        while p.admit(CLIENT).is_err() {
+            assert!(Instant::now() < deadline, "the place never came back");
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
+    #[test]
+    fn one_client_holds_at_most_its_share_of_places() {
+        let p = Passwords::new(1, 10, 2).unwrap();
+        let a = p.admit(CLIENT).unwrap();
+        let _b = p.admit(CLIENT).unwrap();
+        assert!(matches!(
+            p.admit(CLIENT),
+            Err(AppError::TooManyRequests { .. })
+        ));
+        assert!(p.admit(IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2))).is_ok());
+        drop(a);
+        assert!(p.admit(CLIENT).is_ok());
+    }
 }

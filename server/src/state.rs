@@ -54,6 +54,9 @@ pub struct Settings {
     pub hash_parallelism: usize,
     /// Password checks waiting for a turn; beyond, 503 at once.
     pub hash_queue: usize,
+    /// Password checks (and signups) one client address may have queued or running at once;
+    /// beyond, 429 at once. Keeps one client from holding the whole queue.
+    pub password_checks_per_address: usize,
     /// Most tokens one account holds.
     pub max_tokens_per_account: usize,
     /// Most dashboard sessions one account holds (a new one ends the oldest).
@@ -94,6 +97,7 @@ impl Default for Settings {
             // Leave a core to token checks when there is more than one.
             hash_parallelism: cpus.saturating_sub(1).max(1),
             hash_queue: 32,
+            password_checks_per_address: 4,
             max_tokens_per_account: 1_000,
             max_sessions_per_account: 20,
             session_idle: Duration::from_secs(30 * 60),
@@ -165,11 +169,16 @@ impl AppState {
         Ok(Self {
             inner: Arc::new(Inner {
                 storage,
-                passwords: Passwords::new(settings.hash_parallelism, settings.hash_queue)?,
+                passwords: Passwords::new(
+                    settings.hash_parallelism,
+                    settings.hash_queue,
+                    settings.password_checks_per_address,
+                )?,
                 password_limits: PasswordLimits {
                     pair: failure_limiter(settings.failures_per_account_address, &settings),
                     address: failure_limiter(settings.failures_per_address, &settings),
-                    account: failure_limiter(settings.failures_per_account_ceiling, &settings),
+                    // Counts only: the ceiling is applied per address by `PasswordAttempt::reserve`.
+                    account: failure_limiter(u32::MAX, &settings),
                 },
                 signup_limits: SignupLimits {
                     address: FailureLimiter::new(

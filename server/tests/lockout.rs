@@ -96,8 +96,61 @@ fn guesses_from_many_addresses_slow_the_account_down_then_reach_its_ceiling() {
             401
         );
     }
-    // Six failures from six addresses: the account's ceiling.
+    // Six failures from six addresses: past the account's ceiling, an address that already
+    // failed on it is refused; a fresh one is still checked (slowly), and the owner gets in.
+    assert_eq!(auth_from(&s, "198.51.100.1", "alice", "guess").status, 429);
+    assert_eq!(auth_from(&s, "198.51.100.99", "alice", "guess").status, 401);
     assert_eq!(auth_from(&s, "198.51.100.99", "alice", "guess").status, 429);
+    assert_eq!(auth_from(&s, "203.0.113.77", "alice", PASSWORD).status, 200);
+}
+
+#[test]
+fn many_attacker_addresses_cannot_lock_the_owner_out() {
+    let s = behind_proxy(Settings::default());
+    s.signup("alice");
+    // Ten addresses, ten wrong passwords each: the account's default ceiling of 100.
+    for i in 0..10 {
+        for _ in 0..10 {
+            let status = auth_from(&s, &format!("198.51.100.{i}"), "alice", "guess").status;
+            assert_eq!(status, 401);
+        }
+    }
+    assert_eq!(auth_from(&s, "198.51.100.3", "alice", "guess").status, 429);
+    let owner = auth_from(&s, "203.0.113.5", "alice", PASSWORD);
+    assert_eq!(owner.status, 200, "{}", owner.body);
+}
+
+#[test]
+fn one_address_cannot_keep_the_password_queue_for_itself() {
+    use std::sync::{Arc, Barrier};
+
+    // Right passwords are never counted as failures, so only the queue share stops this.
+    let s = Arc::new(behind_proxy(Settings {
+        hash_parallelism: 1,
+        hash_queue: 16,
+        ..Settings::default()
+    }));
+    s.signup("alice");
+    s.signup("bob");
+    let barrier = Arc::new(Barrier::new(12));
+    let flood: Vec<_> = (0..12)
+        .map(|_| {
+            let (s, barrier) = (s.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                barrier.wait();
+                auth_from(&s, "198.51.100.7", "alice", PASSWORD).status
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(50));
+    let bob = auth_from(&s, "203.0.113.5", "bob", PASSWORD);
+    let statuses: Vec<u16> = flood.into_iter().map(|t| t.join().unwrap()).collect();
+    assert_eq!(bob.status, 200, "{}", bob.body);
+    let refused = statuses.iter().filter(|&&c| c == 429).count();
+    assert!(
+        refused >= 12 - 4,
+        "one address holds at most 4 places: {statuses:?}"
+    );
 }
 
 #[test]

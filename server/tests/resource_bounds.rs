@@ -214,3 +214,37 @@ fn signups_are_limited_in_total_whatever_the_address() {
         .collect();
     assert_eq!(statuses, [201, 201, 201, 201, 429, 429]);
 }
+
+#[test]
+fn checks_refused_for_a_full_queue_leave_no_limiter_key() {
+    let s = Arc::new(TestServer::with_settings(Settings {
+        trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
+        hash_parallelism: 1,
+        hash_queue: 0,
+        ..Settings::default()
+    }));
+    let barrier = Arc::new(Barrier::new(30));
+    let guesses: Vec<_> = (0..30)
+        .map(|i| {
+            let (s, barrier) = (s.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                barrier.wait();
+                s.req("GET", "/auth")
+                    .header("X-Forwarded-For", &format!("198.51.100.{i}"))
+                    .basic(&format!("user{i}"), "wrong password")
+                    .send()
+                    .status
+            })
+        })
+        .collect();
+    let statuses: Vec<u16> = guesses.into_iter().map(|t| t.join().unwrap()).collect();
+    let checked = statuses.iter().filter(|&&c| c == 401).count();
+    let busy = statuses.iter().filter(|&&c| c == 503).count();
+    assert_eq!(checked + busy, 30, "{statuses:?}");
+    assert!(busy > 0, "one place cannot take 30 at once: {statuses:?}");
+    assert_eq!(
+        s.limiter_keys(),
+        3 * checked,
+        "only checked attempts hold keys (pair, address, account each)"
+    );
+}

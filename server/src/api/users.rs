@@ -63,8 +63,10 @@ pub(crate) async fn signup(
             username.as_str()
         )));
     }
+    let client = address_key(client_ip(&parts, &state.settings().trusted_proxies));
+    // A place in the queue first, so a signup refused for want of one counts nothing.
+    let place = state.passwords().admit(client)?;
     count_signup(&state, &parts)?;
-    let place = state.passwords().admit()?;
     let password_hash = state.passwords().hash(place, password).await?;
     let email = body.email;
     let now = state.now();

@@ -216,6 +216,7 @@ pub fn unlimited_settings() -> Settings {
         failures_per_account: 100_000,
         failures_per_account_ceiling: 100_000,
         hash_queue: 1_000,
+        password_checks_per_address: 1_000,
         ..Settings::default()
     }
 }

@@ -79,6 +79,7 @@ fn bench_settings() -> Settings {
         failures_per_account: u32::MAX,
         failures_per_account_ceiling: u32::MAX,
         hash_queue: 10_000,
+        password_checks_per_address: 10_000,
         ..Settings::default()
     }
 }
