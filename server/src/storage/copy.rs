@@ -58,7 +58,7 @@ pub(crate) fn run(from: &Path, to: &DatabaseUrl, replace: bool) -> Result<(), Se
             from.display()
         )));
     }
-    let source = SqliteStorage::open(&from)?;
+    let source = SqliteStorage::open(from)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
