@@ -141,7 +141,9 @@ pub(crate) fn run(
     ok &= auth2.errors == 0;
 
     let password_request = load::get_request(a.addr, "/auth", Some(&basic_auth("bench", PASSWORD)));
-    let storm = client.block_on(async {
+    // Spawned on the client runtime; it runs while `both` blocks on that runtime.
+    let storm = {
+        let _entered = client.enter();
         tokio::spawn(load::run(
             a.addr,
             password_request,
@@ -149,7 +151,7 @@ pub(crate) fn run(
             args.storm_connections,
             duration,
         ))
-    });
+    };
     let during = both(client, addrs, auth_request, args.connections, duration);
     let storm = client.block_on(storm)?;
     line("GET /auth, password (storm on one)", &storm);
