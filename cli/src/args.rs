@@ -60,7 +60,7 @@ pub(crate) enum Command {
         email: Option<String>,
     },
     /// Run the jitsu API server (and the dashboard).
-    Server(jitsu_server::ServerArgs),
+    Server(Box<jitsu_server::ServerArgs>),
     /// Print a shell completion script.
     Completion {
         /// Shell to generate for.

@@ -36,7 +36,7 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Command::Server(args) => {
-            return match commands::server::run(args) {
+            return match commands::server::run(*args) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     Output::new(Style::Text { colors: false }).error(e.to_string());
