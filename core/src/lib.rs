@@ -26,11 +26,6 @@ pub mod protocol;
 pub mod share;
 pub mod token;
 
-// The JS bindings are for the npm package; the dashboard (a Rust wasm app) turns them off
-// with `default-features = false` so they do not weigh on its download.
-#[cfg(all(target_arch = "wasm32", feature = "bindings"))]
-pub mod wasm;
-
 pub use config::{Config, ConfigError};
 pub use name::{validate_email, validate_password, InputError, Password, TokenName, Username};
 pub use protocol::{ApiError, Credentials, Method, Request};

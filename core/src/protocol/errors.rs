@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use super::answer_value::{self, Fields};
 use super::POWERED_BY;
 use crate::name::InputError;
 use crate::token::TokenError;
@@ -147,9 +148,11 @@ pub fn check_status(status: u16, body: &str) -> Result<(), ApiError> {
     if status < 400 {
         return Ok(());
     }
-    let detail = serde_json::from_str::<ErrorBody>(body)
+    // The `message` of an [`ErrorBody`], read without typed deserialisation (see
+    // `answer_value`); any other body is no detail.
+    let detail = answer_value::parse(body, "error")
         .ok()
-        .map(|b| b.message)
+        .and_then(|value| Fields::of(&value, "error").ok()?.string("message").ok())
         .filter(|m| !m.is_empty());
     Err(ApiError::Status {
         status,
