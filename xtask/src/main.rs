@@ -1,9 +1,10 @@
 //! Build, serve and test orchestration: `cargo xtask <command>`.
 //!
 //! Every command installs what it needs when it is missing (wasm target, the pinned
-//! wasm-bindgen CLI, Debian's Chromium, npm's binaryen and the npm test packages), so a fresh
+//! wasm-bindgen CLI, Debian's Chromium, npm's binaryen and esbuild, and the npm test packages), so a fresh
 //! machine needs nothing but Rust, Node and root access to apt.
 
+mod size;
 mod tools;
 mod web;
 
@@ -15,10 +16,11 @@ const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   test               fmt, clippy (native + wasm32), native tests, wasm tests in Node and
-                     headless Chromium, JS tests of the npm package, browser end-to-end tests
+                     headless Chromium, JS tests of the npm package, the package in Vite,
+                     esbuild, Chromium, Node and tsc, browser end-to-end tests
   serve [--listen A] build the dashboard and start `jitsu server` (default 127.0.0.1:8080)
-  pkg                build the npm package into pkg/ (prints wasm sizes)
-  dist               build the dashboard into dist/ (prints wasm sizes)
+  pkg                build the npm package into pkg/dist/ (fails over its size budget)
+  dist               build the dashboard into dist/ (fails over its size budget)
   bench [core|server|cli]
                      criterion benchmarks of jitsu-core, the server load test, CLI start-up
   setup              install the toolchain pieces only";
@@ -143,6 +145,8 @@ fn test(args: &[&str]) -> Result {
                     "-p",
                     "jitsu-core",
                     "-p",
+                    "jitsu-core-wasm",
+                    "-p",
                     "jitsu-web",
                     "--all-targets",
                     "--",
@@ -158,6 +162,10 @@ fn test(args: &[&str]) -> Result {
             Box::new(|| web::wasm_tests_browser(t)),
         ),
         ("npm package + JS tests", Box::new(|| web::pkg_tests(t))),
+        (
+            "npm package in Vite, esbuild, Chromium, Node and tsc",
+            Box::new(|| web::bundler_tests(t)),
+        ),
         (
             "dashboard end-to-end (Chromium)",
             Box::new(|| web::browser_tests(t)),
