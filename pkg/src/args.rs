@@ -88,13 +88,28 @@ pub(crate) fn optional_port(value: &JsValue, at: At) -> Result<Option<u16>> {
     }
 }
 
+fn is_plain_object(value: &JsValue) -> bool {
+    value.is_object() && !js_sys::Array::is_array(value)
+}
+
 /// A plain object (not `null`, an array or a function), whose options are read with
 /// [`field`].
 pub(crate) fn object(value: &JsValue, at: At) -> Result<()> {
-    if value.is_object() && !js_sys::Array::is_array(value) {
+    if is_plain_object(value) {
         Ok(())
     } else {
         Err(at.refuse("an object", value))
+    }
+}
+
+/// A plain object, or `undefined`: whether the object is there.
+pub(crate) fn optional_object(value: &JsValue, at: At) -> Result<bool> {
+    if value.is_undefined() {
+        Ok(false)
+    } else if is_plain_object(value) {
+        Ok(true)
+    } else {
+        Err(at.refuse("an object or undefined", value))
     }
 }
 

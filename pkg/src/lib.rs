@@ -121,8 +121,7 @@ pub fn shared_access(
     let token_name = TokenName::parse(&args::string(&token_name, At(F, "tokenName"))?)?;
     let token = ApiToken::parse(&args::string(&token, At(F, "token"))?)?;
     let mut share = SharedAccess::new(owner, token_name, token);
-    if !remote.is_undefined() {
-        args::object(&remote, At(F, "remote"))?;
+    if args::optional_object(&remote, At(F, "remote"))? {
         share = share.with_remote(Remote {
             protocol: args::string(&args::field(&remote, "protocol"), At(F, "remote.protocol"))?,
             host: args::string(&args::field(&remote, "host"), At(F, "remote.host"))?,

@@ -128,7 +128,10 @@ pub(crate) fn build_pkg(tools: &Tools) -> Result {
     }
     std::fs::copy(pkg.join("js/index.mjs"), dist.join("index.mjs"))
         .map_err(|e| Failed(format!("copy index.mjs: {e}")))?;
-    let types = read(&build.join("jitsu_core.d.ts"))? + &read(&pkg.join("js/types.d.ts"))?;
+    // wasm-bindgen declares `[Symbol.dispose]()` on classes, which needs the disposable lib.
+    let types = "/// <reference lib=\"esnext.disposable\" />\n".to_owned()
+        + &read(&build.join("jitsu_core.d.ts"))?
+        + &read(&pkg.join("js/types.d.ts"))?;
     write(&dist.join("index.d.ts"), &types)?;
     write(&dist.join("index.d.cts"), &types)?;
     let _ = PKG_BUILT.set(());
