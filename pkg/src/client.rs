@@ -147,11 +147,11 @@ impl ClientCore {
             .iter()
             .map(|(k, v)| js::array([JsValue::from_str(k), JsValue::from_str(v)]));
         let mut init = Object::new()
-            .set("url", req.url(&self.base_uri))
-            .set("method", req.method.as_str())
-            .set("headers", js::array(headers));
+            .set_str("url", &req.url(&self.base_uri))
+            .set_str("method", req.method.as_str())
+            .set("headers", &js::array(headers));
         if let Some(body) = &req.body {
-            init = init.set("body", body);
+            init = init.set_str("body", body);
         }
         Ok(init.build())
     }
@@ -172,10 +172,10 @@ impl ClientCore {
             "auth" => {
                 let auth = protocol::parse_auth(status, body)?;
                 let o = Object::new()
-                    .set("username", auth.username)
-                    .set("method", auth.method.as_str());
-                match auth.token_name {
-                    Some(name) => o.set("tokenName", name),
+                    .set_str("username", &auth.username)
+                    .set_str("method", auth.method.as_str());
+                match &auth.token_name {
+                    Some(name) => o.set_str("tokenName", name),
                     None => o,
                 }
                 .build()
@@ -185,42 +185,42 @@ impl ClientCore {
                 let api_tokens = list
                     .api_tokens
                     .iter()
-                    .fold(Object::new(), |o, (name, mask)| o.set(name, mask));
+                    .fold(Object::new(), |o, (name, mask)| o.set_str(name, mask));
                 let tokens = list.tokens.iter().map(|t| {
                     Object::new()
-                        .set("name", &t.name)
-                        .set("mask", &t.mask)
-                        .set("createdAt", js::string_or_null(t.created_at.as_deref()))
-                        .set("lastUsedAt", js::string_or_null(t.last_used_at.as_deref()))
+                        .set_str("name", &t.name)
+                        .set_str("mask", &t.mask)
+                        .set_str_or_null("createdAt", t.created_at.as_deref())
+                        .set_str_or_null("lastUsedAt", t.last_used_at.as_deref())
                         .build()
                 });
                 Object::new()
-                    .set("apiTokens", api_tokens.build())
-                    .set("tokens", js::array(tokens))
+                    .set("apiTokens", &api_tokens.build())
+                    .set("tokens", &js::array(tokens))
                     .build()
             }
             "available" => protocol::parse_available(status, body)?.into(),
             "createToken" => {
                 let created = protocol::parse_created(status, body)?;
                 Object::new()
-                    .set("operation", created.operation.as_str())
-                    .set("name", created.name.as_str())
-                    .set("token", created.token.expose())
+                    .set_str("operation", created.operation.as_str())
+                    .set_str("name", created.name.as_str())
+                    .set_str("token", &created.token.expose())
                     .build()
             }
             "destroyToken" => {
                 let destroyed = protocol::parse_destroyed(status, body)?;
                 Object::new()
-                    .set("ok", destroyed.ok)
-                    .set("id", destroyed.id)
+                    .set("ok", &destroyed.ok.into())
+                    .set_str("id", &destroyed.id)
                     .build()
             }
             "signup" => {
                 let user = protocol::parse_user(status, body)?;
                 Object::new()
-                    .set("username", user.username)
-                    .set("email", js::string_or_null(user.email.as_deref()))
-                    .set("createdAt", js::string_or_null(user.created_at.as_deref()))
+                    .set_str("username", &user.username)
+                    .set_str_or_null("email", user.email.as_deref())
+                    .set_str_or_null("createdAt", user.created_at.as_deref())
                     .build()
             }
             _ => return Err(Error::Type(format!("Client has no method {op}"))),

@@ -110,6 +110,6 @@ impl Config {
     /// The stored values with `password` and `apiToken` masked, for display.
     #[wasm_bindgen(unchecked_return_type = "Record<string, ConfigValue>")]
     pub fn listing(&self) -> JsValue {
-        js::json(&self.0.listing().into())
+        js::json_object(&self.0.listing())
     }
 }

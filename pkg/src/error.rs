@@ -37,11 +37,23 @@ impl From<Error> for JsValue {
     }
 }
 
+impl Error {
+    /// The core's error, with its message. Out of line and through `dyn Display`, so that the
+    /// formatting is compiled once rather than once per error type and call site.
+    #[inline(never)]
+    fn core(e: &dyn std::fmt::Display, status: Option<u16>) -> Self {
+        Error::Core {
+            message: e.to_string(),
+            status,
+        }
+    }
+}
+
 macro_rules! from_core {
     ($($t:ty),*) => {$(
         impl From<$t> for Error {
             fn from(e: $t) -> Self {
-                Error::Core { message: e.to_string(), status: None }
+                Error::core(&e, None)
             }
         }
     )*};
@@ -50,9 +62,6 @@ from_core!(InputError, TokenError, ConfigError);
 
 impl From<ApiError> for Error {
     fn from(e: ApiError) -> Self {
-        Error::Core {
-            status: e.status(),
-            message: e.to_string(),
-        }
+        Error::core(&e, e.status())
     }
 }

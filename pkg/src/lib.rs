@@ -131,9 +131,9 @@ pub fn shared_access(
     Ok(js::Object::new()
         .set(
             "commands",
-            js::array(share.commands().iter().map(|c| c.into())),
+            &js::array(share.commands().iter().map(JsValue::from)),
         )
-        .set("script", share.script())
-        .set("config", js::json(&share.config_fragment().into()))
+        .set_str("script", &share.script())
+        .set("config", &js::json_object(&share.config_fragment()))
         .build())
 }

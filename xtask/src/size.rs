@@ -23,12 +23,10 @@ fn budget_kb(key: &str) -> Result<f64> {
             .split_once('=')
             .ok_or_else(|| Failed(format!("{BUDGETS}:{}: expected `key = number`", n + 1)))?;
         if k.trim() == key {
-            return v.trim().parse().map_err(|_| {
-                Failed(format!(
-                    "{BUDGETS}:{}: {key} must be a number of KB",
-                    n + 1
-                ))
-            });
+            return v
+                .trim()
+                .parse()
+                .map_err(|_| Failed(format!("{BUDGETS}:{}: {key} must be a number of KB", n + 1)));
         }
     }
     Err(Failed(format!("{BUDGETS} has no {key}")))

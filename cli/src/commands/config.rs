@@ -2,7 +2,7 @@
 //! [`Config`](jitsu_core::Config) model.
 
 use jitsu_core::config::shown_value;
-use jitsu_core::ConfigError;
+use jitsu_core::{ConfigError, Json};
 use serde_json::{json, Value};
 
 use crate::app::App;
@@ -28,9 +28,9 @@ fn set(app: &mut App, key: Option<String>, value: Option<String>) -> Result<(), 
 }
 
 /// How a value is shown: strings bare, secrets masked (core's rule), anything else as JSON.
-pub(crate) fn shown(key: &str, value: &Value) -> String {
+pub(crate) fn shown(key: &str, value: &Json) -> String {
     match shown_value(key, value) {
-        Value::String(s) => s,
+        Json::String(s) => s,
         other => other.to_string(),
     }
 }
@@ -67,15 +67,15 @@ fn delete(app: &mut App, key: Option<String>) -> Result<(), CliError> {
 }
 
 fn list(app: &mut App) -> Result<(), CliError> {
-    let listing = Value::Object(app.conf.config.listing());
+    let listing = app.conf.config.listing();
     app.out
         .info(format!("Configuration file: {}", app.conf.path().display()));
     if app.out.is_raw() {
-        app.out.data_with("configuration", listing);
+        app.out
+            .data_with("configuration", Value::from(&Json::Object(listing)));
         return Ok(());
     }
-    let pretty = serde_json::to_string_pretty(&listing).unwrap_or_else(|_| "{}".to_owned());
-    for line in pretty.lines() {
+    for line in listing.to_pretty().lines() {
         app.out.data(line);
     }
     Ok(())

@@ -5,9 +5,11 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::answer_value::{self, AnswerValue, Fields};
 use super::errors::{check_status, ApiError};
+use super::fields::{self, Fields};
+use crate::json::Json;
 use crate::name::TokenName;
+use crate::quote::Quoted;
 use crate::token::ApiToken;
 
 /// Checks the status, then parses the body as JSON and hands its object to `read`.
@@ -18,7 +20,7 @@ fn parse_object<T>(
     read: impl FnOnce(Fields<'_>) -> Result<T, ApiError>,
 ) -> Result<T, ApiError> {
     check_status(status, body)?;
-    let value = answer_value::parse(body, what)?;
+    let value = fields::parse(body, what)?;
     read(Fields::of(&value, what)?)
 }
 
@@ -76,25 +78,24 @@ pub fn parse_token_list(status: u16, body: &str) -> Result<TokenList, ApiError> 
         // in wasm.
         let mut api_tokens = BTreeMap::new();
         for (name, value) in list.object("apiTokens")?.pairs() {
-            let AnswerValue::Str(value) = value else {
+            let Json::String(value) = value else {
                 return Err(ApiError::BadAnswer(format!(
-                    "token list: the value of {name:?} in \"apiTokens\" must be a string"
+                    "token list: the value of {} in \"apiTokens\" must be a string",
+                    Quoted(name)
                 )));
             };
             api_tokens.insert(name.clone(), value.clone());
         }
-        let tokens = list
-            .optional_objects("tokens")?
-            .into_iter()
-            .map(|t| {
-                Ok(TokenInfo {
-                    name: t.string("name")?,
-                    mask: t.string("mask")?,
-                    created_at: t.optional_string("createdAt")?,
-                    last_used_at: t.optional_string("lastUsedAt")?,
-                })
-            })
-            .collect::<Result<_, ApiError>>()?;
+        let mut tokens = Vec::new();
+        for t in list.optional_array("tokens")? {
+            let t = list.element(t, "tokens", "an array of objects")?;
+            tokens.push(TokenInfo {
+                name: t.string("name")?,
+                mask: t.string("mask")?,
+                created_at: t.optional_string("createdAt")?,
+                last_used_at: t.optional_string("lastUsedAt")?,
+            });
+        }
         Ok(TokenList { api_tokens, tokens })
     })
 }
@@ -154,10 +155,7 @@ pub fn parse_created(status: u16, body: &str) -> Result<CreatedToken, ApiError> 
                 ))
             }
         };
-        let mut others = created
-            .pairs()
-            .iter()
-            .filter(|(k, _)| k.as_str() != "operation");
+        let mut others = created.pairs().filter(|(k, _)| k.as_str() != "operation");
         let (name, value) = match (others.next(), others.next()) {
             (Some(one), None) => one,
             _ => {
@@ -166,9 +164,10 @@ pub fn parse_created(status: u16, body: &str) -> Result<CreatedToken, ApiError> 
                 ))
             }
         };
-        let AnswerValue::Str(token) = value else {
+        let Json::String(token) = value else {
             return Err(ApiError::BadAnswer(format!(
-                "created token: value of {name:?} is not a string"
+                "created token: value of {} is not a string",
+                Quoted(name)
             )));
         };
         Ok(CreatedToken {
