@@ -94,6 +94,16 @@ test("Node CJS: require works with no init step, default export included", async
   checkProbe(await node("cjs.cjs"));
 });
 
+test("Node: import and require give the same module", async () => {
+  const { stdout } = await sh(HERE, "node", ["--input-type=module", "-e", `
+    import jitsu, { Config } from "jitsu-core";
+    import { createRequire } from "node:module";
+    const required = createRequire(import.meta.url)("jitsu-core");
+    console.log(JSON.stringify([required.Config === Config, required.default === jitsu]));
+  `]);
+  assert.deepEqual(JSON.parse(stdout), [true, true]);
+});
+
 test("Node: each export names the parameter and the expected type in its TypeError", async () => {
   const { stdout } = await sh(HERE, "node", ["--input-type=module", "-e", `
     import { Client, Config, maskToken, sharedAccess, validateTokenName } from "jitsu-core";
@@ -161,6 +171,18 @@ test("esbuild --bundle --format=esm: the page works in Chromium with no plugin o
 /** tsc's errors as `file line code`. */
 const tscErrors = (output) =>
   [...output.matchAll(/^(\S+?)\((\d+),\d+\): error (TS\d+)/gm)].map(([, file, line, code]) => `${file} ${line} ${code}`);
+
+test("a browser without a bundler: <script type=module> imports dist/index.js", async () => {
+  const server = await serve(HERE);
+  try {
+    const { result, errors } = await probePage(browser, server.url + "plain/");
+    checkProbe(result);
+    assert.deepEqual(unexpected(errors), []);
+    assert.ok(!server.requests.some((p) => p.endsWith(".wasm")), "the wasm is inlined, never fetched");
+  } finally {
+    server.close();
+  }
+});
 
 /** One `tsc` run over types/ok.ts, ok.cts and wrong.ts with Node's resolution. */
 let nodeTypes;
