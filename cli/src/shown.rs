@@ -2,12 +2,12 @@
 //! else as JSON. Shared by `config get`/`list` and the `Executing command` line.
 
 use jitsu_core::config::shown_value;
-use serde_json::Value;
+use jitsu_core::Json;
 
 /// The text of `value` under `key`, masked when the key holds a secret.
-pub(crate) fn shown(key: &str, value: &Value) -> String {
+pub(crate) fn shown(key: &str, value: &Json) -> String {
     match shown_value(key, value) {
-        Value::String(s) => s,
+        Json::String(s) => s,
         other => other.to_string(),
     }
 }

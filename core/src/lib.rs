@@ -7,6 +7,7 @@
 //! - [`name`]: validated [`TokenName`], [`Username`], plus password and e-mail rules.
 //! - [`token`]: the [`ApiToken`] secret (UUID v4), masking and the storage digest.
 //! - [`config`]: the `.jitsuconf` model ([`Config`]).
+//! - [`json`]: JSON that keeps key order and number text ([`Json`]), for `.jitsuconf` and answers.
 //! - [`share`]: the shared-access handout ([`SharedAccess`]).
 //! - [`protocol`]: request descriptions and answer parsers for the Nodejitsu API (sans-IO).
 //!
@@ -21,17 +22,15 @@
 //! ```
 
 pub mod config;
+pub mod json;
 pub mod name;
 pub mod protocol;
+pub mod quote;
 pub mod share;
 pub mod token;
 
-// The JS bindings are for the npm package; the dashboard (a Rust wasm app) turns them off
-// with `default-features = false` so they do not weigh on its download.
-#[cfg(all(target_arch = "wasm32", feature = "bindings"))]
-pub mod wasm;
-
 pub use config::{Config, ConfigError};
+pub use json::Json;
 pub use name::{validate_email, validate_password, InputError, Password, TokenName, Username};
 pub use protocol::{ApiError, Credentials, Method, Request};
 pub use share::{shell_quote, Remote, SharedAccess};

@@ -7,6 +7,8 @@ use subtle::ConstantTimeEq;
 use thiserror::Error;
 use zeroize::Zeroizing;
 
+use crate::quote::{Quoted, QuotedChar};
+
 /// Longest token name or username, in characters.
 pub const MAX_NAME_LEN: usize = 64;
 /// Shortest accepted account password, in characters.
@@ -34,7 +36,7 @@ pub enum InputError {
         len: usize,
     },
     /// A character outside the allowed set.
-    #[error("{kind} {value:?} contains {bad:?} — allowed: letters, digits, '.', '_' and '-'")]
+    #[error("{kind} {} contains {} — allowed: letters, digits, '.', '_' and '-'", Quoted(.value), QuotedChar(*.bad))]
     BadChar {
         /// `"token name"` or `"username"`.
         kind: &'static str,
@@ -44,7 +46,7 @@ pub enum InputError {
         bad: char,
     },
     /// The name starts with a dot (this also refuses `.` and `..`).
-    #[error("{kind} {value:?} starts with '.' — start with a letter, digit, '_' or '-'")]
+    #[error("{kind} {} starts with '.' — start with a letter, digit, '_' or '-'", Quoted(.value))]
     LeadingDot {
         /// `"token name"` or `"username"`.
         kind: &'static str,
@@ -52,7 +54,7 @@ pub enum InputError {
         value: String,
     },
     /// A username must start with a letter or a digit.
-    #[error("username {value:?} must start with a letter or a digit")]
+    #[error("username {} must start with a letter or a digit", Quoted(.value))]
     UsernameStart {
         /// The refused value.
         value: String,
@@ -67,7 +69,7 @@ pub enum InputError {
     #[error("password contains a control character — type it again without line breaks")]
     PasswordControlChar,
     /// The e-mail address is not of the form `local@domain.tld`.
-    #[error("e-mail address {value:?} is not valid — use the form name@example.com")]
+    #[error("e-mail address {} is not valid — use the form name@example.com", Quoted(.value))]
     BadEmail {
         /// The refused value.
         value: String,
@@ -211,7 +213,7 @@ pub fn validate_email(email: &str) -> Result<(), InputError> {
         || !domain.contains('.')
         || domain.starts_with('.')
         || domain.ends_with('.')
-        || domain.contains("..")
+        || domain.as_bytes().windows(2).any(|w| w == b"..")
     {
         return Err(bad());
     }

@@ -1,11 +1,8 @@
 //! The shared-access handout: what an account owner gives a third party so that their `jitsu`
 //! acts as the owner, as the handbook describes it.
 
-use serde::ser::{SerializeMap, Serializer};
-use serde::Serialize;
-use serde_json::{Map, Value};
-
 use crate::config::{Config, ConfigError, DEFAULT_PROTOCOL, DEFAULT_REMOTE_HOST};
+use crate::json::{Json, Object};
 use crate::name::{TokenName, Username};
 use crate::token::ApiToken;
 
@@ -129,40 +126,22 @@ impl SharedAccess {
     }
 
     /// The equivalent `.jitsuconf` fragment.
-    pub fn config_fragment(&self) -> Map<String, Value> {
+    pub fn config_fragment(&self) -> Object {
         self.settings()
             .into_iter()
             .map(|(k, v)| {
                 let value = match (k, self.remote.port) {
-                    ("port", Some(p)) => Value::from(p),
-                    _ => Value::from(v),
+                    ("port", Some(p)) => Json::from(p),
+                    _ => Json::from(v),
                 };
-                (k.to_owned(), value)
+                (k, value)
             })
             .collect()
     }
 
     /// The fragment as pretty JSON, ready to paste into `.jitsuconf`.
     pub fn config_json(&self) -> String {
-        serde_json::to_string_pretty(&Fragment(self)).unwrap_or_default()
-    }
-}
-
-/// [`SharedAccess::config_fragment`] as serde sees it, written straight from the settings
-/// (same keys, order and values) without building a `serde_json::Value`.
-struct Fragment<'a>(&'a SharedAccess);
-
-impl Serialize for Fragment<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let settings = self.0.settings();
-        let mut map = s.serialize_map(Some(settings.len()))?;
-        for (k, v) in &settings {
-            match (*k, self.0.remote.port) {
-                ("port", Some(p)) => map.serialize_entry(k, &p)?,
-                _ => map.serialize_entry(k, v)?,
-            }
-        }
-        map.end()
+        self.config_fragment().to_pretty()
     }
 }
 

@@ -141,3 +141,42 @@ fn emails_need_a_local_part_and_a_dotted_domain() {
         assert!(validate_email(bad).is_err(), "{bad}");
     }
 }
+
+/// Messages quote what the user gave as `{:?}` would, for any text a person can read.
+#[test]
+fn messages_quote_readable_input_as_rust_debug_does() {
+    use jitsu_core::quote::{Quoted, QuotedChar};
+    for s in [
+        "a b",
+        "tab\there",
+        "new\nline",
+        "quote\"d",
+        "back\\slash",
+        "café",
+        "日本",
+        "it's",
+        "",
+    ] {
+        assert_eq!(Quoted(s).to_string(), format!("{s:?}"));
+    }
+    for c in [' ', '\'', '"', '\n', 'é', '\u{0}'] {
+        assert_eq!(QuotedChar(c).to_string(), format!("{c:?}"));
+    }
+}
+
+/// Characters that show nothing are escaped, so a message never hides what was refused.
+#[test]
+fn messages_escape_invisible_characters() {
+    use jitsu_core::quote::{Quoted, QuotedChar};
+    assert_eq!(
+        Quoted("a\u{200b}b\u{202e}").to_string(),
+        r#""a\u{200b}b\u{202e}""#
+    );
+    assert_eq!(QuotedChar('\u{feff}').to_string(), r"'\u{feff}'");
+    assert_eq!(QuotedChar('\u{7f}').to_string(), r"'\u{7f}'");
+    let err = TokenName::parse("ci\u{200b}").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        r#"token name "ci\u{200b}" contains '\u{200b}' — allowed: letters, digits, '.', '_' and '-'"#
+    );
+}

@@ -60,7 +60,7 @@ fn a_non_default_server_adds_host_port_and_protocol() {
         ]
     );
     assert_eq!(
-        serde_json::Value::Object(s.config_fragment()),
+        jitsu_core::Json::Object(s.config_fragment()),
         json!({"apiTokenName": "sharedTokenName", "apiToken": TOKEN, "username": "myusername",
                "remoteHost": "127.0.0.1", "port": 8080, "protocol": "http"})
     );

@@ -33,15 +33,15 @@
 mod activity;
 mod answer;
 mod io;
+mod per_address;
 mod service;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
 use std::future::{poll_fn, Future};
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -49,12 +49,11 @@ use hyper::server::conn::http1;
 use hyper_util::rt::TokioIo;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
-
-use crate::client_addr::{address_key, Cidr};
 use tokio::time::Instant;
 
 use self::activity::{Activity, Expired};
 use self::io::Watched;
+use self::per_address::{AddressSlot, PerAddress};
 use self::service::Serve;
 
 pub(crate) use self::answer::seconds;
@@ -137,59 +136,13 @@ impl Default for ConnectionLimits {
     }
 }
 
-/// Connections held per client address (entries exist only while connections do).
-#[derive(Debug)]
-struct PerAddress {
-    max: usize,
-    trusted: Vec<Cidr>,
-    held: Mutex<HashMap<IpAddr, usize>>,
-}
-
-/// One connection's place in [`PerAddress`]; given back on drop.
-struct AddressSlot {
-    table: Arc<PerAddress>,
-    key: IpAddr,
-}
-
-impl PerAddress {
-    /// A place for a connection from `peer`, `None` when its address holds the most it may.
-    fn claim(table: &Arc<PerAddress>, peer: IpAddr) -> Option<Option<AddressSlot>> {
-        if table.trusted.iter().any(|c| c.contains(peer)) {
-            return Some(None);
-        }
-        let key = address_key(peer);
-        let mut held = table.held.lock().unwrap_or_else(|p| p.into_inner());
-        let n = held.entry(key).or_insert(0);
-        if *n >= table.max {
-            return None;
-        }
-        *n += 1;
-        Some(Some(AddressSlot {
-            table: table.clone(),
-            key,
-        }))
-    }
-}
-
-impl Drop for AddressSlot {
-    fn drop(&mut self) {
-        let mut held = self.table.held.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(n) = held.get_mut(&self.key) {
-            *n = n.saturating_sub(1);
-            if *n == 0 {
-                held.remove(&self.key);
-            }
-        }
-    }
-}
-
 /// Serves `app` on `listener` within `limits` until `shutdown` completes, then drains for at
 /// most [`SHUTDOWN_GRACE`].
 pub(crate) async fn serve(
     listener: TcpListener,
     app: Router,
     limits: ConnectionLimits,
-    trusted: Vec<Cidr>,
+    trusted: Vec<crate::Cidr>,
     shutdown: impl Future<Output = ()>,
 ) {
     serve_within(listener, app, limits, trusted, shutdown, SHUTDOWN_GRACE).await;
@@ -200,16 +153,12 @@ async fn serve_within(
     listener: TcpListener,
     app: Router,
     limits: ConnectionLimits,
-    trusted: Vec<Cidr>,
+    trusted: Vec<crate::Cidr>,
     shutdown: impl Future<Output = ()>,
     grace: Duration,
 ) {
     let slots = slots(limits.max_connections);
-    let per_address = Arc::new(PerAddress {
-        max: limits.max_connections_per_address.max(1),
-        trusted,
-        held: Mutex::new(HashMap::new()),
-    });
+    let per_address = PerAddress::new(limits.max_connections_per_address, trusted);
     let permits = Arc::new(Semaphore::new(slots));
     let (drain, draining) = watch::channel(());
     let mut hyper = http1::Builder::new();

@@ -2,7 +2,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 
-import { Client } from "../../pkg/index.mjs";
+import { Client } from "../../pkg/dist/index.mjs";
 import { startServer } from "./server.mjs";
 
 let server;

@@ -9,11 +9,11 @@ import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 
-import * as esm from "../../pkg/index.mjs";
+import * as esm from "../../pkg/dist/index.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const pkgDir = join(here, "..", "..", "pkg");
-const cjs = createRequire(import.meta.url)("../../pkg/node/jitsu_core.js");
+const cjs = createRequire(import.meta.url)("../../pkg/dist/index.cjs");
 const TOKEN = "4b7df949-1c21-4b70-8770-2c5615bc1d9a";
 
 for (const [flavour, core] of [["esm", esm], ["cjs", cjs]]) {

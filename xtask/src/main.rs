@@ -1,9 +1,10 @@
 //! Build, serve and test orchestration: `cargo xtask <command>`.
 //!
 //! Every command installs what it needs when it is missing (wasm target, the pinned
-//! wasm-bindgen CLI, Debian's Chromium, npm's binaryen and the npm test packages), so a fresh
+//! wasm-bindgen CLI, Debian's Chromium, npm's binaryen and esbuild, and the npm test packages), so a fresh
 //! machine needs nothing but Rust, Node and root access to apt.
 
+mod size;
 mod structure;
 // One way to start a throwaway PostgreSQL, shared with the server's test harness.
 #[allow(unreachable_pub, dead_code)]
@@ -19,15 +20,17 @@ use std::time::Instant;
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  test               fmt, clippy (native + wasm32), native tests, the server tests again on
-                     PostgreSQL (JITSU_TEST_DATABASE_URL, or a throwaway server), wasm tests in Node and
-                     headless Chromium, JS tests of the npm package, browser end-to-end tests
+  test               fmt, structure, clippy (native + wasm32), docs, native tests, the server
+                     tests again on PostgreSQL (JITSU_TEST_DATABASE_URL, or a throwaway
+                     server), wasm tests in Node and headless Chromium, JS tests of the npm
+                     package, the package in Vite, esbuild, Chromium, Node and tsc, browser
+                     end-to-end tests
   test-pg            only the server tests on PostgreSQL (as in `test`)
   serve [--listen A] [--database URL]
                      build the dashboard and start `jitsu server` (default 127.0.0.1:8080,
                      SQLite in .jitsu/; --database postgres://… for PostgreSQL)
-  pkg                build the npm package into pkg/ (prints wasm sizes)
-  dist               build the dashboard into dist/ (prints wasm sizes)
+  pkg                build the npm package into pkg/dist/ (fails over its size budget)
+  dist               build the dashboard into dist/ (fails over its size budget)
   bench [core|server [--database postgres|URL]|cli]
                      criterion benchmarks of jitsu-core, the server load test, CLI start-up
   structure          no source file over 400 lines, no import cycles between files
@@ -168,6 +171,8 @@ fn test(args: &[&str]) -> Result {
                     "-p",
                     "jitsu-core",
                     "-p",
+                    "jitsu-core-wasm",
+                    "-p",
                     "jitsu-web",
                     "--all-targets",
                     "--",
@@ -185,6 +190,10 @@ fn test(args: &[&str]) -> Result {
             Box::new(|| web::wasm_tests_browser(t)),
         ),
         ("npm package + JS tests", Box::new(|| web::pkg_tests(t))),
+        (
+            "npm package in Vite, esbuild, Chromium, Node and tsc",
+            Box::new(|| web::bundler_tests(t)),
+        ),
         (
             "dashboard end-to-end (Chromium)",
             Box::new(|| web::browser_tests(t)),

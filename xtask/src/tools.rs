@@ -10,14 +10,23 @@ use crate::{cargo, root, run, Failed, Result};
 
 /// binaryen from npm: Debian's binaryen is too old for current wasm-bindgen output.
 const BINARYEN: &str = "binaryen@132.0.0";
+/// esbuild from npm: bundles the npm package's JavaScript (`cargo xtask pkg`).
+const ESBUILD: &str = "esbuild@0.28.2";
 /// Folders holding a `package.json` whose packages the tests import.
-const NPM_FOLDERS: [&str; 2] = ["tests/browser", "server/tests/interop"];
+const NPM_FOLDERS: [&str; 5] = [
+    "tests/browser",
+    "tests/bundlers",
+    "tests/bundlers/vite",
+    "tests/bundlers/esbuild",
+    "server/tests/interop",
+];
 
 /// Paths of the installed tools.
 #[derive(Debug)]
 pub(crate) struct Tools {
     pub(crate) wasm_bindgen: PathBuf,
     pub(crate) wasm_opt: PathBuf,
+    pub(crate) esbuild: PathBuf,
     pub(crate) test_runner: PathBuf,
 }
 
@@ -83,27 +92,28 @@ fn ensure_wasm_bindgen() -> Result<(PathBuf, PathBuf)> {
     Ok((bin, cargo_bin("wasm-bindgen-test-runner")))
 }
 
-fn ensure_wasm_opt() -> Result<PathBuf> {
+/// An npm package's binary in `.tools/`, installed there when missing.
+fn ensure_npm_tool(package: &str, bin: &str) -> Result<PathBuf> {
     let dir = root().join(".tools");
-    let bin = dir.join("node_modules/.bin/wasm-opt");
-    if !bin.exists() {
+    let path = dir.join("node_modules/.bin").join(bin);
+    if !path.exists() {
         std::fs::create_dir_all(&dir).map_err(|e| Failed(format!("mkdir .tools: {e}")))?;
         run(Command::new("npm")
             .args(["install", "--no-audit", "--no-fund", "--prefix"])
             .arg(&dir)
-            .arg(BINARYEN))?;
+            .arg(package))?;
     }
-    Ok(bin)
+    Ok(path)
 }
 
-/// The wasm target, the pinned wasm-bindgen CLI and wasm-opt.
+/// The wasm target, the pinned wasm-bindgen CLI, wasm-opt and esbuild.
 pub(crate) fn ensure_wasm() -> Result<Tools> {
     ensure_wasm_target()?;
     let (wasm_bindgen, test_runner) = ensure_wasm_bindgen()?;
-    let wasm_opt = ensure_wasm_opt()?;
     Ok(Tools {
         wasm_bindgen,
-        wasm_opt,
+        wasm_opt: ensure_npm_tool(BINARYEN, "wasm-opt")?,
+        esbuild: ensure_npm_tool(ESBUILD, "esbuild")?,
         test_runner,
     })
 }

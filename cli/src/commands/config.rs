@@ -1,7 +1,7 @@
 //! `jitsu config set|get|delete|list`: the original's behaviour and messages, through the core's
 //! [`Config`](jitsu_core::Config) model.
 
-use jitsu_core::ConfigError;
+use jitsu_core::{ConfigError, Json};
 use serde_json::{json, Value};
 
 use crate::app::App;
@@ -59,15 +59,15 @@ fn delete(app: &mut App, key: Option<String>) -> Result<(), CliError> {
 }
 
 fn list(app: &mut App) -> Result<(), CliError> {
-    let listing = Value::Object(app.conf.config.listing());
+    let listing = app.conf.config.listing();
     app.out
         .info(format!("Configuration file: {}", app.conf.path().display()));
     if app.out.is_raw() {
-        app.out.data_with("configuration", listing);
+        app.out
+            .data_with("configuration", Value::from(&Json::Object(listing)));
         return Ok(());
     }
-    let pretty = serde_json::to_string_pretty(&listing).unwrap_or_else(|_| "{}".to_owned());
-    for line in pretty.lines() {
+    for line in listing.to_pretty().lines() {
         app.out.data(line);
     }
     Ok(())

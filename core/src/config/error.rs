@@ -1,6 +1,5 @@
 //! What can be wrong with a `.jitsuconf` file or a change to it.
 
-use serde_json::Value;
 use thiserror::Error;
 
 use crate::name::InputError;
@@ -60,29 +59,9 @@ pub enum ConfigError {
     Name(#[from] InputError),
 }
 
-pub(super) fn kind_of(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
 pub(super) fn timeout_error() -> ConfigError {
     ConfigError::WrongType {
         key: "timeout".to_owned(),
         expected: "a number of milliseconds",
-    }
-}
-
-pub(super) fn syntax_reason(e: &serde_json::Error) -> String {
-    // serde_json appends " at line L column C"; line and column are reported separately.
-    let text = e.to_string();
-    match text.rfind(" at line ") {
-        Some(i) => text[..i].to_owned(),
-        None => text,
     }
 }

@@ -6,12 +6,11 @@
 mod error;
 mod shown;
 
-use serde_json::{Map, Value};
-
+use error::timeout_error;
 pub use error::ConfigError;
-use error::{kind_of, syntax_reason, timeout_error};
 pub use shown::{shown_value, SECRET_KEYS};
 
+use crate::json::{Json, Object};
 use crate::name::{TokenName, Username};
 use crate::token::ApiToken;
 
@@ -38,7 +37,7 @@ pub const RESERVED_KEYS: [&str; 5] = ["auth", "root", "remoteUri", "tmproot", "u
 /// ```
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Config {
-    values: Map<String, Value>,
+    values: Object,
 }
 
 impl Config {
@@ -52,50 +51,49 @@ impl Config {
         if text.trim().is_empty() {
             return Ok(Self::new());
         }
-        let value: Value = serde_json::from_str(text).map_err(|e| ConfigError::Syntax {
-            line: e.line(),
-            column: e.column(),
-            reason: syntax_reason(&e),
+        let value = Json::parse(text).map_err(|e| ConfigError::Syntax {
+            line: e.line,
+            column: e.column,
+            reason: e.reason.to_owned(),
         })?;
         match value {
-            Value::Object(values) => Ok(Self { values }),
+            Json::Object(values) => Ok(Self { values }),
             other => Err(ConfigError::NotObject {
-                found: kind_of(&other),
+                found: other.kind(),
             }),
         }
     }
 
     /// The file text, as the original writes it: 2-space indentation, no trailing newline.
     pub fn to_json(&self) -> String {
-        // Serialising a map of JSON values cannot fail.
-        serde_json::to_string_pretty(&self.values).unwrap_or_else(|_| "{}".to_owned())
+        self.values.to_pretty()
     }
 
     /// The keys and values stored in the file, in file order.
-    pub fn values(&self) -> &Map<String, Value> {
+    pub fn values(&self) -> &Object {
         &self.values
     }
 
     /// The value stored in the file for `key`, without defaults.
-    pub fn get_raw(&self, key: &str) -> Option<&Value> {
+    pub fn get_raw(&self, key: &str) -> Option<&Json> {
         self.values.get(key)
     }
 
     /// The value for `key`: the file's, else the default (`apiTokenName`, `protocol`,
     /// `remoteHost`, `remoteUri`, `colors`, `loglevel`, `timeout`, `userconfig`).
-    pub fn get(&self, key: &str) -> Result<Value, ConfigError> {
+    pub fn get(&self, key: &str) -> Result<Json, ConfigError> {
         if let Some(v) = self.values.get(key) {
             return Ok(v.clone());
         }
         let default = match key {
-            "apiTokenName" => Value::from(DEFAULT_TOKEN_NAME),
-            "protocol" => Value::from(DEFAULT_PROTOCOL),
-            "remoteHost" => Value::from(DEFAULT_REMOTE_HOST),
-            "remoteUri" => Value::from(self.remote_uri()?),
-            "colors" => Value::Bool(true),
-            "loglevel" => Value::from("info"),
-            "timeout" => Value::from(DEFAULT_TIMEOUT_MS),
-            "userconfig" => Value::from(".jitsuconf"),
+            "apiTokenName" => Json::from(DEFAULT_TOKEN_NAME),
+            "protocol" => Json::from(DEFAULT_PROTOCOL),
+            "remoteHost" => Json::from(DEFAULT_REMOTE_HOST),
+            "remoteUri" => Json::from(self.remote_uri()?),
+            "colors" => Json::Bool(true),
+            "loglevel" => Json::from("info"),
+            "timeout" => Json::from(DEFAULT_TIMEOUT_MS),
+            "userconfig" => Json::from(".jitsuconf"),
             _ => {
                 return Err(ConfigError::Missing {
                     key: key.to_owned(),
@@ -123,32 +121,30 @@ impl Config {
             _ => {}
         }
         let v = match value {
-            "true" => Value::Bool(true),
-            "false" => Value::Bool(false),
-            other => Value::from(other),
+            "true" => Json::Bool(true),
+            "false" => Json::Bool(false),
+            other => Json::from(other),
         };
-        self.values.insert(key.to_owned(), v);
+        self.values.insert(key, v);
         Ok(())
     }
 
     /// `jitsu config delete <key>`: removes the key and returns its old value.
-    pub fn delete(&mut self, key: &str) -> Result<Value, ConfigError> {
+    pub fn delete(&mut self, key: &str) -> Result<Json, ConfigError> {
         if RESERVED_KEYS.contains(&key) {
             return Err(ConfigError::Reserved {
                 key: key.to_owned(),
             });
         }
-        self.values
-            .shift_remove(key)
-            .ok_or_else(|| ConfigError::Missing {
-                key: key.to_owned(),
-            })
+        self.values.remove(key).ok_or_else(|| ConfigError::Missing {
+            key: key.to_owned(),
+        })
     }
 
     fn str_value(&self, key: &str) -> Result<Option<&str>, ConfigError> {
         match self.values.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s)),
+            None | Some(Json::Null) => Ok(None),
+            Some(Json::String(s)) => Ok(Some(s)),
             Some(_) => Err(ConfigError::WrongType {
                 key: key.to_owned(),
                 expected: "a string",
@@ -208,15 +204,15 @@ impl Config {
             expected: "a port number between 1 and 65535",
         };
         match self.values.get("port") {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::Number(n)) => n
+            None | Some(Json::Null) => Ok(None),
+            Some(n @ Json::Number(_)) => n
                 .as_u64()
                 .and_then(|p| u16::try_from(p).ok())
                 .filter(|p| *p != 0)
                 .map(Some)
                 .ok_or_else(wrong),
-            Some(Value::String(s)) if s.is_empty() => Ok(None),
-            Some(Value::String(s)) => s
+            Some(Json::String(s)) if s.is_empty() => Ok(None),
+            Some(Json::String(s)) => s
                 .parse::<u16>()
                 .ok()
                 .filter(|p| *p != 0)
@@ -238,9 +234,9 @@ impl Config {
     /// Request timeout in milliseconds (`timeout`, default 240000; a number or numeric string).
     pub fn timeout_ms(&self) -> Result<u64, ConfigError> {
         match self.values.get("timeout") {
-            None | Some(Value::Null) => Ok(DEFAULT_TIMEOUT_MS),
-            Some(Value::Number(n)) => n.as_u64().ok_or_else(timeout_error),
-            Some(Value::String(s)) => s.trim().parse().map_err(|_| timeout_error()),
+            None | Some(Json::Null) => Ok(DEFAULT_TIMEOUT_MS),
+            Some(n @ Json::Number(_)) => n.as_u64().ok_or_else(timeout_error),
+            Some(Json::String(s)) => s.trim().parse().map_err(|_| timeout_error()),
             Some(_) => Err(timeout_error()),
         }
     }
@@ -262,7 +258,7 @@ impl Config {
             "content-length",
         ];
         match self.values.get("headers") {
-            Some(Value::Object(map)) => map
+            Some(Json::Object(map)) => map
                 .iter()
                 .filter(|(k, _)| !OWN.iter().any(|own| k.eq_ignore_ascii_case(own)))
                 .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_owned())))
@@ -273,7 +269,7 @@ impl Config {
 
     /// Whether output may be coloured (`colors`, default `true`).
     pub fn colors(&self) -> bool {
-        !matches!(self.values.get("colors"), Some(Value::Bool(false)))
+        !matches!(self.values.get("colors"), Some(Json::Bool(false)))
     }
 
     /// Whether the file asks to skip TLS certificate checks (`rejectUnauthorized: false`, as
@@ -281,37 +277,36 @@ impl Config {
     pub fn asks_to_skip_tls_checks(&self) -> bool {
         matches!(
             self.values.get("rejectUnauthorized"),
-            Some(Value::Bool(false))
+            Some(Json::Bool(false))
         )
     }
 
     /// Whether the `X-Powered-By` check is switched off (`ignorePoweredBy: true`).
     pub fn ignore_powered_by(&self) -> bool {
-        matches!(self.values.get("ignorePoweredBy"), Some(Value::Bool(true)))
+        matches!(self.values.get("ignorePoweredBy"), Some(Json::Bool(true)))
     }
 
     /// What a successful `jitsu login` stores: `username`, `apiToken`, `apiTokenName`; any
     /// password left by the original is removed.
     pub fn login(&mut self, username: &Username, token_name: &TokenName, token: &ApiToken) {
         self.values
-            .insert("username".to_owned(), Value::from(username.as_str()));
+            .insert("username", Json::from(username.as_str()));
+        self.values.insert("apiToken", Json::from(token.expose()));
         self.values
-            .insert("apiToken".to_owned(), Value::from(token.expose()));
-        self.values
-            .insert("apiTokenName".to_owned(), Value::from(token_name.as_str()));
-        self.values.shift_remove("password");
+            .insert("apiTokenName", Json::from(token_name.as_str()));
+        self.values.remove("password");
     }
 
     /// What `jitsu logout` does: removes `username`, `password` and `apiToken`, keeps
     /// `apiTokenName`.
     pub fn logout(&mut self) {
         for key in ["username", "password", "apiToken"] {
-            self.values.shift_remove(key);
+            self.values.remove(key);
         }
     }
 
     /// The file's values for `config list`, with `password` and `apiToken` masked.
-    pub fn listing(&self) -> Map<String, Value> {
+    pub fn listing(&self) -> Object {
         self.values
             .iter()
             .map(|(k, v)| (k.clone(), shown_value(k, v)))

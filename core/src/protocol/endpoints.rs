@@ -1,8 +1,7 @@
 //! One constructor per endpoint the token and user commands use.
 
-use serde::Serialize;
-
 use super::request::{Credentials, Method, Request};
+use crate::json;
 use crate::name::{Password, TokenName, Username};
 
 // Usernames and token names are made of RFC 3986 unreserved characters only (letters, digits,
@@ -36,19 +35,11 @@ pub fn signup(user: &Username, email: &str, password: &Password) -> Request {
         user.as_str(),
         &Credentials::None,
     );
-    // A struct rather than `json!`: the same text, without building a `serde_json::Value`.
-    #[derive(Serialize)]
-    struct Signup<'a> {
-        username: &'a str,
-        email: &'a str,
-        password: &'a str,
-    }
-    req.body = serde_json::to_string(&Signup {
-        username: user.as_str(),
-        email,
-        password: password.expose(),
-    })
-    .ok();
+    req.body = Some(json::string_object(&[
+        ("username", user.as_str()),
+        ("email", email),
+        ("password", password.expose()),
+    ]));
     req
 }
 

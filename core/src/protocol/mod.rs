@@ -10,10 +10,10 @@
 //!   [`ErrorBody`], [`ApiError`];
 //! - answers: the answer types and their parsers ([`TokenList`], [`parse_created`], ...).
 
-mod answer_value;
 mod answers;
 mod endpoints;
 mod errors;
+mod fields;
 mod request;
 
 pub use answers::*;
