@@ -193,3 +193,25 @@ fn bad_flags_are_refused_in_one_line_before_listening() {
         assert!(!stderr.contains("panicked"), "{stderr}");
     }
 }
+
+#[test]
+fn regenerating_in_a_loop_keeps_at_most_a_thousand_retired_digests() {
+    let s = TestServer::start();
+    s.signup("alice");
+    let cookie = s.sign_in("alice");
+    // Through a dashboard session: no password hash per request, as an attacker would.
+    for _ in 0..1_010 {
+        let r = s
+            .req("PUT", "/users/alice/tokens/loop")
+            .header("Cookie", &cookie)
+            .header("Origin", &s.url)
+            .body("{}")
+            .send();
+        assert_eq!(r.status, 201, "{}", r.body);
+    }
+    let retired = s.backend.strings(
+        "SELECT CAST(COUNT(*) AS TEXT) FROM retired_tokens",
+        "SELECT COUNT(*)::text FROM retired_tokens",
+    );
+    assert_eq!(retired, ["1000"]);
+}

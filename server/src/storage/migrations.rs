@@ -12,6 +12,10 @@ pub(crate) struct Migration {
     pub(crate) postgres: &'static str,
 }
 
+/// Retired token digests kept per account (the newest); older ones are forgotten early, so an
+/// account regenerating tokens in a loop cannot grow the table without bound.
+pub(crate) const MAX_RETIRED_PER_ACCOUNT: i64 = 1_000;
+
 /// Every step, oldest first.
 pub(crate) const MIGRATIONS: &[Migration] = &[
     Migration {
@@ -107,6 +111,13 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
             count        INTEGER NOT NULL
          );
          CREATE INDEX rate_windows_by_start ON rate_windows (window_start);",
+    },
+    Migration {
+        // Retired digests are kept per account up to a bound (`MAX_RETIRED_PER_ACCOUNT`):
+        // trimming them needs the account's newest first.
+        version: 5,
+        sqlite: "CREATE INDEX retired_tokens_by_user ON retired_tokens (user_id, retired_at);",
+        postgres: "CREATE INDEX retired_tokens_by_user ON retired_tokens (user_id, retired_at);",
     },
 ];
 

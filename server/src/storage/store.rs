@@ -6,7 +6,9 @@
 //! more than the read). PostgreSQL is async: every call is awaited and no async worker ever
 //! blocks on the network.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
+
+use tokio::sync::Semaphore;
 
 use jitsu_core::protocol::Operation;
 use jitsu_core::{SecretDigest, TokenName};
@@ -15,6 +17,9 @@ use super::{
     NewToken, NewUser, PgStorage, SessionRecord, Storage, StorageError, TokenOwner, TokenRecord,
     UserId, UserRecord,
 };
+
+/// Blocking storage calls running at once, per process.
+pub(crate) const WRITES_AT_ONCE: usize = 8;
 
 /// The storage the server runs on.
 #[derive(Debug, Clone)]
@@ -26,15 +31,28 @@ pub enum Store {
 }
 
 impl Store {
-    /// Runs a blocking write on tokio's blocking pool.
+    /// Runs a blocking write on tokio's blocking pool, at most [`WRITES_AT_ONCE`] at a time
+    /// (SQLite has one writer anyway): a burst of writes waits here, asynchronously, instead of
+    /// growing the blocking pool to hundreds of threads. The permit is owned by the work.
     async fn blocking<T: Send + 'static>(
         s: &Arc<dyn Storage>,
         call: impl FnOnce(&dyn Storage) -> Result<T, StorageError> + Send + 'static,
     ) -> Result<T, StorageError> {
-        let s = s.clone();
-        tokio::task::spawn_blocking(move || call(s.as_ref()))
+        static WRITES: OnceLock<Arc<Semaphore>> = OnceLock::new();
+        let permit = WRITES
+            .get_or_init(|| Arc::new(Semaphore::new(WRITES_AT_ONCE)))
+            .clone()
+            .acquire_owned()
             .await
-            .map_err(|e| StorageError::Database(format!("storage task: {e}")))?
+            .map_err(|e| StorageError::Database(format!("storage queue: {e}")))?;
+        let s = s.clone();
+        tokio::task::spawn_blocking(move || {
+            let out = call(s.as_ref());
+            drop(permit);
+            out
+        })
+        .await
+        .map_err(|e| StorageError::Database(format!("storage task: {e}")))?
     }
 
     /// The PostgreSQL backend, when that is what runs (for the shared limiter).

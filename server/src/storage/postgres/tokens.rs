@@ -6,6 +6,7 @@ use jitsu_core::{SecretDigest, TokenName};
 
 use super::{within, PgStorage, CHANNEL};
 use crate::storage::cache::Probe;
+use crate::storage::migrations::MAX_RETIRED_PER_ACCOUNT;
 use crate::storage::{
     first_free_name, NewToken, StorageError, TokenOwner, TokenRecord, UserId, AUTO_NAME_PREFIX,
 };
@@ -211,7 +212,8 @@ async fn lock_account(tx: &Transaction<'_>, user: UserId) -> Result<(), StorageE
 }
 
 /// Remembers the digest of the token `name` (about to be replaced or deleted), tells every
-/// process to forget it (delivered at commit), and forgets digests retired long ago.
+/// process to forget it (delivered at commit), and forgets digests retired long ago or beyond
+/// the account's newest [`MAX_RETIRED_PER_ACCOUNT`].
 async fn retire(
     tx: &Transaction<'_>,
     user: UserId,
@@ -234,6 +236,13 @@ async fn retire(
     within(tx.execute(
         "DELETE FROM retired_tokens WHERE retired_at < $1",
         &[&(now - RETIRED_KEEP_SECS)],
+    ))
+    .await?;
+    within(tx.execute(
+        "DELETE FROM retired_tokens WHERE user_id = $1 AND token_hash NOT IN
+           (SELECT token_hash FROM retired_tokens WHERE user_id = $1
+            ORDER BY retired_at DESC LIMIT $2)",
+        &[&user, &MAX_RETIRED_PER_ACCOUNT],
     ))
     .await
     .map(drop)

@@ -4,13 +4,15 @@
 use rusqlite::params;
 
 use super::db_err;
+use crate::storage::migrations::MAX_RETIRED_PER_ACCOUNT;
 use crate::storage::{NewToken, StorageError, UserId, UserRecord};
 
 /// How long the digest of a destroyed or regenerated token is remembered.
 const RETIRED_KEEP_SECS: i64 = 90 * 24 * 60 * 60;
 
 /// Remembers the digest of the token `name` of `user` (about to be replaced or deleted) and
-/// forgets digests retired longer than [`RETIRED_KEEP_SECS`] ago.
+/// forgets digests retired longer than [`RETIRED_KEEP_SECS`] ago, and the account's beyond its
+/// newest [`MAX_RETIRED_PER_ACCOUNT`].
 pub(super) fn retire_token(
     tx: &rusqlite::Transaction<'_>,
     user: UserId,
@@ -26,6 +28,13 @@ pub(super) fn retire_token(
     tx.execute(
         "DELETE FROM retired_tokens WHERE retired_at < ?1",
         [now - RETIRED_KEEP_SECS],
+    )
+    .map_err(db_err)?;
+    tx.execute(
+        "DELETE FROM retired_tokens WHERE user_id = ?1 AND token_hash NOT IN
+           (SELECT token_hash FROM retired_tokens WHERE user_id = ?1
+            ORDER BY retired_at DESC LIMIT ?2)",
+        params![user, MAX_RETIRED_PER_ACCOUNT],
     )
     .map(drop)
     .map_err(db_err)
