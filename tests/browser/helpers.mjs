@@ -2,19 +2,17 @@
 // temporary data dir serving the built dist/, headless Debian Chromium through playwright-core,
 // the real `jitsu` CLI, and screenshots under tests/output/screenshots/.
 
-import { spawn, execFile } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, existsSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, mkdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-/** Repository root. */
-export const ROOT = path.resolve(here, '..', '..');
-/** The `jitsu` binary (or `jitsu-server`, which takes the same flags without `server`). */
-export const JITSU_BIN = process.env.JITSU_BIN ?? path.join(ROOT, 'target/debug/jitsu');
+import { JITSU_BIN, PASSWORD, ROOT, startServer as startRealServer } from '../support/server.mjs';
+
+export { JITSU_BIN, PASSWORD, ROOT };
+
 /** The built dashboard. */
 export const DIST = process.env.JITSU_DIST ?? path.join(ROOT, 'dist');
 /** Where screenshots and measurements go. */
@@ -23,9 +21,6 @@ const SHOTS = path.join(OUTPUT, 'screenshots');
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'];
-
-/** A password that passes the account rules. */
-export const PASSWORD = 'correct horse battery staple';
 
 /** Fails early with a clear message when the build is missing. */
 export function checkPrerequisites() {
@@ -40,31 +35,7 @@ export function checkPrerequisites() {
  */
 export async function startServer() {
   checkPrerequisites();
-  const data = mkdtempSync(path.join(tmpdir(), 'jitsu-web-e2e-'));
-  const flags = ['--listen', '127.0.0.1:0', '--data', data, '--dashboard', DIST];
-  const args = path.basename(JITSU_BIN) === 'jitsu-server' ? flags : ['server', ...flags];
-  const child = spawn(JITSU_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: 'warn' } });
-  let log = '';
-  child.stderr.on('data', (d) => { log += d; });
-  const url = await new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start in 20 s:\n${out}\n${log}`)), 20_000);
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
-    });
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited (${code}):\n${out}\n${log}`)); });
-  });
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  return {
-    url,
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-      rmSync(data, { recursive: true, force: true });
-    },
-  };
+  return startRealServer(['--dashboard', DIST]);
 }
 
 /** Launches headless Chromium. */

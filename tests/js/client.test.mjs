@@ -3,15 +3,13 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 
 import { Client } from "../../pkg/dist/index.mjs";
-import { startServer } from "./server.mjs";
+import { PASSWORD, startServer } from "../support/server.mjs";
 
 let server;
 before(async () => {
   server = await startServer();
 });
 after(() => server?.stop());
-
-const PASSWORD = "correct horse battery";
 
 test("the handbook flow works from JavaScript", async () => {
   const owner = new Client({ baseUri: server.url, username: "jsalice", password: PASSWORD });
