@@ -98,7 +98,9 @@ impl ServerArgs {
     /// Serves (until SIGINT/SIGTERM), or runs the maintenance command given.
     pub fn run(self) -> Result<(), crate::ServerError> {
         match self.command.clone() {
-            Some(ServerCommand::Copy(copy)) => crate::storage::copy::run(&copy),
+            Some(ServerCommand::Copy(copy)) => {
+                crate::storage::copy::run(&copy.from, &copy.to, copy.replace)
+            }
             None => crate::run(self.into_config()),
         }
     }

@@ -11,7 +11,6 @@ use tokio_postgres::types::ToSql;
 
 use super::postgres::pg_err;
 use super::{PgStorage, SqliteStorage, StorageError, DB_FILE};
-use crate::args::CopyArgs;
 use crate::ServerError;
 
 /// Rows read from SQLite at a time.
@@ -48,21 +47,26 @@ const TABLES: [(&str, &[&str]); 4] = [
     ),
 ];
 
-/// Runs the copy (its own runtime).
-pub(crate) fn run(args: &CopyArgs) -> Result<(), ServerError> {
-    if !args.from.join(DB_FILE).is_file() {
+/// Copies the SQLite database in `from` into `to` (its own runtime); `replace` empties a
+/// target that holds anything.
+pub(crate) fn run(
+    from: &std::path::Path,
+    to: &super::DatabaseUrl,
+    replace: bool,
+) -> Result<(), ServerError> {
+    if !from.join(DB_FILE).is_file() {
         return Err(ServerError::Setup(format!(
             "{} holds no jitsu database ({DB_FILE}) — name the folder given to --data",
-            args.from.display()
+            from.display()
         )));
     }
-    let source = SqliteStorage::open(&args.from)?;
+    let source = SqliteStorage::open(from)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
     runtime.block_on(async {
-        let target = PgStorage::connect_with_cache(&args.to, 1, false).await?;
-        copy(&source, &target, args.replace).await
+        let target = PgStorage::connect_with_cache(to, 1, false).await?;
+        copy(&source, &target, replace).await
     })
 }
 

@@ -147,15 +147,14 @@ pub(crate) fn run(
     ok &= auth2.errors == 0;
 
     let password_request = load::get_request(a.addr, "/auth", Some(&basic_auth("bench", PASSWORD)));
-    let storm = client.block_on(async {
-        tokio::spawn(load::run(
-            a.addr,
-            password_request,
-            200,
-            args.storm_connections,
-            duration,
-        ))
-    });
+    // Driven while `both` blocks on the same runtime.
+    let storm = client.spawn(load::run(
+        a.addr,
+        password_request,
+        200,
+        args.storm_connections,
+        duration,
+    ));
     let during = both(client, addrs, auth_request, args.connections, duration);
     let storm = client.block_on(storm)?;
     line("GET /auth, password (storm on one)", &storm);
