@@ -1,7 +1,7 @@
 //! JavaScript bindings of `jitsu-core`: the wasm module inside the npm package `jitsu-core`.
 //!
-//! Thin by design: each export checks the JavaScript values it receives ([`args`]), calls the
-//! core and converts the core's errors once ([`error`]). The rules stay in the core; the
+//! Thin by design: each export checks the JavaScript values it receives (`args.rs`), calls the
+//! core and converts the core's errors once (`error.rs`). The rules stay in the core; the
 //! `fetch` transport of `Client` is the package's JavaScript (`pkg/js/client.js`), which calls
 //! [`client::ClientCore`] to describe each request and to read its answer.
 //!

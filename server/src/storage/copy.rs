@@ -4,14 +4,13 @@
 //! `--replace`; on a terminal the rows copied and the rate are shown as it goes.
 
 use std::io::{IsTerminal as _, Write as _};
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use rusqlite::types::Value;
 use tokio_postgres::types::ToSql;
 
 use super::postgres::pg_err;
-use super::{DatabaseUrl, PgStorage, SqliteStorage, StorageError, DB_FILE};
+use super::{PgStorage, SqliteStorage, StorageError, DB_FILE};
 use crate::ServerError;
 
 /// Rows read from SQLite at a time.
@@ -48,10 +47,13 @@ const TABLES: [(&str, &[&str]); 4] = [
     ),
 ];
 
-/// Runs the copy (its own runtime).
-/// Copies the SQLite database in `from` into the PostgreSQL database `to` (refusing a
-/// non-empty target unless `replace`).
-pub(crate) fn run(from: &Path, to: &DatabaseUrl, replace: bool) -> Result<(), ServerError> {
+/// Copies the SQLite database in `from` into `to` (its own runtime); `replace` empties a
+/// target that holds anything.
+pub(crate) fn run(
+    from: &std::path::Path,
+    to: &super::DatabaseUrl,
+    replace: bool,
+) -> Result<(), ServerError> {
     if !from.join(DB_FILE).is_file() {
         return Err(ServerError::Setup(format!(
             "{} holds no jitsu database ({DB_FILE}) — name the folder given to --data",

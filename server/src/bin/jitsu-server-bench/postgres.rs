@@ -27,16 +27,30 @@ fn start(url: &DatabaseUrl, cached: bool) -> Result<InProcess, Error> {
     })?)
 }
 
-/// Signs up `bench`, stores `extra` tokens in one statement, creates one token over HTTP.
-async fn prepare(addr: SocketAddr, db: &TestDatabase, extra: usize) -> Result<String, Error> {
+/// Signs up `bench`, creates one token over HTTP (returned), then stores `extra` more in one
+/// statement (past the account cap, which only HTTP creations check).
+fn prepare(
+    client: &tokio::runtime::Runtime,
+    addr: SocketAddr,
+    db: &TestDatabase,
+    extra: usize,
+) -> Result<String, Error> {
     let body = format!(r#"{{"email":"bench@example.com","password":"{PASSWORD}"}}"#);
     let signup = format!(
         "POST /users/bench HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
     );
-    let (status, _) = call(addr, signup.as_bytes()).await?;
+    let (status, _) = client.block_on(call(addr, signup.as_bytes()))?;
     if status != 201 {
         return Err(format!("signup answered {status}").into());
+    }
+    let put = format!(
+        "PUT /users/bench/tokens/bench HTTP/1.1\r\nHost: {addr}\r\nAuthorization: {}\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{{}}",
+        basic_auth("bench", PASSWORD)
+    );
+    let (status, body) = client.block_on(call(addr, put.as_bytes()))?;
+    if status != 201 {
+        return Err(format!("token creation answered {status}").into());
     }
     let started = Instant::now();
     db.execute(&format!(
@@ -49,14 +63,6 @@ async fn prepare(addr: SocketAddr, db: &TestDatabase, extra: usize) -> Result<St
         "  stored {extra} tokens in {:.1} s",
         started.elapsed().as_secs_f64()
     );
-    let put = format!(
-        "PUT /users/bench/tokens/bench HTTP/1.1\r\nHost: {addr}\r\nAuthorization: {}\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{{}}",
-        basic_auth("bench", PASSWORD)
-    );
-    let (status, body) = call(addr, put.as_bytes()).await?;
-    if status != 201 {
-        return Err(format!("token creation answered {status}").into());
-    }
     let json: serde_json::Value = serde_json::from_slice(&body)?;
     Ok(json["bench"]
         .as_str()
@@ -102,7 +108,7 @@ pub(crate) fn run(
     let mut ok = true;
     println!("PostgreSQL ({}), {count} tokens stored:", url.target());
     let a = start(&url, true)?;
-    let token = client.block_on(prepare(a.addr, &db, count.saturating_sub(1)))?;
+    let token = prepare(client, a.addr, &db, count.saturating_sub(1))?;
     let (health, auth) = measure_token_auth(client, a.addr, &token, args.connections, duration);
     line("GET /healthz (ceiling)", &health);
     line("GET /auth, token, 1 process", &auth);
@@ -141,17 +147,14 @@ pub(crate) fn run(
     ok &= auth2.errors == 0;
 
     let password_request = load::get_request(a.addr, "/auth", Some(&basic_auth("bench", PASSWORD)));
-    // Spawned on the client runtime; it runs while `both` blocks on that runtime.
-    let storm = {
-        let _entered = client.enter();
-        tokio::spawn(load::run(
-            a.addr,
-            password_request,
-            200,
-            args.storm_connections,
-            duration,
-        ))
-    };
+    // Driven while `both` blocks on the same runtime.
+    let storm = client.spawn(load::run(
+        a.addr,
+        password_request,
+        200,
+        args.storm_connections,
+        duration,
+    ));
     let during = both(client, addrs, auth_request, args.connections, duration);
     let storm = client.block_on(storm)?;
     line("GET /auth, password (storm on one)", &storm);

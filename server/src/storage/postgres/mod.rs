@@ -40,6 +40,10 @@ pub const DEFAULT_POOL_SIZE: usize = 16;
 /// before it is answered 503: an outage must not hang clients.
 const WAIT: Duration = Duration::from_secs(5);
 
+/// Failures this soon after an outage ended belong to it (pooled connections that died with
+/// the old server are found one by one), and are not logged as a new outage.
+const FLAP: Duration = Duration::from_secs(10);
+
 /// The channel that carries retired token digests between processes.
 const CHANNEL: &str = "jitsu_tokens";
 
@@ -51,6 +55,8 @@ pub struct PgStorage {
     cache: Arc<CachedTokens>,
     /// False while the database is unreachable (so an outage is logged once).
     up: AtomicBool,
+    /// When the last outage ended (its first success), for [`FLAP`].
+    recovered: std::sync::Mutex<Option<std::time::Instant>>,
     listener: tokio::task::JoinHandle<()>,
 }
 
@@ -109,6 +115,7 @@ impl PgStorage {
             url: url.clone(),
             cache,
             up: AtomicBool::new(true),
+            recovered: std::sync::Mutex::new(None),
             listener,
         })
     }
@@ -135,7 +142,9 @@ impl PgStorage {
     fn seen<T>(&self, result: Result<T, StorageError>) -> Result<T, StorageError> {
         match &result {
             Err(StorageError::Unavailable(why)) => {
-                if self.up.swap(false, Ordering::Relaxed) {
+                let recovered = *self.recovered.lock().unwrap_or_else(|p| p.into_inner());
+                let flap = recovered.is_some_and(|t| t.elapsed() < FLAP);
+                if self.up.swap(false, Ordering::Relaxed) && !flap {
                     tracing::warn!(
                         database = %self.url.target(),
                         error = %why,
@@ -145,7 +154,11 @@ impl PgStorage {
             }
             Ok(_) => {
                 if !self.up.swap(true, Ordering::Relaxed) {
-                    tracing::info!(database = %self.url.target(), "database reachable again");
+                    let mut recovered = self.recovered.lock().unwrap_or_else(|p| p.into_inner());
+                    if !recovered.is_some_and(|t| t.elapsed() < FLAP) {
+                        tracing::info!(database = %self.url.target(), "database reachable again");
+                        *recovered = Some(std::time::Instant::now());
+                    }
                 }
             }
             Err(_) => {}

@@ -36,16 +36,18 @@ impl PgStorage {
         let max = i32::try_from(max).unwrap_or(i32::MAX);
         let result = async {
             let c = self.client().await?;
-            // A live window (started within `window_ms`, not in the future) counts on unless
-            // full; any other restarts. The WHERE leaves a full window untouched.
+            // A live window (started less than `window_ms` from now, either way: concurrent
+            // requests read the clock before they reach the database, so a window may start a
+            // few milliseconds after a later request's `now`) counts on unless full; any other
+            // restarts. The WHERE leaves a full window untouched.
             let s = super::within(c.prepare_cached(
                 "INSERT INTO rate_windows AS w (key, window_start, count) VALUES ($1, $2, 1)
                  ON CONFLICT (key) DO UPDATE SET
-                   window_start = CASE WHEN w.window_start > $2 - $3 AND w.window_start <= $2
+                   window_start = CASE WHEN w.window_start > $2 - $3 AND w.window_start < $2 + $3
                                   THEN w.window_start ELSE $2 END,
-                   count = CASE WHEN w.window_start > $2 - $3 AND w.window_start <= $2
+                   count = CASE WHEN w.window_start > $2 - $3 AND w.window_start < $2 + $3
                            THEN w.count + 1 ELSE 1 END
-                 WHERE NOT (w.window_start > $2 - $3 AND w.window_start <= $2 AND w.count >= $4)
+                 WHERE NOT (w.window_start > $2 - $3 AND w.window_start < $2 + $3 AND w.count >= $4)
                  RETURNING window_start, count",
             ))
             .await?;
@@ -119,7 +121,7 @@ impl PgStorage {
             let c = self.client().await?;
             let row = super::within(c.query_opt(
                 "SELECT count FROM rate_windows WHERE key = $1
-                 AND window_start > $2 - $3 AND window_start <= $2",
+                 AND window_start > $2 - $3 AND window_start < $2 + $3",
                 &[&key, &now_ms, &window_ms],
             ))
             .await?;
