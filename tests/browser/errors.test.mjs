@@ -4,28 +4,20 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, launchBrowser, newContext, openDashboard, shot, signUp, submitSignIn,
+  signedOutSuite, closeSuite, shot, signUp, submitSignIn,
   accountAlert, PASSWORD,
 } from './helpers.mjs';
 
 describe('dashboard error messages', () => {
   // Failed sign-ins are limited per client address too: this suite gets a server of its own.
-  let server, browser, context, page;
+  let suite, server, context, page;
 
   before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-    context = await newContext(browser, server.url);
-    page = await openDashboard(context, server.url);
-    await signUp(page, 'bob');
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByRole('heading', { name: 'Sign in', level: 1 }).waitFor();
+    suite = await signedOutSuite('bob');
+    ({ server, context, page } = suite);
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  after(() => closeSuite(suite));
 
   test('a taken username is refused next to the form', async () => {
     await page.getByRole('button', { name: 'Create account', exact: true }).first().click();

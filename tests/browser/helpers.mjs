@@ -238,3 +238,25 @@ export function unlabelled(page) {
     ...[...document.querySelectorAll('button')].filter((b) => !(b.getAttribute('aria-label') || b.textContent.trim())).map((b) => `button ${b.outerHTML.slice(0, 60)}`),
   ]);
 }
+
+/**
+ * A suite of its own (the limits count per client address, so a suite that trips them must
+ * not share a server): a server, a browser and a page where `username` has an account and is
+ * signed out. Close it with `closeSuite`.
+ */
+export async function signedOutSuite(username) {
+  const server = await startServer();
+  const browser = await launchBrowser();
+  const context = await newContext(browser, server.url);
+  const page = await openDashboard(context, server.url);
+  await signUp(page, username);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('heading', { name: 'Sign in', level: 1 }).waitFor();
+  return { server, browser, context, page };
+}
+
+/** Ends what `signedOutSuite` started. */
+export async function closeSuite(suite) {
+  await suite?.browser?.close();
+  await suite?.server?.stop();
+}

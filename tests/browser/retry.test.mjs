@@ -6,7 +6,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  startServer, launchBrowser, newContext, openDashboard, shot, signUp, submitSignIn,
+  signedOutSuite, closeSuite, shot, signUp, submitSignIn,
   accountAlert, contrastFailures, unlabelled, PASSWORD,
 } from './helpers.mjs';
 
@@ -26,22 +26,14 @@ function countdown(page) {
 
 describe('waits the server asks for', () => {
   // The limits count per client address: this suite gets a server of its own.
-  let server, browser, context, page;
+  let suite, server, context, page;
 
   before(async () => {
-    server = await startServer();
-    browser = await launchBrowser();
-    context = await newContext(browser, server.url);
-    page = await openDashboard(context, server.url);
-    await signUp(page, 'erin');
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByRole('heading', { name: 'Sign in', level: 1 }).waitFor();
+    suite = await signedOutSuite('erin');
+    ({ server, context, page } = suite);
   });
 
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  after(() => closeSuite(suite));
 
   test('a full password queue (503, Retry-After: 2) holds the sign-in back for two seconds', async () => {
     const busy = 'the server is busy checking passwords — wait 2 seconds and try again';
