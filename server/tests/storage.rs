@@ -236,3 +236,66 @@ fn the_database_files_hold_no_token_password_or_session_id() {
         }
     }
 }
+
+/// Threads of a process, from /proc.
+#[cfg(target_os = "linux")]
+fn threads_of(pid: u32) -> usize {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("Threads:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_burst_of_writes_waits_for_storage_slots_instead_of_growing_threads() {
+    let data = Backend::new();
+    let p = start(&data);
+    signup(&p, "alice");
+    let r = req(&p, "POST", "/session").basic("alice", PASSWORD).send();
+    let cookie = r.session_cookie();
+    let before = threads_of(p.pid());
+    let barrier = Arc::new(std::sync::Barrier::new(40));
+    let stop = Arc::new(AtomicBool::new(false));
+    let writers: Vec<_> = (0..40)
+        .map(|w| {
+            let (url, cookie, barrier) = (p.url(), cookie.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                barrier.wait();
+                for i in 0..5 {
+                    let r = Req::new(&url, "PUT", &format!("/users/alice/tokens/b{w}-{i}"))
+                        .header("Cookie", &cookie)
+                        .header("Origin", &url)
+                        .body("{}")
+                        .send();
+                    assert_eq!(r.status, 201, "{}", r.body);
+                }
+            })
+        })
+        .collect();
+    let pid = p.pid();
+    let sampler = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let mut most = 0;
+            while !stop.load(Ordering::Relaxed) {
+                most = most.max(threads_of(pid));
+                std::thread::sleep(Duration::from_millis(5));
+            }
+            most
+        })
+    };
+    for w in writers {
+        w.join().unwrap();
+    }
+    stop.store(true, Ordering::Relaxed);
+    let most = sampler.join().unwrap();
+    // 8 storage slots, plus the odd `lastUsedAt` touch: not one thread per write in flight.
+    assert!(
+        most <= before + 12,
+        "40 concurrent writers grew the server from {before} to {most} threads"
+    );
+    p.kill();
+}
