@@ -157,7 +157,8 @@ fn a_use_records_the_address_and_a_shortened_agent() {
     let s = TestServer::start();
     s.signup("alice");
     let token = s.token("alice", "ci");
-    let agent = format!("jitsu/0.15.0 {}\u{1}", "x".repeat(1_000));
+    // A tab (a control character) and two-byte characters past the cut.
+    let agent = format!("jitsu/0.15.0\t{}", "é".repeat(500));
     let r = s
         .req("GET", "/auth")
         .basic("alice", &token)
@@ -167,8 +168,10 @@ fn a_use_records_the_address_and_a_shortened_agent() {
     let e = wait_for_use(&s, "ci");
     assert_eq!(e["lastUsedIp"], "127.0.0.1");
     let stored = e["lastUsedAgent"].as_str().unwrap();
-    assert_eq!(stored.len(), jitsu_server::storage::MAX_AGENT_LEN);
-    assert!(stored.starts_with("jitsu/0.15.0 xxx"), "{stored}");
+    // 13 bytes, then 121 "é" of 2 bytes: the 122nd would pass 256.
+    assert_eq!(stored.len(), 255, "{stored}");
+    assert!(stored.len() <= jitsu_server::storage::MAX_AGENT_LEN);
+    assert!(stored.starts_with("jitsu/0.15.0?éé"), "{stored}");
     s.token("alice", "ci");
     let e = entry(&s, "alice", "ci");
     assert_eq!(
