@@ -4,7 +4,7 @@
 use jitsu_core::SecretDigest;
 
 use super::activity::{EventQuery, EventRecord, NewEvent, Revoked};
-use super::{Store, StorageError, UserId};
+use super::{StorageError, Store, UserId};
 
 impl Store {
     /// See [`ActivityStorage::record_event`](super::ActivityStorage::record_event).

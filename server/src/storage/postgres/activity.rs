@@ -80,15 +80,7 @@ impl PgStorage {
                 "INSERT INTO events (user_id, at, action, token_name, credential, ip, user_agent)
                  SELECT * FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::TEXT[], $4::TEXT[],
                                       $5::TEXT[], $6::TEXT[], $7::TEXT[])",
-                &[
-                    &users,
-                    &ats,
-                    &actions,
-                    &names,
-                    &credentials,
-                    &ips,
-                    &agents,
-                ],
+                &[&users, &ats, &actions, &names, &credentials, &ips, &agents],
             ))
             .await?;
         }
@@ -114,8 +106,7 @@ impl PgStorage {
                          ORDER BY id DESC LIMIT $3"
                     )))
                     .await?;
-                    within(c.query(&s, &[&q.user, &q.before_id(), &q.sql_limit(), &token]))
-                        .await?
+                    within(c.query(&s, &[&q.user, &q.before_id(), &q.sql_limit(), &token])).await?
                 }
             };
             Ok(rows.iter().map(event_row).collect())

@@ -8,7 +8,8 @@ use crate::storage::activity::{ActivityStorage, EventQuery, EventRecord, NewEven
 use crate::storage::migrations::MAX_RETIRED_PER_ACCOUNT;
 use crate::storage::{StorageError, UserId};
 
-const INSERT: &str = "INSERT INTO events (user_id, at, action, token_name, credential, ip, user_agent)
+const INSERT: &str =
+    "INSERT INTO events (user_id, at, action, token_name, credential, ip, user_agent)
      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
 
 fn insert(c: &rusqlite::Connection, e: &NewEvent) -> Result<(), StorageError> {
