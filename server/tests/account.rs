@@ -9,7 +9,8 @@ use common::{TestServer, PASSWORD};
 const NEW: &str = "a brand new password";
 
 fn change(req: common::Req, old: &str, new: &str) -> common::Resp {
-    req.body(&format!(r#"{{"old":"{old}","new":"{new}"}}"#)).send()
+    req.body(&format!(r#"{{"old":"{old}","new":"{new}"}}"#))
+        .send()
 }
 
 #[test]
@@ -64,7 +65,8 @@ fn changing_the_password_with_the_password_credential_ends_every_session() {
     s.signup("alice");
     let c = s.sign_in("alice");
     let r = change(
-        s.req("PUT", "/users/alice/password").basic("alice", PASSWORD),
+        s.req("PUT", "/users/alice/password")
+            .basic("alice", PASSWORD),
         PASSWORD,
         NEW,
     );
@@ -155,7 +157,10 @@ fn the_session_probe_always_answers_200() {
         .req("GET", "/session")
         .header("Cookie", "jitsu_session=not-a-session")
         .send();
-    assert_eq!((r.status, r.json()["signedIn"].clone()), (200, false.into()));
+    assert_eq!(
+        (r.status, r.json()["signedIn"].clone()),
+        (200, false.into())
+    );
     let cookie = s.sign_in("alice");
     let r = s.req("GET", "/session").header("Cookie", &cookie).send();
     assert_eq!(r.status, 200);

@@ -119,7 +119,10 @@ fn no_secret_is_stored_or_answered() {
         s.auth_status("alice", t);
     }
     // Failed attempts with secrets that must not be kept either.
-    let guesses = ["wrong-password-guess-1", "4b7df949-1c21-4b70-8770-2c5615bc1d9a"];
+    let guesses = [
+        "wrong-password-guess-1",
+        "4b7df949-1c21-4b70-8770-2c5615bc1d9a",
+    ];
     for g in guesses {
         assert_eq!(s.auth_status("alice", g), 401);
     }
@@ -144,7 +147,10 @@ fn no_secret_is_stored_or_answered() {
     secrets.extend(guesses);
     secrets.extend(["the wrong old password", "a brand new password"]);
     for secret in secrets {
-        assert!(!answer.body.contains(secret), "{secret} in the events answer");
+        assert!(
+            !answer.body.contains(secret),
+            "{secret} in the events answer"
+        );
         assert!(!contains(&stored, secret), "{secret} in the stored data");
     }
     assert!(stored_events(&s.backend).len() >= 10);
@@ -242,7 +248,10 @@ fn bad_limits_cursors_and_parameters_are_400() {
         r.assert_nodejitsu();
     }
     let r = s
-        .req("GET", "/users/alice/events?limit=1000&before=e7fffffffffffff")
+        .req(
+            "GET",
+            "/users/alice/events?limit=1000&before=e7fffffffffffff",
+        )
         .basic("alice", PASSWORD)
         .send();
     assert_eq!(r.status, 200, "{}", r.body);
@@ -335,7 +344,10 @@ fn failed_passwords_from_many_addresses_store_at_most_the_budget() {
         let r = s
             .req("GET", "/auth")
             .basic("alice", "a wrong guess")
-            .header("X-Forwarded-For", &format!("10.0.{}.{}", i / 250, i % 250 + 1))
+            .header(
+                "X-Forwarded-For",
+                &format!("10.0.{}.{}", i / 250, i % 250 + 1),
+            )
             .send();
         assert_eq!(r.status, 401);
     }

@@ -19,7 +19,10 @@ fn revoking_with_the_password_destroys_every_token_and_ends_every_session() {
     let s = TestServer::start();
     s.signup("alice");
     s.signup("bob");
-    let tokens: Vec<String> = ["a", "b", "c"].iter().map(|n| s.token("alice", n)).collect();
+    let tokens: Vec<String> = ["a", "b", "c"]
+        .iter()
+        .map(|n| s.token("alice", n))
+        .collect();
     let bobs = s.token("bob", "keep");
     let sessions = [s.sign_in("alice"), s.sign_in("alice")];
     // Cached in the token cache before the revocation.
@@ -45,7 +48,11 @@ fn revoking_with_the_password_destroys_every_token_and_ends_every_session() {
         assert_eq!(session_state(&s, c)["signedIn"], false);
     }
     assert_eq!(s.token_count("alice"), 0);
-    assert_eq!(s.auth_status("bob", &bobs), 200, "another account is untouched");
+    assert_eq!(
+        s.auth_status("bob", &bobs),
+        200,
+        "another account is untouched"
+    );
     assert_eq!(actions(&s, "alice")[0], "revoke_all");
     // Nothing left: a second revocation answers zeros.
     let r = s
@@ -87,7 +94,10 @@ fn a_token_cannot_revoke_and_a_refusal_changes_nothing() {
     s.signup("alice");
     let t = s.token("alice", "ci");
     let before = s.snapshot();
-    let r = s.req("DELETE", "/users/alice/tokens").basic("alice", &t).send();
+    let r = s
+        .req("DELETE", "/users/alice/tokens")
+        .basic("alice", &t)
+        .send();
     assert_eq!(r.status, 403);
     let r = s
         .req("DELETE", "/users/alice/tokens")
@@ -111,7 +121,9 @@ fn every_process_refuses_revoked_tokens_at_once() {
     let ps: Vec<_> = (0..3).map(|_| spawn_server(&backend, &[])).collect();
     let req = |i: usize, m: &str, p: &str| Req::new(&ps[i].url(), m, p);
     let r = req(0, "POST", "/users/alice")
-        .body(&format!(r#"{{"email":"a@example.com","password":"{PASSWORD}"}}"#))
+        .body(&format!(
+            r#"{{"email":"a@example.com","password":"{PASSWORD}"}}"#
+        ))
         .send();
     assert_eq!(r.status, 201);
     let tokens: Vec<String> = (0..5)
@@ -146,5 +158,8 @@ fn every_process_refuses_revoked_tokens_at_once() {
             }
         }
     }
-    eprintln!("every process refused every token after {:?}", started.elapsed());
+    eprintln!(
+        "every process refused every token after {:?}",
+        started.elapsed()
+    );
 }
