@@ -15,7 +15,11 @@
 //! tokens.
 
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::OnceLock;
 use std::time::Duration;
+
+use tokio::sync::mpsc;
 
 use axum::extract::FromRequestParts;
 use axum::http::header;
@@ -27,7 +31,7 @@ use crate::error::AppError;
 use crate::limiter::FailureLimiter;
 use crate::state::{AppState, Settings};
 use crate::storage::activity::clean_user_agent;
-use crate::storage::{NewEvent, UserId};
+use crate::storage::{NewEvent, Store, UserId};
 
 /// The audit log's settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,14 +106,24 @@ pub(crate) fn credential(method: Option<AuthMethod>) -> &'static str {
     method.map_or("none", AuthMethod::as_str)
 }
 
-/// The per-account budgets of [`AuditSettings`].
+/// `token_use` events waiting for the writer at most; beyond, new ones are dropped (and the
+/// drops logged), so a flood of first uses cannot grow memory.
+const QUEUE: usize = 8_192;
+/// Events the writer stores per transaction at most.
+const BATCH: usize = 512;
+
+/// The audit log's share of the server state: the per-account budgets of [`AuditSettings`]
+/// and the queue of the `token_use` writer.
 #[derive(Debug)]
-pub(crate) struct Budgets {
+pub(crate) struct AuditState {
     /// Keyed by (account, whether the event is a `password_failed`).
     per_account: FailureLimiter<(UserId, bool)>,
+    /// Started with the first token use (on the server's runtime).
+    queue: OnceLock<mpsc::Sender<NewEvent>>,
+    dropped: AtomicU64,
 }
 
-impl Budgets {
+impl AuditState {
     pub(crate) fn new(settings: &Settings) -> Self {
         let a = settings.audit;
         Self {
@@ -119,6 +133,24 @@ impl Budgets {
                 settings.limiter_capacity,
                 settings.clock.clone(),
             ),
+            queue: OnceLock::new(),
+            dropped: AtomicU64::new(0),
+        }
+    }
+
+    /// Hands a `token_use` to the writer, which stores what has queued up in one transaction:
+    /// one write for many first uses, never a wait for the request.
+    fn enqueue(&self, store: &Store, event: NewEvent) {
+        let queue = self.queue.get_or_init(|| {
+            let (tx, rx) = mpsc::channel(QUEUE);
+            tokio::spawn(write_batches(store.clone(), rx));
+            tx
+        });
+        if queue.try_send(event).is_err() {
+            let n = self.dropped.fetch_add(1, Ordering::Relaxed) + 1;
+            if n.is_power_of_two() {
+                tracing::warn!(dropped = n, "audit queue full: token_use events dropped");
+            }
         }
     }
 
@@ -133,6 +165,11 @@ impl Budgets {
         let key = (user, failed);
         // One limiter for both kinds: the smaller budget is checked against its count.
         self.per_account.count(&key) < max && self.per_account.reserve(&key).is_ok()
+    }
+
+    /// `token_use` events dropped so far because the writer's queue was full.
+    pub(crate) fn dropped(&self) -> u64 {
+        self.dropped.load(Ordering::Relaxed)
     }
 
     /// Keys held, for the test of their bound.
@@ -189,7 +226,7 @@ pub(crate) async fn record(
     if !settings.enabled {
         return;
     }
-    if action != Action::TokenUse && !state.audit_budgets().allow(settings, user, action) {
+    if action != Action::TokenUse && !state.audit().allow(settings, user, action) {
         tracing::info!(
             user,
             action = action.as_str(),
@@ -211,27 +248,41 @@ pub(crate) async fn record(
     }
 }
 
-/// Records a `token_use` without delaying the request (called where `lastUsedAt` is due).
+/// Records a `token_use` without delaying the request (called where `lastUsedAt` is due):
+/// queued for the writer.
 pub(crate) fn token_used(state: &AppState, parts: &Parts, user: UserId, token_name: &str) {
     if !state.settings().audit.enabled {
         return;
     }
-    let (state, client, name) = (
-        state.clone(),
-        Client::of(parts, state),
-        token_name.to_owned(),
-    );
-    tokio::spawn(async move {
-        record(
-            &state,
-            &client,
-            user,
-            Action::TokenUse,
-            Some(&name),
-            "token",
-        )
-        .await;
-    });
+    let client = Client::of(parts, state);
+    let event = NewEvent {
+        user_id: user,
+        at: state.now(),
+        action: Action::TokenUse.as_str(),
+        token_name: Some(token_name.to_owned()),
+        credential: "token",
+        ip: Some(client.ip.to_string()),
+        user_agent: client.user_agent,
+    };
+    state.audit().enqueue(state.store(), event);
+}
+
+/// The writer: stores queued events in batches until the state is dropped.
+async fn write_batches(store: Store, mut rx: mpsc::Receiver<NewEvent>) {
+    let mut batch = Vec::with_capacity(BATCH);
+    while rx.recv_many(&mut batch, BATCH).await > 0 {
+        if let Err(e) = store.record_events(std::mem::take(&mut batch)).await {
+            tracing::warn!(error = %e, "could not record token_use events");
+        }
+    }
+}
+
+impl AppState {
+    /// `token_use` events dropped because the audit writer's queue was full (benches).
+    #[doc(hidden)]
+    pub fn audit_events_dropped(&self) -> u64 {
+        self.audit().dropped()
+    }
 }
 
 /// Deletes events older than the retention (run by the housekeeping timer).

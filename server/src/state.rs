@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::audit::{AuditSettings, Budgets};
+use crate::audit::{AuditSettings, AuditState};
 use crate::client_addr::Cidr;
 use crate::conn::ConnectionLimits;
 use crate::limiter::{self, FailureLimiter};
@@ -161,7 +161,7 @@ struct Inner {
     settings: Settings,
     /// Tokens whose `lastUsedAt` write is in flight.
     touching: Mutex<HashSet<i64>>,
-    audit_budgets: Budgets,
+    audit: AuditState,
 }
 
 impl AppState {
@@ -200,7 +200,7 @@ impl AppState {
                         settings.clock.clone(),
                     ),
                 },
-                audit_budgets: Budgets::new(&settings),
+                audit: AuditState::new(&settings),
                 settings,
                 touching: Mutex::new(HashSet::new()),
             }),
@@ -270,7 +270,7 @@ impl AppState {
             + p.account.len()
             + s.address.len()
             + s.total.len()
-            + self.inner.audit_budgets.len()
+            + self.inner.audit.len()
     }
 
     pub(crate) fn passwords(&self) -> &Passwords {
@@ -285,8 +285,8 @@ impl AppState {
         &self.inner.signup_limits
     }
 
-    pub(crate) fn audit_budgets(&self) -> &Budgets {
-        &self.inner.audit_budgets
+    pub(crate) fn audit(&self) -> &AuditState {
+        &self.inner.audit
     }
 
     /// Deletes ended sessions every [`Settings::purge_interval`] until the returned task is
