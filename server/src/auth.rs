@@ -182,8 +182,13 @@ async fn basic(
             attempt.release(state).await;
             Err(e)
         }
-        _ => {
+        (_, record) => {
             tracing::info!(client = %ip, "failed password attempt");
+            if let Some(r) = record {
+                let client = crate::audit::Client::of(parts, state);
+                let failed = crate::audit::Action::PasswordFailed;
+                crate::audit::record(state, &client, r.id, failed, None, "password").await;
+            }
             Err(AppError::bad_credentials())
         }
     }
@@ -259,6 +264,7 @@ fn record_token_use(parts: &Parts, state: &AppState, owner: &TokenOwner, now: i6
     let Some(claim) = due.then(|| state.begin_touch(owner.token_id)).flatten() else {
         return;
     };
+    crate::audit::token_used(state, parts, owner.user_id, &owner.name);
     let used = TokenUse {
         at: now,
         ip: Some(client_ip(parts, &state.settings().trusted_proxies).to_string()),

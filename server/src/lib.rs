@@ -22,6 +22,7 @@
 //!     database: None,
 //!     db_pool_size: jitsu_server::storage::postgres::DEFAULT_POOL_SIZE,
 //!     tokens: Default::default(),
+//!     audit: Default::default(),
 //! })
 //! .unwrap();
 //! ```
@@ -29,6 +30,7 @@
 mod api;
 mod args;
 mod attempts;
+pub mod audit;
 mod auth;
 pub mod catalogue;
 mod client_addr;
@@ -90,6 +92,8 @@ pub struct ServerConfig {
     pub db_pool_size: usize,
     /// Scope catalogue and token lifetime policy.
     pub tokens: catalogue::TokenPolicy,
+    /// The audit log's settings (`--audit-retention-days`, `--no-audit-log`).
+    pub audit: audit::AuditSettings,
 }
 
 /// Why the server could not start or stopped with an error.

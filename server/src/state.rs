@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::audit::{AuditSettings, AuditState};
 use crate::catalogue::TokenPolicy;
 use crate::client_addr::Cidr;
 use crate::conn::ConnectionLimits;
@@ -78,6 +79,8 @@ pub struct Settings {
     pub connections: ConnectionLimits,
     /// Scope catalogue and token lifetime policy (`--scopes`, `--max-token-lifetime`).
     pub tokens: TokenPolicy,
+    /// The audit log: on or off, retention, per-account budgets.
+    pub audit: AuditSettings,
 }
 
 impl Default for Settings {
@@ -110,6 +113,7 @@ impl Default for Settings {
             clock: Arc::new(SystemClock),
             connections: ConnectionLimits::default(),
             tokens: TokenPolicy::default(),
+            audit: AuditSettings::default(),
         }
     }
 }
@@ -123,6 +127,7 @@ impl Settings {
             trusted_proxies: config.trusted_proxies.clone(),
             connections: config.connections,
             tokens: config.tokens.clone(),
+            audit: config.audit,
             ..Self::default()
         }
     }
@@ -161,6 +166,7 @@ struct Inner {
     settings: Settings,
     /// Tokens whose `lastUsedAt` write is in flight.
     touching: Mutex<HashSet<i64>>,
+    audit: AuditState,
 }
 
 impl AppState {
@@ -199,6 +205,7 @@ impl AppState {
                         settings.clock.clone(),
                     ),
                 },
+                audit: AuditState::new(&settings),
                 settings,
                 touching: Mutex::new(HashSet::new()),
             }),
@@ -263,7 +270,12 @@ impl AppState {
     pub fn limiter_keys(&self) -> usize {
         let p = &self.inner.password_limits;
         let s = &self.inner.signup_limits;
-        p.pair.len() + p.address.len() + p.account.len() + s.address.len() + s.total.len()
+        p.pair.len()
+            + p.address.len()
+            + p.account.len()
+            + s.address.len()
+            + s.total.len()
+            + self.inner.audit.len()
     }
 
     pub(crate) fn passwords(&self) -> &Passwords {
@@ -276,6 +288,10 @@ impl AppState {
 
     pub(crate) fn signup_limits(&self) -> &SignupLimits {
         &self.inner.signup_limits
+    }
+
+    pub(crate) fn audit(&self) -> &AuditState {
+        &self.inner.audit
     }
 
     /// Deletes ended sessions every [`Settings::purge_interval`] until the returned task is
@@ -298,6 +314,7 @@ impl AppState {
                     Ok(n) => tracing::debug!(sessions = n, "purged ended sessions"),
                     Err(e) => tracing::warn!(error = %e, "could not purge ended sessions"),
                 }
+                crate::audit::purge(&state).await;
                 if let Some(pg) = state.store().postgres() {
                     let window = s.failure_window.as_millis() as i64;
                     let before = s.clock.now_millis() - window;

@@ -13,7 +13,8 @@ pub(crate) async fn healthz() -> Json<Value> {
 /// Any unknown path.
 pub(crate) async fn not_found() -> AppError {
     AppError::NotFound(
-        "no such path — the API serves /auth, /scopes, /introspect, /session and /users/:username[/available|/tokens[/:name]]"
+        "no such path — the API serves /auth, /scopes, /introspect, /session and \
+         /users/:username[/available|/tokens[/:name]|/events|/password]"
             .to_owned(),
     )
 }

@@ -1,5 +1,7 @@
 //! The HTTP routes of the Nodejitsu API, the dashboard session and the health check.
 
+mod account;
+mod activity;
 mod introspect;
 mod misc;
 mod scopes;
@@ -29,16 +31,27 @@ pub fn router(state: AppState) -> Router {
         .route("/auth", get(scopes::auth))
         .route("/scopes", get(scopes::list))
         .route("/introspect", post(introspect::introspect))
-        .route("/session", post(session::start).delete(session::end))
+        .route(
+            "/session",
+            post(session::start)
+                .delete(session::end)
+                .get(activity::session_state),
+        )
         .route(
             "/users/{username}",
-            post(users::signup).get(users::get_user),
+            post(users::signup)
+                .get(users::get_user)
+                .delete(account::delete_account),
         )
         .route("/users/{username}/available", get(users::available))
         .route(
             "/users/{username}/tokens",
-            get(tokens::list).post(tokens::create_unnamed),
+            get(tokens::list)
+                .post(tokens::create_unnamed)
+                .delete(account::revoke_all),
         )
+        .route("/users/{username}/events", get(activity::events))
+        .route("/users/{username}/password", put(account::change_password))
         .route(
             "/users/{username}/tokens/{name}",
             put(tokens::create_named).delete(tokens::destroy),

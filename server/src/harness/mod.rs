@@ -63,6 +63,7 @@ impl InProcess {
             database,
             db_pool_size: DEFAULT_POOL_SIZE,
             tokens: settings.tokens.clone(),
+            audit: settings.audit,
         };
         // Opened on the server's own runtime: PostgreSQL's pool and change feed live there.
         Self::start_with(move || async move { AppState::open_with(&config, settings).await })

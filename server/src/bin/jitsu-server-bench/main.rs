@@ -3,6 +3,7 @@
 //! forward auth (`GET /auth` with `X-Jitsu-Scope`, `forward_auth.rs`).
 //! Run it in release mode: `cargo run --release -p jitsu-server --bin jitsu-server-bench`.
 
+mod audit;
 mod forward_auth;
 mod hostile;
 mod load;
@@ -52,6 +53,9 @@ struct Args {
     /// Only forward auth (`GET /auth` with `X-Jitsu-Scope`) against the ceiling.
     #[arg(long)]
     forward_auth_only: bool,
+    /// Only the audit-log figures (see `audit.rs`), on SQLite or `--database`.
+    #[arg(long)]
+    audit: bool,
 }
 
 /// A data folder removed on drop.
@@ -202,6 +206,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .enable_all()
         .build()?;
     let duration = Duration::from_secs(args.seconds);
+    if args.audit {
+        let ok = audit::run(&args, &client)?;
+        println!("targets {}", if ok { "met" } else { "NOT met" });
+        return Ok(());
+    }
     if let Some(database) = &args.database {
         let ok = postgres::run(&args, database, &client)?;
         println!("targets {}", if ok { "met" } else { "NOT met" });
