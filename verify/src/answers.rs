@@ -1,8 +1,10 @@
 //! Reading the jitsu server's answers to `GET /auth` and `POST /introspect` into a
 //! [`Caller`] or a [`Refusal`]. Anything unexpected refuses (fail closed).
 
-use jitsu_core::json::Json;
-use jitsu_core::protocol::{check_status, parse_auth, ApiError};
+use jitsu_core::protocol::{
+    check_status, parse_auth, parse_introspection, split_scopes, ApiError, SCOPES_HEADER,
+    TOKEN_EXPIRES_HEADER, TOKEN_NAME_HEADER, USERNAME_HEADER,
+};
 
 use crate::upstream::Answer;
 use crate::{Caller, Refusal};
@@ -33,10 +35,6 @@ fn unexpected(answer: &Answer) -> Refusal {
     ))
 }
 
-fn scope_list(text: &str) -> Vec<String> {
-    text.split_ascii_whitespace().map(str::to_owned).collect()
-}
-
 /// `GET /auth` (with `X-Jitsu-Scope` when `scope` is given).
 pub(crate) fn read_auth(answer: &Answer, scope: Option<&str>) -> Result<Caller, Refusal> {
     match answer.status {
@@ -61,16 +59,16 @@ pub(crate) fn read_auth(answer: &Answer, scope: Option<&str>) -> Result<Caller, 
     }
     let info = parse_auth(200, answer.text()).ok();
     let username = answer
-        .header("x-jitsu-username")
+        .header(USERNAME_HEADER)
         .map(str::to_owned)
         .or_else(|| info.as_ref().map(|i| i.username.clone()))
         .ok_or_else(|| Refusal::Unavailable("the jitsu server's answer names no account".into()))?;
     let token_name = answer
-        .header("x-jitsu-token-name")
+        .header(TOKEN_NAME_HEADER)
         .map(str::to_owned)
         .or_else(|| info.and_then(|i| i.token_name));
-    let scopes = match (answer.header("x-jitsu-scopes"), scope) {
-        (Some(list), _) => scope_list(list),
+    let scopes = match (answer.header(SCOPES_HEADER), scope) {
+        (Some(list), _) => split_scopes(list),
         (None, None) => Vec::new(),
         // A server that does not report scopes ignored X-Jitsu-Scope too: its 200 says
         // nothing about the scope.
@@ -82,7 +80,7 @@ pub(crate) fn read_auth(answer: &Answer, scope: Option<&str>) -> Result<Caller, 
             ))
         }
     };
-    let expires_at = match answer.header("x-jitsu-token-expires") {
+    let expires_at = match answer.header(TOKEN_EXPIRES_HEADER) {
         None => None,
         Some(text) => Some(jitsu_core::time::parse_rfc3339(text).map_err(|e| {
             Refusal::Unavailable(format!(
@@ -118,48 +116,31 @@ pub(crate) fn read_introspection(
         429 => return Err(too_many(answer)),
         _ => return Err(unexpected(answer)),
     }
-    let bad = |why: &str| Refusal::Unavailable(format!("unreadable introspection answer: {why}"));
-    let Ok(Json::Object(fields)) = Json::parse(answer.text()) else {
-        return Err(bad("not a JSON object"));
-    };
-    match fields.get("active") {
-        Some(Json::Bool(true)) => {}
-        Some(Json::Bool(false)) => {
-            return Err(Refusal::Unauthorized(
-                "this token is not valid: it is wrong, expired or destroyed".into(),
-            ))
-        }
-        _ => return Err(bad("no \"active\"")),
+    let found = parse_introspection(200, answer.text())
+        .map_err(|e| Refusal::Unavailable(format!("unreadable introspection answer: {e}")))?;
+    if !found.active {
+        return Err(Refusal::Unauthorized(
+            "this token is not valid: it is wrong, expired or destroyed".into(),
+        ));
     }
-    let text = |key: &str| fields.get(key).and_then(Json::as_str);
-    let username = text("username").ok_or_else(|| bad("no \"username\""))?;
-    if username != user {
+    if found.username.as_deref() != Some(user) {
         return Err(Refusal::Unauthorized(
             "this token does not belong to the account named in Authorization".into(),
         ));
     }
-    let scopes = scope_list(text("scope").unwrap_or(""));
     if let Some(scope) = scope {
-        if !scopes.iter().any(|s| s == scope) {
+        if !found.scopes.iter().any(|s| s == scope) {
             return Err(Refusal::Forbidden(format!(
                 "this token lacks the scope {scope} (it holds: {})",
-                scopes.join(" ")
+                found.scopes.join(" ")
             )));
         }
     }
-    let expires_at = match fields.get("exp") {
-        None | Some(Json::Null) => None,
-        Some(exp) => Some(
-            exp.as_u64()
-                .and_then(|s| i64::try_from(s).ok())
-                .ok_or_else(|| bad("\"exp\" is not whole seconds"))?,
-        ),
-    };
     Ok(Caller {
-        username: username.to_owned(),
-        token_name: text("token_name").map(str::to_owned),
-        scopes,
-        expires_at,
+        username: user.to_owned(),
+        token_name: found.token_name,
+        scopes: found.scopes,
+        expires_at: found.exp,
     })
 }
 

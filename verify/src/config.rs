@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use jitsu_core::protocol::basic_auth;
+use jitsu_core::{ApiToken, Username};
 
 use crate::verifier::{Shared, Verifier};
 use crate::{cache::AnswerCache, upstream::Upstream};
@@ -32,35 +32,32 @@ pub enum ConfigError {
         /// Why it does not work, and what to give instead.
         why: String,
     },
+    /// The service account or token given to [`VerifierBuilder::introspect`] is malformed.
+    #[error("introspection credentials: {0}")]
+    Introspection(String),
     /// A zero limit would refuse every request.
     #[error("{0} must be at least 1")]
     Zero(&'static str),
 }
 
 /// How the verifier asks the jitsu server.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub(crate) enum Mode {
     /// `GET /auth` with the caller's `Authorization` and `X-Jitsu-Scope`.
     Forward,
-    /// `POST /introspect` (RFC 7662) with the service's own `Authorization`.
-    Introspect { authorization: String },
-}
-
-impl std::fmt::Debug for Mode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Mode::Forward => f.write_str("Forward"),
-            // The service's credential is a secret.
-            Mode::Introspect { .. } => f.write_str("Introspect { authorization: **** }"),
-        }
-    }
+    /// `POST /introspect` (RFC 7662) as the service account `account` with its `token`
+    /// (which redacts itself in `Debug`).
+    Introspect { account: Username, token: ApiToken },
 }
 
 /// Builds a [`Verifier`]; start with [`Verifier::builder`].
+/// `Debug` shows no secret: the introspection token redacts itself.
 #[derive(Debug, Clone)]
 pub struct VerifierBuilder {
     server: String,
     mode: Mode,
+    /// Introspection credentials, parsed (a malformed one fails [`VerifierBuilder::build`]).
+    introspect: Option<Result<Mode, ConfigError>>,
     cache_ttl: Duration,
     cache_capacity: usize,
     timeout: Duration,
@@ -73,6 +70,7 @@ impl VerifierBuilder {
         Self {
             server: server.to_owned(),
             mode: Mode::Forward,
+            introspect: None,
             cache_ttl: DEFAULT_CACHE_TTL,
             cache_capacity: DEFAULT_CACHE_CAPACITY,
             timeout: DEFAULT_TIMEOUT,
@@ -86,9 +84,15 @@ impl VerifierBuilder {
     /// auth. Only tokens pass in this mode: an account password is refused (401), as
     /// introspection only knows tokens.
     pub fn introspect(mut self, account: &str, token: &str) -> Self {
-        self.mode = Mode::Introspect {
-            authorization: basic_auth(account, token),
-        };
+        let bad = |e: &dyn std::fmt::Display| ConfigError::Introspection(e.to_string());
+        self.introspect = Some(
+            Username::parse(account)
+                .map_err(|e| bad(&e))
+                .and_then(|account| {
+                    let token = ApiToken::parse(token).map_err(|e| bad(&e))?;
+                    Ok(Mode::Introspect { account, token })
+                }),
+        );
         self
     }
 
@@ -126,7 +130,10 @@ impl VerifierBuilder {
     }
 
     /// The verifier; fails when the server URL or a limit cannot work.
-    pub fn build(self) -> Result<Verifier, ConfigError> {
+    pub fn build(mut self) -> Result<Verifier, ConfigError> {
+        if let Some(mode) = self.introspect.take() {
+            self.mode = mode?;
+        }
         if self.max_in_flight == 0 {
             return Err(ConfigError::Zero("max_in_flight"));
         }

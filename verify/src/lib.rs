@@ -60,7 +60,7 @@ pub use config::{
 };
 pub use layer::{RequireScope, Verify};
 pub use refusal::Refusal;
-pub use verifier::{Verifier, SCOPE_HEADER};
+pub use verifier::Verifier;
 
 /// Who made a request, as the jitsu server vouched for it; in the request's extensions for
 /// the handler (`axum::Extension<Caller>`).

@@ -5,10 +5,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
-use http::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, USER_AGENT};
+use http::header::{HeaderValue, AUTHORIZATION, USER_AGENT};
 use http::Method;
 use http_body_util::Full;
-use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+use jitsu_core::protocol::{self, Credentials};
 use tokio::sync::Semaphore;
 
 use crate::answers::{read_auth, read_introspection};
@@ -16,9 +16,6 @@ use crate::cache::{self, AnswerCache};
 use crate::config::{Mode, VerifierBuilder};
 use crate::upstream::Upstream;
 use crate::{Caller, Refusal, RequireScope};
-
-/// The header that names the scope a forward-auth check requires.
-pub const SCOPE_HEADER: &str = "x-jitsu-scope";
 
 /// Asks a jitsu server whether a request's credential may do something. Cheap to clone
 /// (shared state); build it once with [`Verifier::builder`] and hand out layers with
@@ -141,28 +138,28 @@ impl Verifier {
                     .request(Method::GET, "/auth")
                     .header(AUTHORIZATION, authorization);
                 if let Some(scope) = scope {
-                    request = request.header(SCOPE_HEADER, scope);
+                    request = request.header(protocol::SCOPE_HEADER, scope);
                 }
                 if let Some(agent) = user_agent {
                     request = request.header(USER_AGENT, agent);
                 }
                 request.body(Full::new(Bytes::new()))
             }
-            Mode::Introspect { authorization: own } => {
+            Mode::Introspect { account, token } => {
                 let (user, secret) =
-                    jitsu_core::protocol::parse_basic_auth(authorization.to_str().unwrap_or(""))
+                    protocol::parse_basic_auth(authorization.to_str().unwrap_or(""))
                         .map_err(|e| Refusal::Unauthorized(e.to_string()))?;
                 named_user = user;
-                let form = format!(
-                    "token={}",
-                    utf8_percent_encode(secret.expose(), NON_ALPHANUMERIC)
+                let described = protocol::introspect(
+                    account,
+                    &Credentials::Token(token.clone()),
+                    secret.expose(),
                 );
-                shared
-                    .upstream
-                    .request(Method::POST, "/introspect")
-                    .header(AUTHORIZATION, own.as_str())
-                    .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-                    .body(Full::new(Bytes::from(form)))
+                let mut request = shared.upstream.request(Method::POST, &described.path);
+                for (name, value) in &described.headers {
+                    request = request.header(name, value);
+                }
+                request.body(Full::new(Bytes::from(described.body.unwrap_or_default())))
             }
         };
         // Only a header the caller sent can be malformed here, and hyper already parsed it.
