@@ -1,17 +1,19 @@
-//! `cargo xtask bench nginx`: requests/s through Debian's nginx (one worker) in front of the
-//! stand-in apps service, with wrk (one thread, 8 keep-alive connections, as the issue's
-//! baseline), side by side:
+//! `cargo xtask bench nginx`: requests/s through Debian's nginx (one worker), with wrk (one
+//! thread, 8 keep-alive connections, as the issue's baseline), for each guard of `/apps/`:
 //!
-//! - nginx answering by itself (`return 200`, the ceiling);
-//! - nginx proxying to the service without authentication;
-//! - nginx's own `auth_basic` with a static htpasswd file, proxying: `{SHA}` (one SHA-1, the
-//!   cheapest hashed form, the bar of the goal) and apr1 (what `htpasswd -c` writes);
+//! - none;
+//! - nginx's own `auth_basic` with a static htpasswd file: `{SHA}` (one SHA-1, the cheapest
+//!   hashed form, the bar of the goal) and apr1 (what `htpasswd -c` writes);
 //! - `examples/nginx/forward-auth.conf` as it is: `auth_request` to the jitsu server with
-//!   the sub-second answer cache, proxying;
-//! - the same without the answer cache (every request asks the jitsu server).
+//!   the sub-second answer cache;
+//! - the same without the answer cache (every request asks the jitsu server);
+//!
+//! each once with nginx answering a static file itself (the guard's own cost) and once
+//! proxying to the stand-in apps service (end to end).
 //!
 //! Goal (issue 12): forward auth ≥ 50 % of `auth_basic` (`{SHA}`). Needs nginx, wrk and
-//! openssl. `BENCH_SECONDS` sets the length of each measurement (default 5).
+//! openssl. `BENCH_SECONDS` sets the length of each measurement (default 5), `BENCH_ROUNDS`
+//! the number of interleaved rounds (default 3, the median is reported).
 
 #[allow(dead_code)]
 #[path = "../tests/common/mod.rs"]
@@ -20,13 +22,14 @@ mod common;
 mod nginx_support;
 
 use std::process::Command;
-use std::time::Duration;
 
 use jitsu_core::protocol::basic_auth;
 use nginx_support::{example, free_port, AppsService, Nginx};
 
 /// Seconds per measurement (`BENCH_SECONDS` overrides).
 const DEFAULT_SECONDS: u64 = 5;
+/// Rounds over all configurations (`BENCH_ROUNDS` overrides); the median is reported.
+const DEFAULT_ROUNDS: usize = 3;
 
 /// One wrk run: requests/s, non-2xx answers, p99 latency text.
 struct Run {
@@ -112,12 +115,28 @@ fn variant(guard: &str) -> String {
         .replace(user_line, "proxy_set_header X-Jitsu-Username $remote_user;")
 }
 
+/// `conf` with `/apps/` answered from the file `www/apps/alice` instead of the service
+/// (a static file is served after the access phase, so the guard still runs).
+fn serve_file(conf: &str) -> String {
+    let line = "proxy_pass http://apps;";
+    assert!(
+        conf.contains(line),
+        "the example has changed: update the bench"
+    );
+    conf.replace(line, "root www;")
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; nothing else is taken.
     let seconds = std::env::var("BENCH_SECONDS")
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(DEFAULT_SECONDS);
+    let rounds: usize = std::env::var("BENCH_ROUNDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(DEFAULT_ROUNDS)
+        .max(1);
     let jitsu = common::Jitsu::start();
     jitsu.signup("alice");
     let token = jitsu.token("alice", "reader", r#"{"scopes":["apps:read"]}"#);
@@ -131,65 +150,93 @@ fn main() {
         ]
     };
 
-    let static_conf = variant("").replace(
-        "location /apps/ {",
-        "location /apps/ {\n            return 200 '{\"apps\":[]}';",
-    );
-    let open_conf = variant("");
-    let basic = |file: &str| {
-        variant(&format!(
-            "auth_basic \"apps\";\n            auth_basic_user_file {file};"
-        ))
-    };
-    let (sha_conf, apr1_conf) = (basic("htpasswd-sha"), basic("htpasswd-apr1"));
-    let forward_conf = example("forward-auth.conf");
-    let uncached_conf = forward_conf.replace("proxy_cache jitsu_auth;", "proxy_cache off;");
-    let rows: [(&str, &str); 6] = [
-        ("nginx static (return 200)", &static_conf),
-        ("nginx → apps, no auth", &open_conf),
-        ("nginx auth_basic {SHA} → apps", &sha_conf),
-        ("nginx auth_basic apr1 → apps", &apr1_conf),
-        ("nginx forward auth (example, cache) → apps", &forward_conf),
-        ("nginx forward auth, no cache → apps", &uncached_conf),
+    let basic =
+        |file: &str| format!("auth_basic \"apps\";\n            auth_basic_user_file {file};");
+    let forward = example("forward-auth.conf");
+    let uncached = forward.replace("proxy_cache jitsu_auth;", "proxy_cache off;");
+    let confs = [
+        ("no auth", variant("")),
+        ("auth_basic {SHA}", variant(&basic("htpasswd-sha"))),
+        ("auth_basic apr1", variant(&basic("htpasswd-apr1"))),
+        ("forward auth (example, cache)", forward),
+        ("forward auth, no cache", uncached),
     ];
+    // Each guard twice: answering a static file itself (the guard's own cost, as the issue's
+    // baseline), and proxying to the stand-in apps service (end to end).
+    let mut rows: Vec<(String, String)> = Vec::new();
+    for (name, conf) in &confs {
+        rows.push((format!("static file, {name}"), serve_file(conf)));
+    }
+    for (name, conf) in &confs {
+        rows.push((format!("→ apps service, {name}"), conf.clone()));
+    }
 
     println!(
         "nginx bench: 1 nginx worker, wrk -t1 -c8 -d{seconds}s, GET /apps/alice with a token \
-         scoped apps:read, {} cores",
+         scoped apps:read, {} cores; median of {rounds} interleaved rounds",
         std::thread::available_parallelism().map_or(0, usize::from)
     );
-    let mut results = Vec::new();
-    for (name, conf) in rows {
-        let nginx = Nginx::start(conf, 8080, &ports(free_port()));
-        for scheme in ["sha", "apr1"] {
-            let file = nginx.dir.path().join(format!("htpasswd-{scheme}"));
-            std::fs::write(file, htpasswd("alice", &token, scheme) + "\n").unwrap();
+    let servers: Vec<Nginx> = rows
+        .iter()
+        .map(|(_, conf)| {
+            let nginx = Nginx::start(conf, 8080, &ports(free_port()));
+            let www = nginx.dir.path().join("www/apps");
+            std::fs::create_dir_all(&www).unwrap();
+            std::fs::write(www.join("alice"), r#"{"apps":[]}"#).unwrap();
+            for scheme in ["sha", "apr1"] {
+                let file = nginx.dir.path().join(format!("htpasswd-{scheme}"));
+                std::fs::write(file, htpasswd("alice", &token, scheme) + "\n").unwrap();
+            }
+            nginx
+        })
+        .collect();
+    // Rounds interleave the configurations, so a burst of load from elsewhere on the machine
+    // falls on all of them rather than on one.
+    let mut runs: Vec<Vec<Run>> = rows.iter().map(|_| Vec::new()).collect();
+    for round in 0..rounds {
+        for (i, nginx) in servers.iter().enumerate() {
+            let url = format!("{}/apps/alice", nginx.url());
+            if round == 0 {
+                // Warm-up: connections, the answer cache, the server's token cache.
+                let _ = wrk(&url, &authorization, 1);
+            }
+            let run = wrk(&url, &authorization, seconds);
+            assert_eq!(
+                run.bad,
+                0,
+                "{}: refused requests\n{}",
+                rows[i].0,
+                nginx.error_log()
+            );
+            runs[i].push(run);
         }
-        let url = format!("{}/apps/alice", nginx.url());
-        // Warm-up: connections, the answer cache, the server's token cache.
-        let _ = wrk(&url, &authorization, 1);
-        let run = wrk(&url, &authorization, seconds);
-        println!(
-            "  {name:<44} {:>9.0} req/s   p99 {:>8}   non-2xx {}",
-            run.rps, run.p99, run.bad
-        );
-        assert_eq!(
-            run.bad,
-            0,
-            "{name}: refused requests\n{}",
-            nginx.error_log()
-        );
-        results.push(run.rps);
-        drop(nginx);
-        std::thread::sleep(Duration::from_millis(200));
     }
-    let ratio = results[4] / results[2];
-    println!(
-        "forward auth / auth_basic {{SHA}} = {:.0} % (goal ≥ 50 %: {}); without the cache {:.0} %; \
-         forward auth / auth_basic apr1 = {:.0} %",
-        ratio * 100.0,
-        if ratio >= 0.5 { "met" } else { "MISSED" },
-        results[5] / results[2] * 100.0,
-        results[4] / results[3] * 100.0
-    );
+    let mut results = Vec::new();
+    for ((name, _), mut row) in rows.iter().zip(runs) {
+        row.sort_by(|a, b| a.rps.total_cmp(&b.rps));
+        let median = &row[row.len() / 2];
+        let all: Vec<String> = row.iter().map(|r| format!("{:.0}", r.rps)).collect();
+        println!(
+            "  {name:<44} {:>9.0} req/s   p99 {:>8}   (runs: {})",
+            median.rps,
+            median.p99,
+            all.join(", ")
+        );
+        results.push(median.rps);
+    }
+    drop(servers);
+    for (set, base) in [("static file", 0), ("→ apps service", 5)] {
+        let r = |i: usize| results[base + i];
+        let ratio = r(3) / r(1);
+        println!(
+            "{set}: forward auth / auth_basic {{SHA}} = {:.0} % (goal ≥ 50 %: {}); without the \
+             cache {:.0} %; forward auth / auth_basic apr1 = {:.0} %; forward auth / no auth = \
+             {:.0} %",
+            ratio * 100.0,
+            if ratio >= 0.5 { "met" } else { "MISSED" },
+            r(4) / r(1) * 100.0,
+            r(3) / r(2) * 100.0,
+            r(3) / r(0) * 100.0
+        );
+    }
 }
