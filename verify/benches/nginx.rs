@@ -15,7 +15,6 @@
 //! openssl. `BENCH_SECONDS` sets the length of each measurement (default 5), `BENCH_ROUNDS`
 //! the number of interleaved rounds (default 3, the median is reported).
 
-#[allow(dead_code)]
 #[path = "../tests/common/mod.rs"]
 mod common;
 #[path = "../../server/tests/nginx_support/mod.rs"]
