@@ -20,10 +20,19 @@ fn detail(answer: &Answer, fallback: &str) -> String {
     }
 }
 
-fn too_many(answer: &Answer) -> Refusal {
-    Refusal::TooManyRequests {
-        message: detail(answer, "too many failed attempts; wait before trying again"),
-        retry_after: answer.header("retry-after").and_then(|s| s.parse().ok()),
+/// 429 and 503 of the server itself (its limits, its database): passed on as they are.
+fn limited(answer: &Answer) -> Refusal {
+    let retry_after = answer.header("retry-after").and_then(|s| s.parse().ok());
+    if answer.status == 429 {
+        Refusal::TooManyRequests {
+            message: detail(answer, "too many failed attempts; wait before trying again"),
+            retry_after,
+        }
+    } else {
+        Refusal::ServerBusy {
+            message: detail(answer, "the jitsu server is unavailable; try again"),
+            retry_after,
+        }
     }
 }
 
@@ -54,7 +63,7 @@ pub(crate) fn read_auth(answer: &Answer, scope: Option<&str>) -> Result<Caller, 
                 ),
             )))
         }
-        429 => return Err(too_many(answer)),
+        429 | 503 => return Err(limited(answer)),
         _ => return Err(unexpected(answer)),
     }
     let info = parse_auth(200, answer.text()).ok();
@@ -113,7 +122,7 @@ pub(crate) fn read_introspection(
                 answer.status
             )));
         }
-        429 => return Err(too_many(answer)),
+        429 | 503 => return Err(limited(answer)),
         _ => return Err(unexpected(answer)),
     }
     let found = parse_introspection(200, answer.text())

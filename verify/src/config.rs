@@ -1,5 +1,7 @@
 //! How a [`Verifier`] is set up: the server, the mode, the cache and the limits.
 
+use std::fmt;
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -51,10 +53,15 @@ pub(crate) enum Mode {
 }
 
 /// Builds a [`Verifier`]; start with [`Verifier::builder`].
+/// Reads the client's address from a request's extensions (see
+/// [`VerifierBuilder::client_address`]).
+pub(crate) type ClientAddress = Arc<dyn Fn(&http::Extensions) -> Option<IpAddr> + Send + Sync>;
+
 /// `Debug` shows no secret: the introspection token redacts itself.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct VerifierBuilder {
     server: String,
+    client_address: Option<ClientAddress>,
     mode: Mode,
     /// Introspection credentials, parsed (a malformed one fails [`VerifierBuilder::build`]).
     introspect: Option<Result<Mode, ConfigError>>,
@@ -65,10 +72,26 @@ pub struct VerifierBuilder {
     max_idle: usize,
 }
 
+impl fmt::Debug for VerifierBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VerifierBuilder")
+            .field("server", &self.server)
+            .field("client_address", &self.client_address.is_some())
+            .field("mode", &self.mode)
+            .field("cache_ttl", &self.cache_ttl)
+            .field("cache_capacity", &self.cache_capacity)
+            .field("timeout", &self.timeout)
+            .field("max_in_flight", &self.max_in_flight)
+            .field("max_idle", &self.max_idle)
+            .finish()
+    }
+}
+
 impl VerifierBuilder {
     pub(crate) fn new(server: &str) -> Self {
         Self {
             server: server.to_owned(),
+            client_address: None,
             mode: Mode::Forward,
             introspect: None,
             cache_ttl: DEFAULT_CACHE_TTL,
@@ -93,6 +116,34 @@ impl VerifierBuilder {
                     Ok(Mode::Introspect { account, token })
                 }),
         );
+        self
+    }
+
+    /// Tells the jitsu server who the client is: `find` reads the client's address from a
+    /// request's extensions, and the check sends it as `X-Forwarded-For`. Without it, every
+    /// check comes from this service's address, so the server's per-address limits on failed
+    /// credentials would count all clients as one (a client sending wrong credentials could
+    /// get the service refused with 429 for everyone). Run the jitsu server with
+    /// `--trusted-proxy <this service's address>` so it believes the header. With axum
+    /// (served `into_make_service_with_connect_info::<SocketAddr>()`):
+    ///
+    /// ```
+    /// # fn main() -> Result<(), jitsu_verify::ConfigError> {
+    /// use axum::extract::ConnectInfo;
+    /// use std::net::SocketAddr;
+    ///
+    /// let jitsu = jitsu_verify::Verifier::builder("http://127.0.0.1:8080")
+    ///     .client_address(|ext| ext.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()))
+    ///     .build()?;
+    /// # let _ = jitsu;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn client_address(
+        mut self,
+        find: impl Fn(&http::Extensions) -> Option<IpAddr> + Send + Sync + 'static,
+    ) -> Self {
+        self.client_address = Some(Arc::new(find));
         self
     }
 
@@ -143,6 +194,7 @@ impl VerifierBuilder {
         let upstream = Upstream::new(&self.server, self.max_idle)?;
         Ok(Verifier::from_shared(Arc::new(Shared {
             upstream,
+            client_address: self.client_address,
             mode: self.mode,
             cache: AnswerCache::new(self.cache_capacity),
             cache_ttl: self.cache_ttl,

@@ -74,11 +74,13 @@ where
         let scope = self.scope.clone();
         Box::pin(async move {
             let headers = request.headers();
+            let client = verifier.client_address(request.extensions());
             let checked = verifier
                 .check(
                     headers.get(AUTHORIZATION),
                     scope.as_deref(),
                     headers.get(USER_AGENT),
+                    client,
                 )
                 .await;
             match checked {

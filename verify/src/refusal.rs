@@ -24,6 +24,15 @@ pub enum Refusal {
         /// The server's `Retry-After`, in seconds.
         retry_after: Option<u64>,
     },
+    /// The jitsu server itself answered 503 (its failure limits, or its database is
+    /// unreachable): passed on with its message and `Retry-After`.
+    #[error("{message}")]
+    ServerBusy {
+        /// The server's message.
+        message: String,
+        /// The server's `Retry-After`, in seconds.
+        retry_after: Option<u64>,
+    },
     /// The jitsu server could not answer in time, or answered something unexpected: the
     /// request is refused (fail closed) with 503.
     #[error("{0}")]
@@ -40,7 +49,7 @@ impl Refusal {
             Refusal::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Refusal::Forbidden(_) => StatusCode::FORBIDDEN,
             Refusal::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Refusal::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            Refusal::Unavailable(_) | Refusal::ServerBusy { .. } => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -50,7 +59,10 @@ impl Refusal {
     pub fn into_response<B: From<String>>(self) -> Response<B> {
         let status = self.status();
         let retry_after = match &self {
-            Refusal::TooManyRequests { retry_after, .. } => *retry_after,
+            Refusal::TooManyRequests { retry_after, .. }
+            | Refusal::ServerBusy { retry_after, .. } => {
+                Some(retry_after.unwrap_or(UNAVAILABLE_RETRY_AFTER.as_secs()))
+            }
             Refusal::Unavailable(_) => Some(UNAVAILABLE_RETRY_AFTER.as_secs()),
             _ => None,
         };

@@ -1,6 +1,7 @@
 //! [`Verifier`]: one check of a request's credential against the jitsu server, through the
 //! cache, a bounded number of checks in flight and a deadline.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -13,7 +14,7 @@ use tokio::sync::Semaphore;
 
 use crate::answers::{read_auth, read_introspection};
 use crate::cache::{self, AnswerCache};
-use crate::config::{Mode, VerifierBuilder};
+use crate::config::{ClientAddress, Mode, VerifierBuilder};
 use crate::upstream::Upstream;
 use crate::{Caller, Refusal, RequireScope};
 
@@ -25,14 +26,27 @@ pub struct Verifier {
     shared: Arc<Shared>,
 }
 
-#[derive(Debug)]
 pub(crate) struct Shared {
     pub(crate) upstream: Upstream,
+    pub(crate) client_address: Option<ClientAddress>,
     pub(crate) mode: Mode,
     pub(crate) cache: AnswerCache,
     pub(crate) cache_ttl: Duration,
     pub(crate) timeout: Duration,
     pub(crate) turns: Semaphore,
+}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shared")
+            .field("upstream", &self.upstream)
+            .field("client_address", &self.client_address.is_some())
+            .field("mode", &self.mode)
+            .field("cache", &self.cache)
+            .field("cache_ttl", &self.cache_ttl)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
 }
 
 impl Verifier {
@@ -67,14 +81,24 @@ impl Verifier {
         self.shared.upstream.idle_connections()
     }
 
+    /// The client's address in `extensions`, when [`VerifierBuilder::client_address`] was
+    /// given.
+    pub fn client_address(&self, extensions: &http::Extensions) -> Option<IpAddr> {
+        self.shared
+            .client_address
+            .as_ref()
+            .and_then(|f| f(extensions))
+    }
+
     /// Checks `authorization` (the request's `Authorization` header) for `scope` (`None`:
-    /// any valid credential). `user_agent` is passed on so the server records where its
-    /// tokens are used.
+    /// any valid credential). `user_agent` and `client` (the client's address) are passed on
+    /// so the server records where its tokens are used and counts failures per client.
     pub async fn check(
         &self,
         authorization: Option<&HeaderValue>,
         scope: Option<&str>,
         user_agent: Option<&HeaderValue>,
+        client: Option<IpAddr>,
     ) -> Result<Caller, Refusal> {
         let Some(authorization) = authorization else {
             return Err(Refusal::Unauthorized(
@@ -93,7 +117,7 @@ impl Verifier {
                 shared.turns.acquire().await.map_err(|_| {
                     Refusal::Unavailable("the verifier is shutting down".to_owned())
                 })?;
-            self.ask(authorization, scope, user_agent).await
+            self.ask(authorization, scope, user_agent, client).await
         };
         let caller = match tokio::time::timeout(shared.timeout, asked).await {
             Ok(outcome) => outcome?,
@@ -120,6 +144,7 @@ impl Verifier {
         authorization: &HeaderValue,
         scope: Option<&str>,
         user_agent: Option<&HeaderValue>,
+        client: Option<IpAddr>,
     ) -> Result<Caller, Refusal> {
         let shared = &self.shared;
         let unreachable = |why: String| {
@@ -162,6 +187,13 @@ impl Verifier {
                 request.body(Full::new(Bytes::from(described.body.unwrap_or_default())))
             }
         };
+        let built = built.map(|mut request| {
+            // An address's text is always a valid header value.
+            if let Some(ip) = client.and_then(|ip| HeaderValue::try_from(ip.to_string()).ok()) {
+                request.headers_mut().insert("x-forwarded-for", ip);
+            }
+            request
+        });
         // Only a header the caller sent can be malformed here, and hyper already parsed it.
         let request = built.map_err(|e| Refusal::Unauthorized(format!("bad request: {e}")))?;
         let answer = shared.upstream.send(request).await.map_err(unreachable)?;

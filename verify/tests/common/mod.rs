@@ -78,9 +78,14 @@ pub fn http(method: &str, url: &str, auth: Option<&str>, body: Option<&str>) -> 
 
 impl Jitsu {
     pub fn start() -> Self {
+        Self::start_with(|_| {})
+    }
+
+    /// A server whose settings `change` adjusts first.
+    pub fn start_with(change: impl FnOnce(&mut Settings)) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let clock = ManualClock::at(now_millis());
-        let settings = Settings {
+        let mut settings = Settings {
             clock: std::sync::Arc::new(clock.clone()),
             failures_per_account_address: 100_000,
             failures_per_address: 100_000,
@@ -88,6 +93,7 @@ impl Jitsu {
             failures_per_account_ceiling: 100_000,
             ..Settings::default()
         };
+        change(&mut settings);
         let server = InProcess::start(dir.path(), settings).expect("the jitsu server starts");
         Self {
             server,
@@ -163,9 +169,27 @@ pub fn apps(verifier: &Verifier) -> Router {
 
 /// Sends one request through `app` (no socket: the layer itself talks to the real server).
 pub async fn call(app: &Router, method: &str, path: &str, auth: Option<&str>) -> Resp {
+    call_from(app, method, path, auth, None).await
+}
+
+/// A client address a test puts in a request's extensions.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientIp(pub std::net::IpAddr);
+
+/// [`call`] with the client's address in the request's extensions.
+pub async fn call_from(
+    app: &Router,
+    method: &str,
+    path: &str,
+    auth: Option<&str>,
+    client: Option<std::net::IpAddr>,
+) -> Resp {
     let mut b = axum::http::Request::builder().method(method).uri(path);
     if let Some(auth) = auth {
         b = b.header("authorization", auth);
+    }
+    if let Some(ip) = client {
+        b = b.extension(ClientIp(ip));
     }
     let response = app
         .clone()
