@@ -14,8 +14,10 @@
 //! token's expiry) from a bounded cache keyed by a SHA-256 digest of the credential and the
 //! scope, so a destroyed or expired token is refused at most that long after the fact.
 //! Refusals are JSON `{"error","message"}` answers: 401 (no, wrong, expired or destroyed
-//! credential), 403 (scope missing), 429 (passed on from the server) and 503 when the jitsu
-//! server does not answer within the timeout — the layer fails closed.
+//! credential), 403 (scope missing), the server's own 429 and 503 (its failure limits, its
+//! database) passed on, and 503 when the jitsu server does not answer within the timeout —
+//! the layer fails closed. Give [`VerifierBuilder::client_address`] so the server's
+//! per-address limits count your clients rather than your service.
 //!
 //! The jitsu server is reached over plain HTTP/1.1 (hyper's client, the workspace's HTTP
 //! stack): keep it on 127.0.0.1 or a private network.
