@@ -9,7 +9,8 @@
 //! - the same without the answer cache (every request asks the jitsu server);
 //!
 //! each once with nginx answering a static file itself (the guard's own cost) and once
-//! proxying to the stand-in apps service (end to end).
+//! proxying to the stand-in apps service (end to end); then the same check inside a Rust
+//! service: an axum app with the `jitsu-verify` layer against its bare handler.
 //!
 //! Goal (issue 12): forward auth ≥ 50 % of `auth_basic` (`{SHA}`). Needs nginx, wrk and
 //! openssl. `BENCH_SECONDS` sets the length of each measurement (default 5), `BENCH_ROUNDS`
@@ -17,6 +18,8 @@
 
 #[path = "../tests/common/mod.rs"]
 mod common;
+#[path = "nginx/layer.rs"]
+mod layer;
 #[path = "../../server/tests/nginx_support/mod.rs"]
 mod nginx_support;
 
@@ -189,29 +192,29 @@ fn main() {
             nginx
         })
         .collect();
+    let mut targets: Vec<(String, String)> = rows
+        .iter()
+        .zip(&servers)
+        .map(|((name, _), nginx)| (name.clone(), format!("{}/apps/alice", nginx.url())))
+        .collect();
+    targets.extend(layer::rows(jitsu.url()));
     // Rounds interleave the configurations, so a burst of load from elsewhere on the machine
     // falls on all of them rather than on one.
-    let mut runs: Vec<Vec<Run>> = rows.iter().map(|_| Vec::new()).collect();
+    let mut runs: Vec<Vec<Run>> = targets.iter().map(|_| Vec::new()).collect();
     for round in 0..rounds {
-        for (i, nginx) in servers.iter().enumerate() {
-            let url = format!("{}/apps/alice", nginx.url());
+        for (i, (name, url)) in targets.iter().enumerate() {
             if round == 0 {
                 // Warm-up: connections, the answer cache, the server's token cache.
-                let _ = wrk(&url, &authorization, 1);
+                let _ = wrk(url, &authorization, 1);
             }
-            let run = wrk(&url, &authorization, seconds);
-            assert_eq!(
-                run.bad,
-                0,
-                "{}: refused requests\n{}",
-                rows[i].0,
-                nginx.error_log()
-            );
+            let run = wrk(url, &authorization, seconds);
+            let log = servers.get(i).map(Nginx::error_log).unwrap_or_default();
+            assert_eq!(run.bad, 0, "{name}: refused requests\n{log}");
             runs[i].push(run);
         }
     }
     let mut results = Vec::new();
-    for ((name, _), mut row) in rows.iter().zip(runs) {
+    for ((name, _), mut row) in targets.iter().zip(runs) {
         row.sort_by(|a, b| a.rps.total_cmp(&b.rps));
         let median = &row[row.len() / 2];
         let all: Vec<String> = row.iter().map(|r| format!("{:.0}", r.rps)).collect();
@@ -238,4 +241,9 @@ fn main() {
             r(3) / r(0) * 100.0
         );
     }
+    println!(
+        "axum service: jitsu-verify layer / bare handler = {:.0} % (cached), {:.0} % (no cache)",
+        results[11] / results[10] * 100.0,
+        results[12] / results[10] * 100.0
+    );
 }
