@@ -282,7 +282,7 @@ fn postgres_tests() -> Result {
             (server.url(), Some(server))
         }
     };
-    run(cargo(&["test", "-p", "jitsu-server"])
+    run(cargo(&["test", "-p", "jitsu-server", "-p", "jitsu-verify"])
         .env("JITSU_TEST_DATABASE_URL", url)
         .env("JITSU_BIN", root().join("target/debug/jitsu")))
 }

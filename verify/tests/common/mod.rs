@@ -1,5 +1,5 @@
-//! A real jitsu server (in this process, SQLite in a temporary folder, a clock the test
-//! moves), a small HTTP client to set it up, and an axum app guarded by the layer.
+//! A real jitsu server (in this process, SQLite in a temporary folder or a fresh PostgreSQL
+//! database when `JITSU_TEST_DATABASE_URL` names a server, a clock the test moves), a small HTTP client to set it up, and an axum app guarded by the layer.
 #![allow(dead_code, unreachable_pub)]
 
 use std::time::Duration;
@@ -9,7 +9,7 @@ use axum::handler::Handler;
 use axum::routing::get;
 use axum::{Extension, Router};
 use jitsu_core::protocol::basic_auth;
-use jitsu_server::harness::{InProcess, TEST_PASSWORD};
+use jitsu_server::harness::{InProcess, TestDatabase, TEST_PASSWORD};
 use jitsu_server::time::ManualClock;
 use jitsu_server::Settings;
 use jitsu_verify::{Caller, Verifier};
@@ -17,10 +17,24 @@ use tower::ServiceExt as _;
 
 pub const PASSWORD: &str = TEST_PASSWORD;
 
+/// The server, then its storage: dropped in this order.
 pub struct Jitsu {
     pub server: InProcess,
     pub clock: ManualClock,
+    _db: OffRuntime,
     _dir: tempfile::TempDir,
+}
+
+/// A PostgreSQL test database created and dropped on a thread of its own: its helpers block
+/// on a runtime, and the tests run inside one.
+struct OffRuntime(Option<TestDatabase>);
+
+impl Drop for OffRuntime {
+    fn drop(&mut self) {
+        if let Some(db) = self.0.take() {
+            let _ = std::thread::spawn(move || drop(db)).join();
+        }
+    }
 }
 
 /// An answer: status, headers, body.
@@ -94,10 +108,14 @@ impl Jitsu {
             ..Settings::default()
         };
         change(&mut settings);
-        let server = InProcess::start(dir.path(), settings).expect("the jitsu server starts");
+        // PostgreSQL when the run names a server (`cargo xtask test-pg`), else SQLite.
+        let db = std::thread::spawn(TestDatabase::from_env).join().unwrap();
+        let server = InProcess::start_on(dir.path(), db.as_ref().map(TestDatabase::url), settings)
+            .expect("the jitsu server starts");
         Self {
             server,
             clock,
+            _db: OffRuntime(db),
             _dir: dir,
         }
     }
