@@ -316,3 +316,28 @@ fn reading_the_account_with_a_token_needs_account_read() {
         200
     );
 }
+
+#[test]
+fn a_scope_file_past_its_bounds_stops_the_start_naming_the_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |content: &[u8]| {
+        let path = dir.path().join("scopes.txt");
+        std::fs::write(&path, content).unwrap();
+        let out = std::process::Command::new(common::server_bin())
+            .args(["--listen", "127.0.0.1:0", "--data"])
+            .arg(dir.path().join("data"))
+            .arg("--scopes")
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let huge = format!("a {}\n", "x".repeat(70_000));
+    assert!(run(huge.as_bytes()).contains("larger than 65536 bytes"));
+    let many: String = (0..300).map(|i| format!("s{i} x\n")).collect();
+    assert!(run(many.as_bytes()).contains("more than 256 scopes"));
+    let stderr = run(b"apps:read fine\nBad Name\n");
+    assert!(stderr.contains("line 2"), "{stderr}");
+    assert!(run(b"all everything\n").contains("reserved"));
+}

@@ -58,11 +58,38 @@ pub(crate) fn run(
     let warm = Duration::from_millis(500);
     client.block_on(load::run(addr, with_all.clone(), 200, connections, warm));
     client.block_on(load::run(addr, with_two.clone(), 200, connections, warm));
-    let health = client.block_on(load::run(addr, ceiling, 200, connections, duration));
-    let all_run = client.block_on(load::run(addr, with_all, 200, connections, duration));
-    let two_run = client.block_on(load::run(addr, with_two, 200, connections, duration));
-    let refused_run = client.block_on(load::run(addr, refused, 403, connections, duration));
+    // Interleaved one-second rounds: on a shared machine the load drifts, and a ratio of two
+    // runs minutes apart measures the drift as much as the server.
+    let rounds = duration.as_secs().max(1);
+    let second = Duration::from_secs(1);
+    let plain = load::get_request(addr, "/auth", Some(&basic_auth("bench", &all)));
+    let mut runs: [Option<load::Report>; 5] = [None, None, None, None, None];
+    for _ in 0..rounds {
+        let requests = [
+            (&ceiling, 200),
+            (&plain, 200),
+            (&with_all, 200),
+            (&with_two, 200),
+            (&refused, 403),
+        ];
+        for (slot, (request, status)) in runs.iter_mut().zip(requests) {
+            let r = client.block_on(load::run(
+                addr,
+                request.clone(),
+                status,
+                connections,
+                second,
+            ));
+            *slot = Some(match slot.take() {
+                Some(before) => one_after_the_other(before, r),
+                None => r,
+            });
+        }
+    }
+    let [health, plain_run, all_run, two_run, refused_run] =
+        runs.map(|r| r.expect("at least one round"));
     line("GET /healthz (ceiling)", &health);
+    line("GET /auth, token, no scope header", &plain_run);
     line("forward auth, token `all`", &all_run);
     line("forward auth, token of 2 scopes", &two_run);
     line("forward auth, scope missing (403)", &refused_run);
@@ -73,4 +100,14 @@ pub(crate) fn run(
         all_run.percentile_ms(0.99).max(two_run.percentile_ms(0.99))
     );
     Ok(worst >= 0.70 && all_run.errors == 0 && two_run.errors == 0)
+}
+
+/// Two runs measured one after the other, as one (their times add up).
+fn one_after_the_other(mut a: load::Report, b: load::Report) -> load::Report {
+    a.requests += b.requests;
+    a.errors += b.errors;
+    a.elapsed += b.elapsed;
+    a.latencies_us.extend(b.latencies_us);
+    a.latencies_us.sort_unstable();
+    a
 }
