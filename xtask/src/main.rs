@@ -31,8 +31,9 @@ commands:
                      SQLite in .jitsu/; --database postgres://… for PostgreSQL)
   pkg                build the npm package into pkg/dist/ (fails over its size budget)
   dist               build the dashboard into dist/ (fails over its size budget)
-  bench [core|server [--database postgres|URL]|cli]
-                     criterion benchmarks of jitsu-core, the server load test, CLI start-up
+  bench [core|server [--database postgres|URL]|cli|nginx]
+                     criterion benchmarks of jitsu-core, the server load test, CLI start-up,
+                     forward auth through nginx against auth_basic (wrk)
   structure          no source file over 400 lines, no import cycles between files
   setup              install the toolchain pieces only";
 
@@ -281,7 +282,7 @@ fn postgres_tests() -> Result {
             (server.url(), Some(server))
         }
     };
-    run(cargo(&["test", "-p", "jitsu-server"])
+    run(cargo(&["test", "-p", "jitsu-server", "-p", "jitsu-verify"])
         .env("JITSU_TEST_DATABASE_URL", url)
         .env("JITSU_BIN", root().join("target/debug/jitsu")))
 }
@@ -321,8 +322,16 @@ fn bench(args: &[&str]) -> Result {
             ])?;
             run(Command::new("bash").arg(root().join("cli/bench.sh")))
         }
+        ["nginx"] => {
+            tools::ensure_apt(&[
+                ("nginx", "/usr/sbin/nginx"),
+                ("wrk", "/usr/bin/wrk"),
+                ("openssl", "/usr/bin/openssl"),
+            ])?;
+            run(cargo(&["bench", "-p", "jitsu-verify", "--bench", "nginx"]))
+        }
         _ => Err(Failed(format!(
-            "bench takes core, server or cli, got {args:?}"
+            "bench takes core, server, cli or nginx, got {args:?}"
         ))),
     }
 }

@@ -171,10 +171,11 @@ fn ensure_npm_packages() -> Result {
     Ok(())
 }
 
-/// Everything `cargo xtask test` needs.
+/// Everything `cargo xtask test` needs (nginx: the forward-auth example's tests).
 pub(crate) fn ensure_all() -> Result<Tools> {
     let tools = ensure_wasm()?;
     ensure_chromium()?;
+    ensure_apt(&[("nginx", "/usr/sbin/nginx")])?;
     ensure_npm_packages()?;
     Ok(tools)
 }
