@@ -8,14 +8,18 @@
 //! - endpoints: one constructor per request ([`auth`], [`create_token`], ...);
 //! - errors: status → text and code ([`status_text`], [`error_code`], [`legacy_status`]),
 //!   [`ErrorBody`], [`ApiError`];
-//! - answers: the answer types and their parsers ([`TokenList`], [`parse_created`], ...).
+//! - answers: the answer types and their parsers ([`TokenList`], [`parse_created`], ...);
+//! - activity: the audit log, revoking everything, password change, account deletion and the
+//!   signed-in probe ([`events`], [`parse_events`], [`SessionState`], ...).
 
+mod activity;
 mod answers;
 mod endpoints;
 mod errors;
 mod fields;
 mod request;
 
+pub use activity::*;
 pub use answers::*;
 pub use endpoints::*;
 pub use errors::*;
