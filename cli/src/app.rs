@@ -5,7 +5,7 @@ use jitsu_core::Username;
 
 use crate::conffile::ConfFile;
 use crate::error::CliError;
-use crate::output::Output;
+use crate::output::{Level, Output};
 use crate::prompt::Prompter;
 use crate::transport::{Answer, Client};
 
@@ -15,8 +15,15 @@ pub(crate) struct App {
     pub(crate) out: Output,
     pub(crate) conf: ConfFile,
     pub(crate) prompter: Prompter,
+    /// `--confirm`: do not ask to type the account name before destroying.
+    pub(crate) confirm: bool,
     client: Option<Client>,
+    /// Whether the token-expiry warning was printed (once a run is enough).
+    warned_expiry: bool,
 }
+
+/// How close an expiry is before the configured token's expiry is warned about.
+pub(crate) const EXPIRY_WARNING_SECS: i64 = 7 * 86_400;
 
 impl App {
     pub(crate) fn new(out: Output, conf: ConfFile, prompter: Prompter) -> Self {
@@ -24,7 +31,9 @@ impl App {
             out,
             conf,
             prompter,
+            confirm: false,
             client: None,
+            warned_expiry: false,
         }
     }
 
@@ -44,9 +53,37 @@ impl App {
         }
     }
 
-    /// Sends a core request and returns the answer.
+    /// Sends a core request and returns the answer; warns on stderr when the answer says
+    /// that the token used expires within 7 days.
     pub(crate) fn send(&mut self, req: &jitsu_core::Request) -> Result<Answer, CliError> {
-        Ok(self.client()?.send(req)?)
+        let answer = self.client()?.send(req)?;
+        if let Some(expires) = &answer.token_expires {
+            self.warn_expiry(expires);
+        }
+        Ok(answer)
+    }
+
+    /// The stderr warning about the configured token's expiry at `expires` (RFC 3339), when
+    /// it is within [`EXPIRY_WARNING_SECS`] or past.
+    pub(crate) fn warn_expiry(&mut self, expires: &str) {
+        let Ok(at) = jitsu_core::time::parse_rfc3339(expires) else {
+            return;
+        };
+        let left = at - crate::clock::now();
+        if self.warned_expiry || left > EXPIRY_WARNING_SECS {
+            return;
+        }
+        self.warned_expiry = true;
+        let name = self.conf.config.api_token_name().unwrap_or("jitsu").to_owned();
+        let message = if left <= 0 {
+            format!("the token {name} this jitsu uses expired at {expires}: run jitsu login for a new one")
+        } else {
+            format!(
+                "the token {name} this jitsu uses expires at {expires} (in {}): run jitsu login before then for a new one",
+                crate::duration::describe_seconds(left.unsigned_abs())
+            )
+        };
+        self.out.note(Level::Warn, message);
     }
 
     /// The configured username, parsed.
