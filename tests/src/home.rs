@@ -104,6 +104,13 @@ impl Home {
         Run::from_output(cmd.output().expect("jitsu runs"))
     }
 
+    /// Runs `jitsu <args>` with extra environment variables.
+    pub fn run_env(&self, env: &[(&str, &str)], args: &[&str]) -> Run {
+        let mut cmd = self.command(args);
+        cmd.envs(env.iter().copied());
+        Run::from_output(cmd.output().expect("jitsu runs"))
+    }
+
     /// Runs `jitsu --password-stdin <args>` with `stdin` piped in.
     pub fn run_stdin(&self, stdin: &str, args: &[&str]) -> Run {
         let mut cmd = self.command(args);
@@ -136,6 +143,15 @@ impl Home {
             .env_remove("JITSU_PASSWORD")
             .current_dir(self.path());
         rexpect::session::spawn_command(cmd, Some(20_000)).expect("jitsu starts on a pty")
+    }
+
+    /// Configures this home to act as `user` with the token `name` = `token` (the handbook's
+    /// shared-access recipe, without the logout).
+    pub fn use_token(&self, user: &str, name: &str, token: &str) {
+        self.run(&["config", "set", "username", user]).assert_ok();
+        self.run(&["config", "set", "apiTokenName", name])
+            .assert_ok();
+        self.run(&["config", "set", "apiToken", token]).assert_ok();
     }
 
     /// Creates the account `user` on the configured server and logs this home in to it.
