@@ -59,6 +59,8 @@ impl App {
         let answer = self.client()?.send(req)?;
         if let Some(expires) = &answer.token_expires {
             self.warn_expiry(expires);
+        } else if let Some(expired) = expired_at(&answer) {
+            self.warn_expiry(&expired);
         }
         Ok(answer)
     }
@@ -66,24 +68,14 @@ impl App {
     /// The stderr warning about the configured token's expiry at `expires` (RFC 3339), when
     /// it is within [`EXPIRY_WARNING_SECS`] or past.
     pub(crate) fn warn_expiry(&mut self, expires: &str) {
-        let Ok(at) = jitsu_core::time::parse_rfc3339(expires) else {
-            return;
-        };
-        let left = at - crate::clock::now();
-        if self.warned_expiry || left > EXPIRY_WARNING_SECS {
+        if self.warned_expiry {
             return;
         }
-        self.warned_expiry = true;
-        let name = self.conf.config.api_token_name().unwrap_or("jitsu").to_owned();
-        let message = if left <= 0 {
-            format!("the token {name} this jitsu uses expired at {expires}: run jitsu login for a new one")
-        } else {
-            format!(
-                "the token {name} this jitsu uses expires at {expires} (in {}): run jitsu login before then for a new one",
-                crate::duration::describe_seconds(left.unsigned_abs())
-            )
-        };
-        self.out.note(Level::Warn, message);
+        let name = self.conf.config.api_token_name().unwrap_or("jitsu");
+        if let Some(message) = expiry_warning(name, expires, crate::clock::now()) {
+            self.warned_expiry = true;
+            self.out.note(Level::Warn, message);
+        }
     }
 
     /// The configured username, parsed.
@@ -92,5 +84,73 @@ impl App {
             Some(u) => Ok(Some(Username::parse(u)?)),
             None => Ok(None),
         }
+    }
+}
+
+/// The warning about the configured token `name` expiring at `expires` (RFC 3339), when that
+/// is within [`EXPIRY_WARNING_SECS`] of `now` or past.
+fn expiry_warning(name: &str, expires: &str, now: i64) -> Option<String> {
+    let left = jitsu_core::time::parse_rfc3339(expires).ok()? - now;
+    if left > EXPIRY_WARNING_SECS {
+        None
+    } else if left <= 0 {
+        Some(format!(
+            "the token {name} this jitsu uses expired at {expires}: run jitsu login for a new one"
+        ))
+    } else {
+        Some(format!(
+            "the token {name} this jitsu uses expires at {expires} (in {}): run jitsu login before then for a new one",
+            crate::duration::describe_seconds(left.unsigned_abs())
+        ))
+    }
+}
+
+/// The expiry a 401 names: the server refuses an expired token with
+/// `this token expired at <RFC 3339> — ...`.
+fn expired_at(answer: &Answer) -> Option<String> {
+    const SAID: &str = "this token expired at ";
+    if answer.status != 401 {
+        return None;
+    }
+    let start = answer.body.find(SAID)? + SAID.len();
+    let time: String = answer.body[start..]
+        .chars()
+        .take_while(|c| !c.is_whitespace() && *c != '"')
+        .collect();
+    Some(time)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: i64 = 1_800_000_000; // 2027-01-15T08:00:00Z
+
+    #[test]
+    fn warns_within_a_week_and_after_expiry_only() {
+        let at = |secs: i64| jitsu_core::time::format_rfc3339(NOW + secs);
+        assert_eq!(expiry_warning("ci", &at(8 * 86_400), NOW), None);
+        let soon = expiry_warning("ci", &at(2 * 86_400 + 3_600), NOW).unwrap();
+        assert!(soon.contains("the token ci this jitsu uses expires at"), "{soon}");
+        assert!(soon.contains("(in 2d 1h)"), "{soon}");
+        let past = expiry_warning("ci", &at(-60), NOW).unwrap();
+        assert!(past.contains("expired at"), "{past}");
+        assert_eq!(expiry_warning("ci", "not a time", NOW), None);
+    }
+
+    #[test]
+    fn the_expiry_of_a_refused_token_is_read_from_the_401() {
+        let answer = |status, body: &str| Answer {
+            status,
+            body: body.to_owned(),
+            token_expires: None,
+        };
+        let body = r#"{"error":"not_authorized","message":"this token expired at 2026-01-01T00:00:00Z — ask for a new one"}"#;
+        assert_eq!(
+            expired_at(&answer(401, body)).as_deref(),
+            Some("2026-01-01T00:00:00Z")
+        );
+        assert_eq!(expired_at(&answer(403, body)), None);
+        assert_eq!(expired_at(&answer(401, r#"{"message":"wrong"}"#)), None);
     }
 }
