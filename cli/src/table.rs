@@ -87,9 +87,9 @@ mod tests {
         assert_eq!(
             t.lines(),
             [
-                "name    token       scopes",
-                "jitsu   ****1d9a    all",
-                "a       -           apps:read",
+                "name    token      scopes",
+                "jitsu   ****1d9a   all",
+                "a       -          apps:read",
             ]
         );
     }
