@@ -131,7 +131,10 @@ mod tests {
         let at = |secs: i64| jitsu_core::time::format_rfc3339(NOW + secs);
         assert_eq!(expiry_warning("ci", &at(8 * 86_400), NOW), None);
         let soon = expiry_warning("ci", &at(2 * 86_400 + 3_600), NOW).unwrap();
-        assert!(soon.contains("the token ci this jitsu uses expires at"), "{soon}");
+        assert!(
+            soon.contains("the token ci this jitsu uses expires at"),
+            "{soon}"
+        );
         assert!(soon.contains("(in 2d 1h)"), "{soon}");
         let past = expiry_warning("ci", &at(-60), NOW).unwrap();
         assert!(past.contains("expired at"), "{past}");

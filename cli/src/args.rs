@@ -229,7 +229,8 @@ impl Command {
                     push(&mut words, &Some("config set".into()));
                     push(&mut words, key);
                     let key = key.as_deref().unwrap_or_default();
-                    push(&mut words, 
+                    push(
+                        &mut words,
                         &value
                             .as_ref()
                             .map(|v| crate::shown::shown(key, &v.as_str().into())),
@@ -249,9 +250,10 @@ impl Command {
                 push(&mut words, &Some("login".into()));
                 push(&mut words, username);
             }
-            Command::Logout { revoke } => push(&mut words, &Some(
-                if *revoke { "logout --revoke" } else { "logout" }.into(),
-            )),
+            Command::Logout { revoke } => push(
+                &mut words,
+                &Some(if *revoke { "logout --revoke" } else { "logout" }.into()),
+            ),
             Command::Whoami => push(&mut words, &Some("whoami".into())),
             Command::Scopes => push(&mut words, &Some("scopes".into())),
             Command::Passwd => push(&mut words, &Some("passwd".into())),

@@ -69,7 +69,16 @@ mod tests {
 
     #[test]
     fn anything_else_is_refused_with_the_flag_named() {
-        for bad in ["", "m", "10", "1.5h", "-1h", "10 m", "1w", "99999999999999999999d"] {
+        for bad in [
+            "",
+            "m",
+            "10",
+            "1.5h",
+            "-1h",
+            "10 m",
+            "1w",
+            "99999999999999999999d",
+        ] {
             let e = parse_duration("--grace", bad).unwrap_err();
             assert!(e.to_string().starts_with("--grace "), "{e}");
         }

@@ -99,7 +99,10 @@ impl Prompter {
     /// A new password: `JITSU_NEW_PASSWORD`, else the line after the password with
     /// `--password-stdin`, else asked on the terminal (`None`: ask, typed twice, by the caller).
     pub(crate) fn new_password_from_script(&mut self) -> Result<Option<Password>, PromptError> {
-        if let Some(p) = std::env::var(NEW_PASSWORD_ENV).ok().filter(|p| !p.is_empty()) {
+        if let Some(p) = std::env::var(NEW_PASSWORD_ENV)
+            .ok()
+            .filter(|p| !p.is_empty())
+        {
             return Ok(Some(Password::new(p)));
         }
         if self.password_stdin {

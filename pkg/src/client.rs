@@ -194,30 +194,7 @@ impl ClientCore {
                 }
                 .build()
             }
-            "listTokens" => {
-                let list = protocol::parse_token_list(status, body)?;
-                let api_tokens = list
-                    .api_tokens
-                    .iter()
-                    .fold(Object::new(), |o, (name, mask)| o.set_str(name, mask));
-                let tokens = list.tokens.iter().map(|t| {
-                    Object::new()
-                        .set_str("name", &t.name)
-                        .set_str("mask", &t.mask)
-                        .set_str_or_null("createdAt", t.created_at.as_deref())
-                        .set_str_or_null("lastUsedAt", t.last_used_at.as_deref())
-                        .set("scopes", &t.scopes.as_deref().map_or(JsValue::NULL, manage::strings))
-                        .set_str_or_null("expiresAt", t.expires_at.as_deref())
-                        .set_str_or_null("previousValidUntil", t.previous_valid_until.as_deref())
-                        .set_str_or_null("lastUsedIp", t.last_used_ip.as_deref())
-                        .set_str_or_null("lastUsedAgent", t.last_used_agent.as_deref())
-                        .build()
-                });
-                Object::new()
-                    .set("apiTokens", &api_tokens.build())
-                    .set("tokens", &js::array(tokens))
-                    .build()
-            }
+            "listTokens" => manage::token_list(status, body)?,
             "available" => protocol::parse_available(status, body)?.into(),
             "destroyToken" => {
                 let destroyed = protocol::parse_destroyed(status, body)?;

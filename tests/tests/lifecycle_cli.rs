@@ -44,7 +44,9 @@ fn destroy_all_without_a_terminal_and_without_confirm_refuses_and_keeps_the_toke
     alice
         .run_pw(PASSWORD, &["tokens", "destroy", "--all"])
         .assert_failed()
-        .assert_contains("no terminal to ask for the account name — type it on a terminal, or pass --confirm");
+        .assert_contains(
+            "no terminal to ask for the account name — type it on a terminal, or pass --confirm",
+        );
     assert_eq!(token_names(&alice, PASSWORD), ["jitsu"]);
     alice
         .run_pw(PASSWORD, &["tokens", "destroy", "alice", "jitsu", "--all"])
@@ -98,7 +100,10 @@ fn log_shows_token_use_with_ip_and_agent_and_filters_by_token_and_time() {
         .assert_lacks(PASSWORD);
     let data = run.data();
     let header: Vec<&str> = data[0].split_whitespace().collect();
-    assert_eq!(header, ["at", "action", "token", "credential", "ip", "agent"]);
+    assert_eq!(
+        header,
+        ["at", "action", "token", "credential", "ip", "agent"]
+    );
     let use_row = data
         .iter()
         .find(|l| l.contains(" token_use "))
@@ -144,7 +149,10 @@ fn passwd_changes_the_password_and_tokens_keep_working() {
     let alice = Home::for_server(&server);
     alice.signup("alice");
     let run = alice.run_env(
-        &[("JITSU_PASSWORD", PASSWORD), ("JITSU_NEW_PASSWORD", NEW_PASSWORD)],
+        &[
+            ("JITSU_PASSWORD", PASSWORD),
+            ("JITSU_NEW_PASSWORD", NEW_PASSWORD),
+        ],
         &["passwd"],
     );
     run.assert_ok()

@@ -2,7 +2,7 @@
 //! `tokens create --scope --expires`, the new `tokens list` columns, the expiry warning and
 //! `tokens regenerate --grace`, with the real `jitsu` against a real server.
 
-use jitsu_core::time::{parse_rfc3339, format_rfc3339};
+use jitsu_core::time::{format_rfc3339, parse_rfc3339};
 use jitsu_e2e::{Home, Server, PASSWORD};
 
 fn now() -> i64 {
@@ -27,14 +27,25 @@ fn scopes_lists_the_catalogue_without_credentials() {
     let server = Server::start();
     let home = Home::for_server(&server);
     let run = home.run(&["scopes"]);
-    run.assert_ok().assert_line("info: Executing command scopes");
+    run.assert_ok()
+        .assert_line("info: Executing command scopes");
     let names: Vec<String> = run
         .data()
         .iter()
         .map(|l| l.split_whitespace().next().unwrap().to_owned())
         .collect();
-    for scope in ["scope", "apps:read", "apps:deploy", "logs:read", "tokens:introspect"] {
-        assert!(names.iter().any(|n| n == scope), "{scope} in:\n{}", run.all());
+    for scope in [
+        "scope",
+        "apps:read",
+        "apps:deploy",
+        "logs:read",
+        "tokens:introspect",
+    ] {
+        assert!(
+            names.iter().any(|n| n == scope),
+            "{scope} in:\n{}",
+            run.all()
+        );
     }
     let raw = home.run(&["--raw", "scopes"]);
     let rows = raw.assert_ok().raw_data();
@@ -52,8 +63,15 @@ fn create_with_scopes_and_a_relative_expiry_shows_both_in_the_list() {
     let run = alice.run_pw(
         PASSWORD,
         &[
-            "tokens", "create", "deploy", "--scope", "apps:deploy", "--scope", "logs:read",
-            "--expires", "30d",
+            "tokens",
+            "create",
+            "deploy",
+            "--scope",
+            "apps:deploy",
+            "--scope",
+            "logs:read",
+            "--expires",
+            "30d",
         ],
     );
     run.assert_ok()
@@ -92,9 +110,17 @@ fn create_with_scopes_and_a_relative_expiry_shows_both_in_the_list() {
     assert_eq!(jitsu[2..4], ["all", "never"]);
 
     let entry = raw_entry(&alice, "deploy");
-    assert_eq!(entry["scopes"], serde_json::json!(["apps:deploy", "logs:read"]));
+    assert_eq!(
+        entry["scopes"],
+        serde_json::json!(["apps:deploy", "logs:read"])
+    );
     assert_eq!(entry["expiresAt"], cols[3]);
-    for key in ["lastUsedAt", "lastUsedIp", "lastUsedAgent", "previousValidUntil"] {
+    for key in [
+        "lastUsedAt",
+        "lastUsedIp",
+        "lastUsedAgent",
+        "previousValidUntil",
+    ] {
         assert!(entry.get(key).is_some(), "{key} in {entry}");
     }
 }
@@ -105,7 +131,10 @@ fn expires_takes_a_date() {
     let alice = Home::for_server(&server);
     alice.signup("alice");
     alice
-        .run_pw(PASSWORD, &["tokens", "create", "y", "--expires", "2099-01-01"])
+        .run_pw(
+            PASSWORD,
+            &["tokens", "create", "y", "--expires", "2099-01-01"],
+        )
         .assert_ok()
         .assert_contains("expires: 2099-01-01T00:00:00Z");
     assert_eq!(raw_entry(&alice, "y")["expiresAt"], "2099-01-01T00:00:00Z");
@@ -167,11 +196,18 @@ fn a_token_that_expires_within_a_week_warns_on_stderr_and_in_the_list() {
     let run = shared.run(&["whoami"]);
     run.assert_ok();
     assert!(
-        run.stderr.contains("warn:") && run.stderr.contains("the token soon this jitsu uses expires at"),
+        run.stderr.contains("warn:")
+            && run
+                .stderr
+                .contains("the token soon this jitsu uses expires at"),
         "warning on stderr:\n{}",
         run.all()
     );
-    assert!(!run.stdout.contains("expires at"), "not on stdout:\n{}", run.all());
+    assert!(
+        !run.stdout.contains("expires at"),
+        "not on stdout:\n{}",
+        run.all()
+    );
 
     shared.use_token("alice", "later", &later);
     shared
@@ -194,7 +230,15 @@ fn regenerate_with_grace_keeps_the_old_value_working_and_says_until_when() {
     let (_, old) = owner
         .run_pw(
             PASSWORD,
-            &["tokens", "create", "ci", "--scope", "apps:read", "--expires", "90d"],
+            &[
+                "tokens",
+                "create",
+                "ci",
+                "--scope",
+                "apps:read",
+                "--expires",
+                "90d",
+            ],
         )
         .assert_ok()
         .created();
@@ -210,9 +254,17 @@ fn regenerate_with_grace_keeps_the_old_value_working_and_says_until_when() {
     let entry = raw_entry(&owner, "ci");
     assert_eq!(entry["scopes"], serde_json::json!(["apps:read"]));
     assert!(entry["expiresAt"].is_string());
-    let until = parse_rfc3339(entry["previousValidUntil"].as_str().expect("set during grace"))
-        .unwrap();
-    assert!((before + 600..=now() + 600).contains(&until), "{}", format_rfc3339(until));
+    let until = parse_rfc3339(
+        entry["previousValidUntil"]
+            .as_str()
+            .expect("set during grace"),
+    )
+    .unwrap();
+    assert!(
+        (before + 600..=now() + 600).contains(&until),
+        "{}",
+        format_rfc3339(until)
+    );
     owner
         .run_pw(PASSWORD, &["tokens", "list"])
         .assert_contains("The old value of ci keeps working until");
@@ -256,7 +308,10 @@ fn grace_too_long_or_malformed_and_regenerate_without_a_name_fail_clearly() {
         .assert_contains("You need to specify the token to regenerate");
     // 24h is the limit and is accepted.
     alice
-        .run_pw(PASSWORD, &["tokens", "regenerate", "jitsu", "--grace", "24h"])
+        .run_pw(
+            PASSWORD,
+            &["tokens", "regenerate", "jitsu", "--grace", "24h"],
+        )
         .assert_ok();
 }
 
@@ -266,7 +321,10 @@ fn regenerate_of_a_missing_token_creates_it_and_says_so() {
     let alice = Home::for_server(&server);
     alice.signup("alice");
     alice
-        .run_pw(PASSWORD, &["tokens", "regenerate", "fresh", "--grace", "1h"])
+        .run_pw(
+            PASSWORD,
+            &["tokens", "regenerate", "fresh", "--grace", "1h"],
+        )
         .assert_ok()
         .assert_contains("There was no token fresh of alice: a new one was created");
 }

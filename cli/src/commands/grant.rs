@@ -51,7 +51,8 @@ pub(crate) fn options(grant: &Grant, grace: Option<&str>) -> Result<TokenOptions
         .transpose()?;
     let grace_seconds = grace
         .map(|text| {
-            let secs = parse_duration("--grace", text).map_err(|e| CliError::Usage(e.to_string()))?;
+            let secs =
+                parse_duration("--grace", text).map_err(|e| CliError::Usage(e.to_string()))?;
             match u32::try_from(secs) {
                 Ok(s) if s <= MAX_GRACE_SECONDS => Ok(s),
                 _ => Err(CliError::Usage(format!(
@@ -77,7 +78,13 @@ pub(crate) fn scope_text(scopes: Option<&[String]>) -> String {
 /// expired.
 pub(crate) fn print_list(app: &App, rows: &[(&str, String)], infos: &[TokenInfo]) {
     let mut table = Table::new(&[
-        "name", "token", "scopes", "expires", "last used", "ip", "agent",
+        "name",
+        "token",
+        "scopes",
+        "expires",
+        "last used",
+        "ip",
+        "agent",
     ]);
     let none = TokenInfo::default();
     for (name, mask) in rows {

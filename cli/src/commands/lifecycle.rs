@@ -62,10 +62,12 @@ pub(crate) fn revoke_all(app: &mut App, user: Option<String>) -> Result<(), CliE
         &user,
         "destroys every token (values in a grace period too) and ends the dashboard sessions",
     )?;
-    app.out
-        .info(format!("Destroying every token of {user}"));
+    app.out.info(format!("Destroying every token of {user}"));
     let password = app.prompter.password(&app.out)?;
-    let answer = app.send(&protocol::revoke_all(&user, &Credentials::Password(password)))?;
+    let answer = app.send(&protocol::revoke_all(
+        &user,
+        &Credentials::Password(password),
+    ))?;
     let revoked = protocol::parse_revoked_all(answer.status, &answer.body)?;
     app.out.data_with(
         format!(
@@ -75,8 +77,9 @@ pub(crate) fn revoke_all(app: &mut App, user: Option<String>) -> Result<(), CliE
         json!({ "username": user.as_str(), "tokens": revoked.tokens, "sessions": revoked.sessions }),
     );
     if logs_in_as(app, &user)? {
-        app.out
-            .warn("The token this jitsu logs in with is gone too: run jitsu login to get a new one");
+        app.out.warn(
+            "The token this jitsu logs in with is gone too: run jitsu login to get a new one",
+        );
     }
     Ok(())
 }
@@ -114,7 +117,13 @@ pub(crate) fn log(
     let mut before: Option<String> = None;
     let more = loop {
         let limit = cutoff.map(|_| PAGE);
-        let req = protocol::events(&user, &credentials, limit, before.as_deref(), token.as_ref());
+        let req = protocol::events(
+            &user,
+            &credentials,
+            limit,
+            before.as_deref(),
+            token.as_ref(),
+        );
         let answer = app.send(&req)?;
         let page = protocol::parse_events(answer.status, &answer.body)?;
         let mut reached = false;

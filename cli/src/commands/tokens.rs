@@ -16,7 +16,10 @@ use crate::duration::describe_seconds;
 use crate::error::CliError;
 
 /// `[<user>] <name>` from one or two arguments.
-fn user_and_name(first: Option<String>, second: Option<String>) -> (Option<String>, Option<String>) {
+fn user_and_name(
+    first: Option<String>,
+    second: Option<String>,
+) -> (Option<String>, Option<String>) {
     match (first, second) {
         (None, _) => (None, None),
         (Some(name), None) => (None, Some(name)),
