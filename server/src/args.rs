@@ -8,6 +8,7 @@ use std::time::Duration;
 use clap::{Args, Subcommand};
 use thiserror::Error;
 
+use crate::catalogue::{Catalogue, TokenPolicy};
 use crate::client_addr::Cidr;
 use crate::storage::postgres::DEFAULT_POOL_SIZE;
 use crate::storage::DatabaseUrl;
@@ -68,6 +69,15 @@ pub struct ServerArgs {
     /// Seconds a kept-alive connection may wait for its next request.
     #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub idle_timeout: u64,
+    /// Scope catalogue: a file of one `name description` a line (`#` comments and blank
+    /// lines ignored), replacing the default scopes (the original jitsu's command groups).
+    /// `tokens:introspect` is always added.
+    #[arg(long = "scopes", value_name = "FILE", value_parser = load_catalogue)]
+    pub scopes: Option<Catalogue>,
+    /// Longest lifetime of a token, in days: a token created without an expiry gets it, and
+    /// a longer expiry is refused. Default: tokens may live forever.
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..=36_500))]
+    pub max_token_lifetime: Option<u32>,
     /// Instead of serving: a maintenance command.
     #[command(subcommand)]
     pub command: Option<ServerCommand>,
@@ -123,6 +133,10 @@ impl ServerArgs {
             dashboard_dir,
             allow_origins: self.allow_origins,
             trusted_proxies: self.trusted_proxies,
+            tokens: TokenPolicy {
+                catalogue: std::sync::Arc::new(self.scopes.unwrap_or_default()),
+                max_lifetime_days: self.max_token_lifetime,
+            },
             connections: ConnectionLimits {
                 max_connections: self.max_connections as usize,
                 header_read_timeout: Duration::from_secs(self.header_timeout),
@@ -161,6 +175,12 @@ impl clap::builder::TypedValueParser for DatabaseUrlParser {
             )
         })
     }
+}
+
+/// Reads `--scopes FILE` while the flags are checked, so a bad file stops the start with the
+/// line that is wrong.
+fn load_catalogue(value: &str) -> Result<Catalogue, String> {
+    Catalogue::load(std::path::Path::new(value)).map_err(|e| e.to_string())
 }
 
 /// Why an `--allow-origin` value is refused.

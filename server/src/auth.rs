@@ -18,6 +18,9 @@ use crate::client_addr::{address_key, client_ip};
 use crate::error::AppError;
 use crate::session;
 use crate::state::AppState;
+use crate::storage::{RetiredReason, TokenOwner, TokenUse, MAX_AGENT_LEN};
+use crate::time;
+use crate::token_expiry::ExpirySlot;
 
 /// An authenticated caller.
 #[derive(Debug, Clone)]
@@ -30,6 +33,12 @@ pub struct Caller {
     pub method: AuthMethod,
     /// The token's name when a token was used.
     pub token_name: Option<String>,
+    /// The token's scopes as stored (`all`, or names); `None` for a password or a session,
+    /// which hold every scope.
+    pub scopes: Option<String>,
+    /// When the token expires (Unix seconds); `None` when it never does, or for a password
+    /// or a session.
+    pub expires_at: Option<i64>,
 }
 
 impl Caller {
@@ -44,6 +53,25 @@ impl Caller {
                 username.as_str()
             )))
         }
+    }
+
+    /// Whether the caller holds `scope`: a password or a session holds every scope, a token
+    /// what it was given (`all`: every scope but `tokens:introspect`).
+    pub fn holds(&self, scope: &str) -> bool {
+        self.scopes
+            .as_deref()
+            .is_none_or(|stored| crate::catalogue::holds(stored, scope))
+    }
+
+    /// 403 unless the caller holds `scope`, naming it.
+    pub(crate) fn require_scope(&self, scope: &str) -> Result<(), AppError> {
+        if self.holds(scope) {
+            return Ok(());
+        }
+        Err(AppError::Forbidden(format!(
+            "this token lacks the scope {scope} — ask the account owner for a token that holds \
+             it (jitsu tokens create NAME --scope {scope})"
+        )))
     }
 
     /// 403 when the caller used a token: managing tokens and the account needs the password.
@@ -101,8 +129,8 @@ async fn basic(
     let token_hash = match ApiToken::parse(secret.expose()) {
         Ok(token) => {
             let hash = token.token_hash();
-            if let Some(caller) = by_token(state, user, &hash).await? {
-                return Ok(caller);
+            if let Some(owner) = by_token(state, user, &hash).await? {
+                return token_caller(parts, state, owner);
             }
             Some(hash)
         }
@@ -117,16 +145,16 @@ async fn basic(
     // hash and counts against no limit, so a client retrying with a stale token neither slows
     // the server nor locks its owner out.
     if let Some(hash) = &token_hash {
-        if state
-            .store()
-            .is_retired_token(username.as_str(), hash)
-            .await?
-        {
-            return Err(AppError::NotAuthorized(
-                "this token was destroyed or regenerated — ask the account owner for a new one, \
-                 or sign in again with `jitsu login`"
+        if let Some(reason) = state.store().retired_token(username.as_str(), hash).await? {
+            return Err(AppError::NotAuthorized(match reason {
+                RetiredReason::Replaced => "this token was replaced by a new value (regenerated) \
+                     — use the new value, ask the account owner for it, or sign in again with \
+                     `jitsu login`"
                     .to_owned(),
-            ));
+                RetiredReason::Destroyed => "this token was destroyed — ask the account owner \
+                     for a new one, or sign in again with `jitsu login`"
+                    .to_owned(),
+            }));
         }
     }
     let ip = client_ip(parts, &state.settings().trusted_proxies);
@@ -145,6 +173,8 @@ async fn basic(
                 username: r.username,
                 method: AuthMethod::Password,
                 token_name: None,
+                scopes: None,
+                expires_at: None,
             })
         }
         (Err(e), _) => {
@@ -160,38 +190,107 @@ async fn basic(
 }
 
 /// A token lookup: a cache probe, else one indexed read (inline on SQLite, awaited on
-/// PostgreSQL).
-async fn by_token(
+/// PostgreSQL). `None` when the digest is no token of `user`.
+pub(crate) async fn by_token(
     state: &AppState,
     user: &str,
     hash: &SecretDigest,
-) -> Result<Option<Caller>, AppError> {
+) -> Result<Option<TokenOwner>, AppError> {
     let Some(owner) = state.store().token_by_hash(hash).await? else {
         return Ok(None);
     };
     if !owner.hash.ct_eq(hash) || !owner.username.eq_ignore_ascii_case(user) {
         return Ok(None);
     }
-    let now = state.now();
-    let interval = state.settings().touch_interval.as_secs() as i64;
-    let due = owner.last_used_at.is_none_or(|t| now - t >= interval);
-    if let Some(claim) = due.then(|| state.begin_touch(owner.token_id)).flatten() {
-        let store = state.store().clone();
-        let (id, hash) = (owner.token_id, owner.hash);
-        tokio::spawn(async move {
-            // Matches the digest too: a regeneration in between keeps its `lastUsedAt` empty.
-            if let Err(e) = store.touch_token(id, hash, now).await {
-                tracing::warn!(error = %e, "could not record token use");
-            }
-            drop(claim);
-        });
+    Ok(Some(owner))
+}
+
+/// Why a token that exists is refused now (401): expired, or an old value whose grace period
+/// is over. `None` when it is live.
+pub(crate) fn refusal(owner: &TokenOwner, now: i64) -> Option<AppError> {
+    if let Some(until) = owner.prev_valid_until.filter(|_| owner.previous) {
+        if now >= until {
+            return Some(AppError::NotAuthorized(format!(
+                "this token was replaced by a new value at {} and the old value stopped working \
+                 at {} — use the new value, or ask the account owner for it",
+                time::rfc3339(owner.created_at),
+                time::rfc3339(until)
+            )));
+        }
     }
-    Ok(Some(Caller {
+    if let Some(at) = owner.expires_at.filter(|at| now >= *at) {
+        return Some(AppError::NotAuthorized(format!(
+            "this token expired at {} — ask the account owner for a new one (tokens can be \
+             created with a later expiry)",
+            time::rfc3339(at)
+        )));
+    }
+    None
+}
+
+/// The caller of a token found by its digest: refused when expired or replaced, else its use
+/// is recorded and every answer says when it expires (`X-Jitsu-Token-Expires`).
+fn token_caller(parts: &Parts, state: &AppState, owner: TokenOwner) -> Result<Caller, AppError> {
+    if let (Some(at), Some(slot)) = (owner.expires_at, parts.extensions.get::<ExpirySlot>()) {
+        slot.set(at);
+    }
+    let now = state.now();
+    if let Some(refused) = refusal(&owner, now) {
+        return Err(refused);
+    }
+    record_token_use(parts, state, &owner, now);
+    Ok(Caller {
         user_id: owner.user_id,
         username: owner.username,
         method: AuthMethod::Token,
         token_name: Some(owner.name),
-    }))
+        scopes: Some(owner.scopes),
+        expires_at: owner.expires_at,
+    })
+}
+
+/// THE place where a use of a token is recorded: `lastUsedAt` with the client address and
+/// `User-Agent`, at most once per `touch_interval` per token (per process), off the request
+/// path, with at most one write in flight per token. Anything else that must happen on a
+/// recorded token use (such as an audit event) belongs here.
+fn record_token_use(parts: &Parts, state: &AppState, owner: &TokenOwner, now: i64) {
+    let interval = state.settings().touch_interval.as_secs() as i64;
+    let due = owner.last_used_at.is_none_or(|t| now - t >= interval);
+    let Some(claim) = due.then(|| state.begin_touch(owner.token_id)).flatten() else {
+        return;
+    };
+    let used = TokenUse {
+        at: now,
+        ip: Some(client_ip(parts, &state.settings().trusted_proxies).to_string()),
+        agent: parts
+            .headers
+            .get(header::USER_AGENT)
+            .map(|v| shorten_agent(v.as_bytes())),
+    };
+    let store = state.store().clone();
+    let (id, hash) = (owner.token_id, owner.hash);
+    tokio::spawn(async move {
+        // Matches the digest too: a regeneration in between keeps its `lastUsedAt` empty.
+        if let Err(e) = store.touch_token(id, hash, used).await {
+            tracing::warn!(error = %e, "could not record token use");
+        }
+        drop(claim);
+    });
+}
+
+/// A `User-Agent` as stored: printable text, at most [`MAX_AGENT_LEN`] bytes (cut on a
+/// character boundary), control characters replaced.
+pub(crate) fn shorten_agent(raw: &[u8]) -> String {
+    let text = String::from_utf8_lossy(raw);
+    let mut out = String::with_capacity(text.len().min(MAX_AGENT_LEN));
+    for c in text.chars() {
+        let c = if c.is_control() { '?' } else { c };
+        if out.len() + c.len_utf8() > MAX_AGENT_LEN {
+            break;
+        }
+        out.push(c);
+    }
+    out
 }
 
 async fn session_caller(parts: &Parts, state: &AppState, id: &str) -> Result<Caller, AppError> {
@@ -223,5 +322,7 @@ async fn session_caller(parts: &Parts, state: &AppState, id: &str) -> Result<Cal
         username: record.username,
         method: AuthMethod::Session,
         token_name: None,
+        scopes: None,
+        expires_at: None,
     })
 }

@@ -21,6 +21,7 @@
 //!     connections: Default::default(),
 //!     database: None,
 //!     db_pool_size: jitsu_server::storage::postgres::DEFAULT_POOL_SIZE,
+//!     tokens: Default::default(),
 //! })
 //! .unwrap();
 //! ```
@@ -29,6 +30,7 @@ mod api;
 mod args;
 mod attempts;
 mod auth;
+pub mod catalogue;
 mod client_addr;
 mod conn;
 mod dashboard;
@@ -42,6 +44,7 @@ mod session;
 mod state;
 pub mod storage;
 pub mod time;
+mod token_expiry;
 
 use std::future::Future;
 use std::io::{IsTerminal as _, Write as _};
@@ -85,6 +88,8 @@ pub struct ServerConfig {
     pub database: Option<storage::DatabaseUrl>,
     /// Pooled PostgreSQL connections of this process.
     pub db_pool_size: usize,
+    /// Scope catalogue and token lifetime policy.
+    pub tokens: catalogue::TokenPolicy,
 }
 
 /// Why the server could not start or stopped with an error.

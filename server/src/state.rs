@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::catalogue::TokenPolicy;
 use crate::client_addr::Cidr;
 use crate::conn::ConnectionLimits;
 use crate::limiter::{self, FailureLimiter};
@@ -75,6 +76,8 @@ pub struct Settings {
     /// How many client connections, and how long each may take to send its request or wait
     /// idle.
     pub connections: ConnectionLimits,
+    /// Scope catalogue and token lifetime policy (`--scopes`, `--max-token-lifetime`).
+    pub tokens: TokenPolicy,
 }
 
 impl Default for Settings {
@@ -106,6 +109,7 @@ impl Default for Settings {
             touch_interval: Duration::from_secs(60),
             clock: Arc::new(SystemClock),
             connections: ConnectionLimits::default(),
+            tokens: TokenPolicy::default(),
         }
     }
 }
@@ -118,6 +122,7 @@ impl Settings {
             allow_origins: config.allow_origins.clone(),
             trusted_proxies: config.trusted_proxies.clone(),
             connections: config.connections,
+            tokens: config.tokens.clone(),
             ..Self::default()
         }
     }

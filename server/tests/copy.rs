@@ -86,7 +86,7 @@ fn a_copied_database_keeps_passwords_tokens_retired_tokens_and_sessions() {
     }
     let r = auth("alice", &retired);
     assert_eq!(r.status, 401);
-    assert!(r.body.contains("destroyed or regenerated"), "{}", r.body);
+    assert!(r.body.contains("this token was destroyed"), "{}", r.body);
     let r = Req::new(&p.url(), "GET", "/auth")
         .header("Cookie", &cookie)
         .send();

@@ -11,6 +11,8 @@
 //! - answers: the answer types and their parsers ([`TokenList`], [`parse_created`], ...);
 //! - activity: the audit log, revoking everything, password change, account deletion and the
 //!   signed-in probe ([`events`], [`parse_events`], [`SessionState`], ...).
+//! - scopes: scope names, [`TokenOptions`], forward auth ([`auth_scope`]) and introspection
+//!   ([`introspect`], [`parse_introspection`]).
 
 mod activity;
 mod answers;
@@ -18,12 +20,14 @@ mod endpoints;
 mod errors;
 mod fields;
 mod request;
+mod scopes;
 
 pub use activity::*;
 pub use answers::*;
 pub use endpoints::*;
 pub use errors::*;
 pub use request::*;
+pub use scopes::*;
 
 /// Header every answer of a Nodejitsu server carries.
 pub const POWERED_BY_HEADER: &str = "X-Powered-By";

@@ -1,7 +1,10 @@
 //! The HTTP routes of the Nodejitsu API, the dashboard session and the health check.
 
+mod introspect;
 mod misc;
+mod scopes;
 mod session;
+mod token_options;
 mod tokens;
 mod users;
 
@@ -23,7 +26,9 @@ use crate::state::{AppState, BODY_LIMIT};
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/healthz", get(misc::healthz))
-        .route("/auth", get(misc::auth))
+        .route("/auth", get(scopes::auth))
+        .route("/scopes", get(scopes::list))
+        .route("/introspect", post(introspect::introspect))
         .route("/session", post(session::start).delete(session::end))
         .route(
             "/users/{username}",
@@ -49,7 +54,8 @@ pub fn router(state: AppState) -> Router {
     if let Some(cors) = layers::cors(&state.settings().allow_origins) {
         app = app.layer(cors);
     }
-    app.layer(middleware::from_fn(layers::nodejitsu_answers))
+    app.layer(middleware::from_fn(crate::token_expiry::add_expiry_header))
+        .layer(middleware::from_fn(layers::nodejitsu_answers))
         .layer(middleware::from_fn(layers::log_requests))
         .with_state(state)
 }

@@ -8,11 +8,12 @@ use jitsu_core::protocol::{CreatedToken, Destroyed, Operation, TokenInfo, TokenL
 use jitsu_core::{ApiToken, TokenName, Username};
 use serde_json::Value;
 
+use super::token_options;
 use crate::auth::Caller;
 use crate::error::AppError;
 use crate::extract::{self, TokenParams, UserParam};
 use crate::state::AppState;
-use crate::storage::NewToken;
+use crate::storage::{Granted, NewToken};
 use crate::time;
 
 fn manage(caller: &Caller, username: &Username) -> Result<(), AppError> {
@@ -20,37 +21,35 @@ fn manage(caller: &Caller, username: &Username) -> Result<(), AppError> {
     caller.require_password()
 }
 
-/// The prologue of both creates: the body is empty or `{}`, the caller manages `username`'s
-/// tokens; then a new token and what is stored of it.
+/// The prologue of both creates: the caller manages `username`'s tokens, the body is empty,
+/// `{}` or options (scopes, expiry, grace); then a new token and what is stored of it.
 fn prepare_create(
     state: &AppState,
     caller: &Caller,
     username: &Username,
     body: &Bytes,
 ) -> Result<(ApiToken, NewToken), AppError> {
-    extract::empty_object(body)?;
     manage(caller, username)?;
     let token = ApiToken::generate();
-    let stored = NewToken {
-        hash: token.token_hash(),
-        mask: token.mask(),
-        created_at: state.now(),
-    };
+    let stored = token_options::new_token(state, body, token.token_hash(), token.mask())?;
     Ok((token, stored))
 }
 
-/// The 201 answer of both creates.
+/// The 201 answer of both creates: `operation`, `scopes`, `expiresAt`, then the name.
 fn created(
     username: &Username,
     operation: Operation,
     name: TokenName,
     token: ApiToken,
+    granted: Granted,
 ) -> (StatusCode, Json<Value>) {
     tracing::info!(user = %username, token = %name, op = operation.as_str(), "token stored");
     let created = CreatedToken {
         operation,
         name,
         token,
+        scopes: Some(token_options::scope_list(&granted.scopes)),
+        expires_at: granted.expires_at.map(time::rfc3339),
     };
     (StatusCode::CREATED, Json(created.to_json()))
 }
@@ -62,6 +61,7 @@ pub(crate) async fn list(
     caller: Caller,
 ) -> Result<Json<TokenList>, AppError> {
     manage(&caller, &username)?;
+    let now = state.now();
     let infos = state
         .store()
         .list_tokens(caller.user_id)
@@ -72,6 +72,14 @@ pub(crate) async fn list(
             mask: t.mask,
             created_at: Some(time::rfc3339(t.created_at)),
             last_used_at: t.last_used_at.map(time::rfc3339),
+            scopes: Some(token_options::scope_list(&t.scopes)),
+            expires_at: t.expires_at.map(time::rfc3339),
+            previous_valid_until: t
+                .prev_valid_until
+                .filter(|until| *until > now)
+                .map(time::rfc3339),
+            last_used_ip: t.last_used_ip,
+            last_used_agent: t.last_used_agent,
         })
         .collect();
     Ok(Json(TokenList::from_infos(infos)))
@@ -86,11 +94,11 @@ pub(crate) async fn create_named(
 ) -> Result<(StatusCode, Json<Value>), AppError> {
     let (token, stored) = prepare_create(&state, &caller, &username, &body)?;
     let (user_id, max) = (caller.user_id, state.settings().max_tokens_per_account);
-    let operation = state
+    let (operation, granted) = state
         .store()
         .put_token(user_id, name.clone(), stored, max)
         .await?;
-    Ok(created(&username, operation, name, token))
+    Ok(created(&username, operation, name, token, granted))
 }
 
 /// `POST /users/:username/tokens` → 201, the server picks `token-N`.
@@ -102,11 +110,15 @@ pub(crate) async fn create_unnamed(
 ) -> Result<(StatusCode, Json<Value>), AppError> {
     let (token, stored) = prepare_create(&state, &caller, &username, &body)?;
     let (user_id, max) = (caller.user_id, state.settings().max_tokens_per_account);
+    let granted = Granted {
+        scopes: stored.scopes_or_all(),
+        expires_at: stored.expiry_of_new(),
+    };
     let name = state
         .store()
         .create_token_auto(user_id, stored, max)
         .await?;
-    Ok(created(&username, Operation::Insert, name, token))
+    Ok(created(&username, Operation::Insert, name, token, granted))
 }
 
 /// `DELETE /users/:username/tokens/:name` → `{"ok": true, "id": name}`, 404 if absent.

@@ -10,6 +10,9 @@ use jitsu_core::{validate_email, validate_password, Password};
 use serde::Deserialize;
 
 use crate::auth::Caller;
+
+/// The scope a token needs to read the account (`GET /users/:u`).
+pub(crate) const ACCOUNT_READ: &str = "account:read";
 use crate::client_addr::{address_key, client_ip};
 use crate::error::{AppError, Limited};
 use crate::extract::{self, UserParam};
@@ -122,6 +125,7 @@ pub(crate) async fn get_user(
     caller: Caller,
 ) -> Result<Json<UserInfo>, AppError> {
     caller.require_owner(&username)?;
+    caller.require_scope(ACCOUNT_READ)?;
     let record = state
         .store()
         .user_by_name(username.as_str())

@@ -14,8 +14,8 @@ use jitsu_core::protocol::Operation;
 use jitsu_core::{SecretDigest, TokenName};
 
 use super::{
-    NewToken, NewUser, SessionRecord, Storage, StorageError, TokenOwner, TokenRecord, UserId,
-    UserRecord,
+    Granted, NewToken, NewUser, RetiredReason, SessionRecord, Storage, StorageError, TokenOwner,
+    TokenRecord, TokenUse, UserId, UserRecord,
 };
 
 /// Cached tokens before the cache is emptied and refilled.
@@ -28,7 +28,9 @@ struct Entries {
     /// change feed is down: it could not hear about another process's writes).
     enabled: bool,
     by_hash: HashMap<SecretDigest, TokenOwner>,
-    by_name: HashMap<(UserId, String), SecretDigest>,
+    /// The cached digests of each token: its current value and, during a grace period, its
+    /// previous one.
+    by_name: HashMap<(UserId, String), Vec<SecretDigest>>,
 }
 
 /// What a cache probe found: the owner, or the generation to hand back to
@@ -81,26 +83,42 @@ impl CachedTokens {
             e.by_hash.clear();
             e.by_name.clear();
         }
-        e.by_name
-            .insert((owner.user_id, owner.name.clone()), owner.hash);
+        let digests = e
+            .by_name
+            .entry((owner.user_id, owner.name.clone()))
+            .or_default();
+        if !digests.contains(&owner.hash) {
+            digests.push(owner.hash);
+        }
         e.by_hash.insert(owner.hash, owner.clone());
     }
 
-    /// Forgets the token `name` of `user` (regenerated or deleted here).
+    /// Forgets every value of the token `name` of `user` (regenerated or deleted here).
     pub(crate) fn evict(&self, user: UserId, name: &str) {
         let mut e = self.entries();
         e.generation += 1;
-        if let Some(hash) = e.by_name.remove(&(user, name.to_owned())) {
+        for hash in e
+            .by_name
+            .remove(&(user, name.to_owned()))
+            .unwrap_or_default()
+        {
             e.by_hash.remove(&hash);
         }
     }
 
-    /// Forgets a token value (retired by another process).
+    /// Forgets every cached value of the token that `hash` is a value of (retired by another
+    /// process: its other value changed with it).
     pub(crate) fn evict_hash(&self, hash: &SecretDigest) {
         let mut e = self.entries();
         e.generation += 1;
         if let Some(owner) = e.by_hash.remove(hash) {
-            e.by_name.remove(&(owner.user_id, owner.name));
+            for other in e
+                .by_name
+                .remove(&(owner.user_id, owner.name))
+                .unwrap_or_default()
+            {
+                e.by_hash.remove(&other);
+            }
         }
     }
 
@@ -120,6 +138,12 @@ impl CachedTokens {
                 owner.last_used_at = Some(now);
             }
         }
+    }
+
+    /// Cached digests, for tests.
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.entries().by_hash.len()
     }
 }
 
@@ -165,10 +189,10 @@ impl<S: Storage> Storage for TokenCache<S> {
         &self,
         token_id: i64,
         hash: &SecretDigest,
-        now: i64,
+        used: &TokenUse,
     ) -> Result<(), StorageError> {
-        self.inner.touch_token(token_id, hash, now)?;
-        self.cache.touched(token_id, hash, now);
+        self.inner.touch_token(token_id, hash, used)?;
+        self.cache.touched(token_id, hash, used.at);
         Ok(())
     }
 
@@ -182,7 +206,7 @@ impl<S: Storage> Storage for TokenCache<S> {
         name: &TokenName,
         token: &NewToken,
         max: usize,
-    ) -> Result<Operation, StorageError> {
+    ) -> Result<(Operation, Granted), StorageError> {
         let result = self.inner.put_token(user, name, token, max);
         self.cache.evict(user, name.as_str());
         result
@@ -203,8 +227,12 @@ impl<S: Storage> Storage for TokenCache<S> {
         result
     }
 
-    fn is_retired_token(&self, username: &str, hash: &SecretDigest) -> Result<bool, StorageError> {
-        self.inner.is_retired_token(username, hash)
+    fn retired_token(
+        &self,
+        username: &str,
+        hash: &SecretDigest,
+    ) -> Result<Option<RetiredReason>, StorageError> {
+        self.inner.retired_token(username, hash)
     }
 
     fn create_session(
@@ -235,96 +263,4 @@ impl<S: Storage> Storage for TokenCache<S> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::TokenCache;
-    use crate::storage::{NewToken, NewUser, SqliteStorage, Storage, UserId};
-    use jitsu_core::{ApiToken, TokenName};
-
-    /// A cache over a fresh SQLite store holding one account; keep the dir alive.
-    fn cache_with_alice() -> (tempfile::TempDir, TokenCache<SqliteStorage>, UserId) {
-        let dir = tempfile::tempdir().unwrap();
-        let s = TokenCache::new(SqliteStorage::open(dir.path()).unwrap());
-        let user = s
-            .create_user(NewUser {
-                username: "alice",
-                email: "a@b.co",
-                password_hash: "x",
-                created_at: 0,
-            })
-            .unwrap()
-            .id;
-        (dir, s, user)
-    }
-
-    fn token() -> (ApiToken, NewToken) {
-        let t = ApiToken::generate();
-        let n = NewToken {
-            hash: t.token_hash(),
-            mask: t.mask(),
-            created_at: 0,
-        };
-        (t, n)
-    }
-
-    #[test]
-    fn regenerating_or_deleting_evicts_the_cached_value() {
-        let (_dir, s, user) = cache_with_alice();
-        let name = TokenName::parse("jitsu").unwrap();
-        let (old, stored) = token();
-        s.put_token(user, &name, &stored, 10).unwrap();
-        assert!(s.token_by_hash(&old.token_hash()).unwrap().is_some());
-        assert!(
-            s.token_by_hash(&old.token_hash()).unwrap().is_some(),
-            "cached hit"
-        );
-        let (new, stored) = token();
-        s.put_token(user, &name, &stored, 10).unwrap();
-        assert!(s.token_by_hash(&old.token_hash()).unwrap().is_none());
-        assert!(s.token_by_hash(&new.token_hash()).unwrap().is_some());
-        s.touch_token(
-            s.token_by_hash(&new.token_hash())
-                .unwrap()
-                .unwrap()
-                .token_id,
-            &new.token_hash(),
-            42,
-        )
-        .unwrap();
-        assert_eq!(
-            s.token_by_hash(&new.token_hash())
-                .unwrap()
-                .unwrap()
-                .last_used_at,
-            Some(42)
-        );
-        assert!(s.delete_token(user, &name).unwrap());
-        assert!(s.token_by_hash(&new.token_hash()).unwrap().is_none());
-    }
-
-    #[test]
-    fn a_late_touch_of_a_regenerated_token_does_not_mark_the_new_value_used() {
-        let (_dir, s, user) = cache_with_alice();
-        let name = TokenName::parse("jitsu").unwrap();
-        let (old, stored) = token();
-        s.put_token(user, &name, &stored, 10).unwrap();
-        let seen = s.token_by_hash(&old.token_hash()).unwrap().unwrap();
-        let (new, stored) = token();
-        s.put_token(user, &name, &stored, 10).unwrap();
-        // The touch for the old value lands after the regeneration (same row id).
-        s.touch_token(seen.token_id, &old.token_hash(), 42).unwrap();
-        assert_eq!(s.list_tokens(user).unwrap()[0].last_used_at, None);
-        let fresh = s.token_by_hash(&new.token_hash()).unwrap().unwrap();
-        assert_eq!(fresh.token_id, seen.token_id, "regenerated in place");
-        assert_eq!(fresh.last_used_at, None);
-        s.touch_token(fresh.token_id, &new.token_hash(), 43)
-            .unwrap();
-        assert_eq!(s.list_tokens(user).unwrap()[0].last_used_at, Some(43));
-        assert_eq!(
-            s.token_by_hash(&new.token_hash())
-                .unwrap()
-                .unwrap()
-                .last_used_at,
-            Some(43)
-        );
-    }
-}
+mod tests;

@@ -32,9 +32,18 @@ const TABLES: [(&str, &[&str]); 4] = [
             "mask",
             "created_at",
             "last_used_at",
+            "scopes",
+            "expires_at",
+            "prev_hash",
+            "prev_valid_until",
+            "last_used_ip",
+            "last_used_agent",
         ],
     ),
-    ("retired_tokens", &["token_hash", "user_id", "retired_at"]),
+    (
+        "retired_tokens",
+        &["token_hash", "user_id", "retired_at", "reason"],
+    ),
     (
         "sessions",
         &[
@@ -72,13 +81,33 @@ pub(crate) fn run(
 
 /// A SQLite value as a PostgreSQL parameter.
 fn param(v: &Value) -> &(dyn ToSql + Sync) {
-    const NULL: Option<i64> = None;
     match v {
         Value::Integer(i) => i,
         Value::Text(t) => t,
         Value::Blob(b) => b,
-        Value::Null | Value::Real(_) => &NULL,
+        Value::Null | Value::Real(_) => &Null,
     }
+}
+
+/// SQL `NULL` for a column of any type (`Option<i64>` would only fit integer columns, and
+/// nullable text and bytea columns are copied too).
+#[derive(Debug)]
+struct Null;
+
+impl ToSql for Null {
+    fn to_sql(
+        &self,
+        _: &tokio_postgres::types::Type,
+        _: &mut tokio_postgres::types::private::BytesMut,
+    ) -> Result<tokio_postgres::types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        Ok(tokio_postgres::types::IsNull::Yes)
+    }
+
+    fn accepts(_: &tokio_postgres::types::Type) -> bool {
+        true
+    }
+
+    tokio_postgres::types::to_sql_checked!();
 }
 
 async fn copy(

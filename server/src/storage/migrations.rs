@@ -119,6 +119,30 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         sqlite: "CREATE INDEX retired_tokens_by_user ON retired_tokens (user_id, retired_at);",
         postgres: "CREATE INDEX retired_tokens_by_user ON retired_tokens (user_id, retired_at);",
     },
+    Migration {
+        // Scopes, expiry, rotation with a grace period and where a token was last used
+        // (issues 12 and 13). `scopes` is the space-separated names as given (`all` for every
+        // scope: what tokens made before scopes hold). During a grace period the replaced
+        // digest is `prev_hash`, valid until `prev_valid_until`. A retired digest says why it
+        // was retired (`replaced` or `destroyed`), so a refusal can say which.
+        version: 6,
+        sqlite: "ALTER TABLE tokens ADD COLUMN scopes TEXT NOT NULL DEFAULT 'all';
+         ALTER TABLE tokens ADD COLUMN expires_at INTEGER;
+         ALTER TABLE tokens ADD COLUMN prev_hash BLOB;
+         ALTER TABLE tokens ADD COLUMN prev_valid_until INTEGER;
+         ALTER TABLE tokens ADD COLUMN last_used_ip TEXT;
+         ALTER TABLE tokens ADD COLUMN last_used_agent TEXT;
+         CREATE UNIQUE INDEX tokens_by_prev_hash ON tokens (prev_hash);
+         ALTER TABLE retired_tokens ADD COLUMN reason TEXT NOT NULL DEFAULT 'destroyed';",
+        postgres: "ALTER TABLE tokens ADD COLUMN scopes TEXT NOT NULL DEFAULT 'all';
+         ALTER TABLE tokens ADD COLUMN expires_at BIGINT;
+         ALTER TABLE tokens ADD COLUMN prev_hash BYTEA;
+         ALTER TABLE tokens ADD COLUMN prev_valid_until BIGINT;
+         ALTER TABLE tokens ADD COLUMN last_used_ip TEXT;
+         ALTER TABLE tokens ADD COLUMN last_used_agent TEXT;
+         CREATE UNIQUE INDEX tokens_by_prev_hash ON tokens (prev_hash);
+         ALTER TABLE retired_tokens ADD COLUMN reason TEXT NOT NULL DEFAULT 'destroyed';",
+    },
 ];
 
 /// The newest version this binary knows.

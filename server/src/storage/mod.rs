@@ -132,7 +132,20 @@ pub struct TokenRecord {
     pub created_at: i64,
     /// Unix seconds of the last recorded use.
     pub last_used_at: Option<i64>,
+    /// Scopes as stored: space-separated names, `all` for every scope.
+    pub scopes: String,
+    /// Unix seconds when it stops working; `None`: never.
+    pub expires_at: Option<i64>,
+    /// Until when the value replaced by the last regeneration still works.
+    pub prev_valid_until: Option<i64>,
+    /// Client address of the last recorded use.
+    pub last_used_ip: Option<String>,
+    /// `User-Agent` of the last recorded use (at most [`MAX_AGENT_LEN`] bytes).
+    pub last_used_agent: Option<String>,
 }
+
+/// The longest `User-Agent` stored with a token's last use; longer ones are cut.
+pub const MAX_AGENT_LEN: usize = 256;
 
 /// A token found by its digest, with its owner.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -149,9 +162,20 @@ pub struct TokenOwner {
     pub username: String,
     /// Unix seconds of the last recorded use.
     pub last_used_at: Option<i64>,
+    /// Unix seconds when the current value was issued.
+    pub created_at: i64,
+    /// Scopes as stored: space-separated names, `all` for every scope.
+    pub scopes: String,
+    /// Unix seconds when the token stops working; `None`: never.
+    pub expires_at: Option<i64>,
+    /// The digest is the token's *previous* value (replaced with a grace period), valid until
+    /// `prev_valid_until`.
+    pub previous: bool,
+    /// End of the grace period of the previous value.
+    pub prev_valid_until: Option<i64>,
 }
 
-/// A token to store.
+/// A token to store: a new one, or a new value for an existing name.
 #[derive(Debug, Clone)]
 pub struct NewToken {
     /// Digest of the value.
@@ -160,6 +184,88 @@ pub struct NewToken {
     pub mask: String,
     /// Unix seconds.
     pub created_at: i64,
+    /// Scopes to store; `None` keeps a regenerated token's, and gives a new one `all`.
+    pub scopes: Option<String>,
+    /// Expiry asked for; `None` keeps a regenerated token's, and gives a new one
+    /// `default_expires_at`.
+    pub expires_at: Option<i64>,
+    /// Expiry of a new token that asked for none (the server's maximum lifetime).
+    pub default_expires_at: Option<i64>,
+    /// On regeneration: the old value keeps working until then (`None`: it stops at once).
+    pub grace_until: Option<i64>,
+}
+
+impl NewToken {
+    /// A token with every scope, no expiry and no grace (what the original clients create).
+    pub fn plain(hash: SecretDigest, mask: String, created_at: i64) -> Self {
+        Self {
+            hash,
+            mask,
+            created_at,
+            scopes: None,
+            expires_at: None,
+            default_expires_at: None,
+            grace_until: None,
+        }
+    }
+
+    /// The scopes a new token gets.
+    pub fn scopes_or_all(&self) -> String {
+        self.scopes.clone().unwrap_or_else(|| "all".to_owned())
+    }
+
+    /// The expiry a new token gets.
+    pub fn expiry_of_new(&self) -> Option<i64> {
+        self.expires_at.or(self.default_expires_at)
+    }
+}
+
+/// What a stored token holds after a creation or regeneration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Granted {
+    /// Scopes as stored.
+    pub scopes: String,
+    /// Unix seconds; `None`: never expires.
+    pub expires_at: Option<i64>,
+}
+
+/// One use of a token, recorded at most once a minute.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenUse {
+    /// Unix seconds.
+    pub at: i64,
+    /// The client address.
+    pub ip: Option<String>,
+    /// The client's `User-Agent`, at most [`MAX_AGENT_LEN`] bytes.
+    pub agent: Option<String>,
+}
+
+/// Why a token value no longer works.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetiredReason {
+    /// Regenerated: the token has a new value.
+    Replaced,
+    /// Destroyed.
+    Destroyed,
+}
+
+impl RetiredReason {
+    /// As stored.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RetiredReason::Replaced => "replaced",
+            RetiredReason::Destroyed => "destroyed",
+        }
+    }
+
+    /// As read back (anything unknown is `Destroyed`).
+    pub fn from_stored(text: &str) -> Self {
+        if text == "replaced" {
+            RetiredReason::Replaced
+        } else {
+            RetiredReason::Destroyed
+        }
+    }
 }
 
 /// A stored dashboard session.
@@ -185,21 +291,27 @@ pub trait Storage: Send + Sync + fmt::Debug {
     fn user_by_name(&self, username: &str) -> Result<Option<UserRecord>, StorageError>;
     /// Finds a token and its owner by the digest of its value.
     fn token_by_hash(&self, hash: &SecretDigest) -> Result<Option<TokenOwner>, StorageError>;
-    /// Records that a token was used at `now`, unless the token was regenerated (its digest is
-    /// no longer `hash`) or deleted since it was looked up.
-    fn touch_token(&self, token_id: i64, hash: &SecretDigest, now: i64)
-        -> Result<(), StorageError>;
+    /// Records a use of a token (time, address, agent), unless the token was regenerated (its
+    /// digest, current or previous in a grace period, is no longer `hash`) or deleted since it
+    /// was looked up.
+    fn touch_token(
+        &self,
+        token_id: i64,
+        hash: &SecretDigest,
+        used: &TokenUse,
+    ) -> Result<(), StorageError>;
     /// All tokens of an account, sorted by name.
     fn list_tokens(&self, user: UserId) -> Result<Vec<TokenRecord>, StorageError>;
-    /// Stores a token under `name`, replacing the value of an existing one in place; a new
-    /// name is refused with [`StorageError::TooManyTokens`] when the account holds `max`.
+    /// Stores a token under `name`, replacing the value of an existing one in place (the old
+    /// value stays valid until `token.grace_until`); a new name is refused with
+    /// [`StorageError::TooManyTokens`] when the account holds `max`.
     fn put_token(
         &self,
         user: UserId,
         name: &TokenName,
         token: &NewToken,
         max: usize,
-    ) -> Result<Operation, StorageError>;
+    ) -> Result<(Operation, Granted), StorageError>;
     /// Stores a token under the first free name `token-N` (see [`first_free_name`]),
     /// atomically; [`StorageError::TooManyTokens`] when the account holds `max`.
     fn create_token_auto(
@@ -210,9 +322,13 @@ pub trait Storage: Send + Sync + fmt::Debug {
     ) -> Result<TokenName, StorageError>;
     /// Deletes a token; `false` if there was none of that name.
     fn delete_token(&self, user: UserId, name: &TokenName) -> Result<bool, StorageError>;
-    /// Whether `hash` is the digest of a token of `username` that was destroyed or
-    /// regenerated (remembered for a while, so a client retrying with it is recognised).
-    fn is_retired_token(&self, username: &str, hash: &SecretDigest) -> Result<bool, StorageError>;
+    /// Why `hash`, the digest of a token of `username`, was retired (destroyed or
+    /// regenerated; remembered for a while, so a client retrying with it is recognised).
+    fn retired_token(
+        &self,
+        username: &str,
+        hash: &SecretDigest,
+    ) -> Result<Option<RetiredReason>, StorageError>;
     /// Stores a new session under the digest of its id; when the account would hold more than
     /// `max` sessions, its oldest ones end.
     fn create_session(

@@ -14,8 +14,8 @@ use jitsu_core::protocol::Operation;
 use jitsu_core::{SecretDigest, TokenName};
 
 use super::{
-    NewToken, NewUser, PgStorage, SessionRecord, Storage, StorageError, TokenOwner, TokenRecord,
-    UserId, UserRecord,
+    Granted, NewToken, NewUser, PgStorage, RetiredReason, SessionRecord, Storage, StorageError,
+    TokenOwner, TokenRecord, TokenUse, UserId, UserRecord,
 };
 
 /// Blocking storage calls running at once, per process.
@@ -119,13 +119,13 @@ impl Store {
         &self,
         token_id: i64,
         hash: SecretDigest,
-        now: i64,
+        used: TokenUse,
     ) -> Result<(), StorageError> {
         match self {
             Store::Embedded(s) => {
-                Self::blocking(s, move |s| s.touch_token(token_id, &hash, now)).await
+                Self::blocking(s, move |s| s.touch_token(token_id, &hash, &used)).await
             }
-            Store::Postgres(p) => p.touch_token(token_id, &hash, now).await,
+            Store::Postgres(p) => p.touch_token(token_id, &hash, &used).await,
         }
     }
 
@@ -144,7 +144,7 @@ impl Store {
         name: TokenName,
         token: NewToken,
         max: usize,
-    ) -> Result<Operation, StorageError> {
+    ) -> Result<(Operation, Granted), StorageError> {
         match self {
             Store::Embedded(s) => {
                 Self::blocking(s, move |s| s.put_token(user, &name, &token, max)).await
@@ -176,15 +176,15 @@ impl Store {
         }
     }
 
-    /// See [`Storage::is_retired_token`].
-    pub async fn is_retired_token(
+    /// See [`Storage::retired_token`].
+    pub async fn retired_token(
         &self,
         username: &str,
         hash: &SecretDigest,
-    ) -> Result<bool, StorageError> {
+    ) -> Result<Option<RetiredReason>, StorageError> {
         match self {
-            Store::Embedded(s) => s.is_retired_token(username, hash),
-            Store::Postgres(p) => p.is_retired_token(username, hash).await,
+            Store::Embedded(s) => s.retired_token(username, hash),
+            Store::Postgres(p) => p.retired_token(username, hash).await,
         }
     }
 

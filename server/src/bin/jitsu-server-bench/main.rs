@@ -123,14 +123,7 @@ async fn prepare(
         let mut tokens = (0..extra).filter_map(|i| {
             let token = ApiToken::generate();
             let name = TokenName::parse(&format!("bulk-{i:07}")).ok()?;
-            Some((
-                name,
-                NewToken {
-                    hash: token.token_hash(),
-                    mask: token.mask(),
-                    created_at: now,
-                },
-            ))
+            Some((name, NewToken::plain(token.token_hash(), token.mask(), now)))
         });
         storage.import_tokens(user, &mut tokens)
     })

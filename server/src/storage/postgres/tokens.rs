@@ -8,7 +8,8 @@ use super::{within, PgStorage, CHANNEL};
 use crate::storage::cache::Probe;
 use crate::storage::migrations::MAX_RETIRED_PER_ACCOUNT;
 use crate::storage::{
-    first_free_name, NewToken, StorageError, TokenOwner, TokenRecord, UserId, AUTO_NAME_PREFIX,
+    first_free_name, Granted, NewToken, RetiredReason, StorageError, TokenOwner, TokenRecord,
+    TokenUse, UserId, AUTO_NAME_PREFIX,
 };
 
 /// How long the digest of a destroyed or regenerated token is remembered (as in SQLite).
@@ -26,9 +27,16 @@ impl PgStorage {
         };
         let result = async {
             let c = self.client().await?;
+            // Two probes of unique indexes: the current value, else one in its grace period.
             let s = within(c.prepare_cached(
-                "SELECT t.id, t.name, u.id, u.username, t.last_used_at, t.token_hash
-                 FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1",
+                "(SELECT t.id, t.name, u.id, u.username, t.last_used_at, t.token_hash,
+                         t.created_at, t.scopes, t.expires_at, false, t.prev_valid_until
+                  FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = $1)
+                 UNION ALL
+                 (SELECT t.id, t.name, u.id, u.username, t.last_used_at, t.prev_hash,
+                         t.created_at, t.scopes, t.expires_at, true, t.prev_valid_until
+                  FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.prev_hash = $1)
+                 LIMIT 1",
             ))
             .await?;
             let row = within(c.query_opt(&s, &[&hash.as_bytes().as_slice()])).await?;
@@ -41,6 +49,11 @@ impl PgStorage {
                     username: r.get(3),
                     last_used_at: r.get(4),
                     hash: SecretDigest::from_bytes(stored.try_into().ok()?),
+                    created_at: r.get(6),
+                    scopes: r.get(7),
+                    expires_at: r.get(8),
+                    previous: r.get(9),
+                    prev_valid_until: r.get(10),
                 })
             }))
         }
@@ -57,14 +70,21 @@ impl PgStorage {
         &self,
         token_id: i64,
         hash: &SecretDigest,
-        now: i64,
+        used: &TokenUse,
     ) -> Result<(), StorageError> {
         self.execute(
-            "UPDATE tokens SET last_used_at = $3 WHERE id = $1 AND token_hash = $2",
-            &[&token_id, &hash.as_bytes().as_slice(), &now],
+            "UPDATE tokens SET last_used_at = $3, last_used_ip = $4, last_used_agent = $5
+             WHERE id = $1 AND (token_hash = $2 OR prev_hash = $2)",
+            &[
+                &token_id,
+                &hash.as_bytes().as_slice(),
+                &used.at,
+                &used.ip,
+                &used.agent,
+            ],
         )
         .await?;
-        self.cache.touched(token_id, hash, now);
+        self.cache.touched(token_id, hash, used.at);
         Ok(())
     }
 
@@ -73,8 +93,9 @@ impl PgStorage {
         let result = async {
             let c = self.client().await?;
             let s = within(c.prepare_cached(
-                "SELECT name, mask, created_at, last_used_at FROM tokens
-                 WHERE user_id = $1 ORDER BY name COLLATE \"C\"",
+                "SELECT name, mask, created_at, last_used_at, scopes, expires_at,
+                        prev_valid_until, last_used_ip, last_used_agent
+                 FROM tokens WHERE user_id = $1 ORDER BY name COLLATE \"C\"",
             ))
             .await?;
             let rows = within(c.query(&s, &[&user])).await?;
@@ -85,6 +106,11 @@ impl PgStorage {
                     mask: r.get(1),
                     created_at: r.get(2),
                     last_used_at: r.get(3),
+                    scopes: r.get(4),
+                    expires_at: r.get(5),
+                    prev_valid_until: r.get(6),
+                    last_used_ip: r.get(7),
+                    last_used_agent: r.get(8),
                 })
                 .collect())
         }
@@ -99,34 +125,54 @@ impl PgStorage {
         name: &TokenName,
         token: &NewToken,
         max: usize,
-    ) -> Result<Operation, StorageError> {
+    ) -> Result<(Operation, Granted), StorageError> {
         let result = async {
             let mut c = self.client().await?;
             let tx = within(c.transaction()).await?;
             lock_account(&tx, user).await?;
-            retire(&tx, user, name.as_str(), token.created_at).await?;
-            let updated = within(tx.execute(
-                "UPDATE tokens SET token_hash = $3, mask = $4, created_at = $5, last_used_at = NULL
-                 WHERE user_id = $1 AND name = $2",
+            let retired = RetiredReason::Replaced;
+            retire(&tx, user, name.as_str(), token.created_at, retired).await?;
+            // Right-hand sides read the row as it was: the old digest becomes the previous one.
+            let updated = within(tx.query_opt(
+                "UPDATE tokens SET
+                    prev_hash = CASE WHEN $6::BIGINT IS NULL THEN NULL ELSE token_hash END,
+                    prev_valid_until = $6,
+                    token_hash = $3, mask = $4, created_at = $5,
+                    last_used_at = NULL, last_used_ip = NULL, last_used_agent = NULL,
+                    scopes = COALESCE($7, scopes),
+                    expires_at = COALESCE($8, expires_at)
+                 WHERE user_id = $1 AND name = $2
+                 RETURNING scopes, expires_at",
                 &[
                     &user,
                     &name.as_str(),
                     &token.hash.as_bytes().as_slice(),
                     &token.mask,
                     &token.created_at,
+                    &token.grace_until,
+                    &token.scopes,
+                    &token.expires_at,
                 ],
             ))
             .await?;
-            if updated == 0 {
-                check_room(&tx, user, max).await?;
-                insert(&tx, user, name.as_str(), token).await?;
-            }
+            let result = match updated {
+                Some(r) => (
+                    Operation::Update,
+                    Granted {
+                        scopes: r.get(0),
+                        expires_at: r.get(1),
+                    },
+                ),
+                None => {
+                    check_room(&tx, user, max).await?;
+                    (
+                        Operation::Insert,
+                        insert(&tx, user, name.as_str(), token).await?,
+                    )
+                }
+            };
             within(tx.commit()).await?;
-            Ok(if updated == 0 {
-                Operation::Insert
-            } else {
-                Operation::Update
-            })
+            Ok(result)
         }
         .await;
         self.cache.evict(user, name.as_str());
@@ -166,7 +212,8 @@ impl PgStorage {
             let mut c = self.client().await?;
             let tx = within(c.transaction()).await?;
             lock_account(&tx, user).await?;
-            retire(&tx, user, name.as_str(), crate::time::now()).await?;
+            let retired = RetiredReason::Destroyed;
+            retire(&tx, user, name.as_str(), crate::time::now(), retired).await?;
             let deleted = within(tx.execute(
                 "DELETE FROM tokens WHERE user_id = $1 AND name = $2",
                 &[&user, &name.as_str()],
@@ -180,24 +227,21 @@ impl PgStorage {
         self.seen(result)
     }
 
-    /// Whether `hash` is a retired token of `username`.
-    pub async fn is_retired_token(
+    /// Why `hash` was retired, when it is a retired token of `username`.
+    pub async fn retired_token(
         &self,
         username: &str,
         hash: &SecretDigest,
-    ) -> Result<bool, StorageError> {
+    ) -> Result<Option<RetiredReason>, StorageError> {
         let result = async {
             let c = self.client().await?;
             let s = within(c.prepare_cached(
-                "SELECT 1 FROM retired_tokens r JOIN users u ON u.id = r.user_id
+                "SELECT r.reason FROM retired_tokens r JOIN users u ON u.id = r.user_id
                  WHERE r.token_hash = $1 AND lower(u.username) = lower($2)",
             ))
             .await?;
-            Ok(
-                within(c.query_opt(&s, &[&hash.as_bytes().as_slice(), &username]))
-                    .await?
-                    .is_some(),
-            )
+            let row = within(c.query_opt(&s, &[&hash.as_bytes().as_slice(), &username])).await?;
+            Ok(row.map(|r| RetiredReason::from_stored(r.get(0))))
         }
         .await;
         self.seen(result)
@@ -211,28 +255,42 @@ async fn lock_account(tx: &Transaction<'_>, user: UserId) -> Result<(), StorageE
         .map(drop)
 }
 
-/// Remembers the digest of the token `name` (about to be replaced or deleted), tells every
-/// process to forget it (delivered at commit), and forgets digests retired long ago or beyond
-/// the account's newest [`MAX_RETIRED_PER_ACCOUNT`].
+/// Remembers the digests of the token `name` (about to be replaced or deleted: its current
+/// value and a previous one in its grace period) with the reason, tells every process to
+/// forget them (delivered at commit), and forgets digests retired long ago or beyond the
+/// account's newest [`MAX_RETIRED_PER_ACCOUNT`].
 async fn retire(
     tx: &Transaction<'_>,
     user: UserId,
     name: &str,
     now: i64,
+    reason: RetiredReason,
 ) -> Result<(), StorageError> {
-    within(tx.execute(
-        "INSERT INTO retired_tokens (token_hash, user_id, retired_at)
-         SELECT token_hash, user_id, $3 FROM tokens WHERE user_id = $1 AND name = $2
-         ON CONFLICT DO NOTHING",
-        &[&user, &name, &now],
-    ))
-    .await?;
-    within(tx.execute(
-        "SELECT pg_notify($3, encode(token_hash, 'hex')) FROM tokens
-         WHERE user_id = $1 AND name = $2",
-        &[&user, &name, &CHANNEL],
-    ))
-    .await?;
+    // A destroy marks both values destroyed; a regeneration leaves an earlier reason alone.
+    let on_conflict = match reason {
+        RetiredReason::Destroyed => "DO UPDATE SET reason = EXCLUDED.reason",
+        RetiredReason::Replaced => "DO NOTHING",
+    };
+    for column in ["token_hash", "prev_hash"] {
+        within(tx.execute(
+            &format!(
+                "INSERT INTO retired_tokens (token_hash, user_id, retired_at, reason)
+                 SELECT {column}, user_id, $3, $4 FROM tokens
+                 WHERE user_id = $1 AND name = $2 AND {column} IS NOT NULL
+                 ON CONFLICT (token_hash) {on_conflict}"
+            ),
+            &[&user, &name, &now, &reason.as_str()],
+        ))
+        .await?;
+        within(tx.execute(
+            &format!(
+                "SELECT pg_notify($3, encode({column}, 'hex')) FROM tokens
+                 WHERE user_id = $1 AND name = $2 AND {column} IS NOT NULL"
+            ),
+            &[&user, &name, &CHANNEL],
+        ))
+        .await?;
+    }
     within(tx.execute(
         "DELETE FROM retired_tokens WHERE retired_at < $1",
         &[&(now - RETIRED_KEEP_SECS)],
@@ -259,16 +317,30 @@ async fn check_room(tx: &Transaction<'_>, user: UserId, max: usize) -> Result<()
     Ok(())
 }
 
+/// Inserts a new token (scopes `all` and the default expiry unless given); what it holds.
 pub(super) async fn insert(
     tx: &Transaction<'_>,
     user: UserId,
     name: &str,
     token: &NewToken,
-) -> Result<(), StorageError> {
+) -> Result<Granted, StorageError> {
+    let granted = Granted {
+        scopes: token.scopes_or_all(),
+        expires_at: token.expiry_of_new(),
+    };
     within(tx.execute(
-        "INSERT INTO tokens (user_id, name, token_hash, mask, created_at) VALUES ($1, $2, $3, $4, $5)",
-        &[&user, &name, &token.hash.as_bytes().as_slice(), &token.mask, &token.created_at],
+        "INSERT INTO tokens (user_id, name, token_hash, mask, created_at, scopes, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        &[
+            &user,
+            &name,
+            &token.hash.as_bytes().as_slice(),
+            &token.mask,
+            &token.created_at,
+            &granted.scopes,
+            &granted.expires_at,
+        ],
     ))
-    .await
-    .map(drop)
+    .await?;
+    Ok(granted)
 }

@@ -13,13 +13,14 @@ use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension};
 mod files;
 mod rows;
 mod schema;
+mod tokens;
 
 use files::{private_dir, private_file};
-use rows::{check_room, insert_token, retire_token, user_row};
+use rows::{check_room, insert_token, user_row};
 
 use super::{
-    first_free_name, NewToken, NewUser, SessionRecord, Storage, StorageError, TokenOwner,
-    TokenRecord, UserId, UserRecord, AUTO_NAME_PREFIX,
+    first_free_name, Granted, NewToken, NewUser, RetiredReason, SessionRecord, Storage,
+    StorageError, TokenOwner, TokenRecord, TokenUse, UserId, UserRecord, AUTO_NAME_PREFIX,
 };
 
 /// File name of the database inside the data folder.
@@ -115,7 +116,7 @@ impl SqliteStorage {
         lock(&self.readers[start % self.readers.len()])
     }
 
-    fn writer(&self) -> MutexGuard<'_, Connection> {
+    pub(super) fn writer(&self) -> MutexGuard<'_, Connection> {
         lock(&self.writer)
     }
 }
@@ -160,61 +161,20 @@ impl Storage for SqliteStorage {
     }
 
     fn token_by_hash(&self, hash: &SecretDigest) -> Result<Option<TokenOwner>, StorageError> {
-        self.reader()
-            .prepare_cached(
-                "SELECT t.id, t.name, u.id, u.username, t.last_used_at, t.token_hash
-                 FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?1",
-            )
-            .and_then(|mut s| {
-                s.query_row([hash.as_bytes().as_slice()], |r| {
-                    Ok(TokenOwner {
-                        token_id: r.get(0)?,
-                        name: r.get(1)?,
-                        user_id: r.get(2)?,
-                        username: r.get(3)?,
-                        last_used_at: r.get(4)?,
-                        hash: SecretDigest::from_bytes(r.get(5)?),
-                    })
-                })
-                .optional()
-            })
-            .map_err(db_err)
+        self.find_token(hash)
     }
 
     fn touch_token(
         &self,
         token_id: i64,
         hash: &SecretDigest,
-        now: i64,
+        used: &TokenUse,
     ) -> Result<(), StorageError> {
-        self.writer()
-            .execute(
-                "UPDATE tokens SET last_used_at = ?3 WHERE id = ?1 AND token_hash = ?2",
-                params![token_id, hash.as_bytes().as_slice(), now],
-            )
-            .map(drop)
-            .map_err(db_err)
+        self.record_use(token_id, hash, used)
     }
 
     fn list_tokens(&self, user: UserId) -> Result<Vec<TokenRecord>, StorageError> {
-        let c = self.reader();
-        let mut s = c
-            .prepare_cached(
-                "SELECT name, mask, created_at, last_used_at FROM tokens
-                 WHERE user_id = ?1 ORDER BY name",
-            )
-            .map_err(db_err)?;
-        let rows = s
-            .query_map([user], |r| {
-                Ok(TokenRecord {
-                    name: r.get(0)?,
-                    mask: r.get(1)?,
-                    created_at: r.get(2)?,
-                    last_used_at: r.get(3)?,
-                })
-            })
-            .map_err(db_err)?;
-        rows.collect::<Result<Vec<_>, _>>().map_err(db_err)
+        self.token_rows(user)
     }
 
     fn put_token(
@@ -223,33 +183,8 @@ impl Storage for SqliteStorage {
         name: &TokenName,
         token: &NewToken,
         max: usize,
-    ) -> Result<Operation, StorageError> {
-        let mut c = self.writer();
-        let tx = c.transaction().map_err(db_err)?;
-        retire_token(&tx, user, name.as_str(), token.created_at)?;
-        let updated = tx
-            .execute(
-                "UPDATE tokens SET token_hash = ?3, mask = ?4, created_at = ?5, last_used_at = NULL
-                 WHERE user_id = ?1 AND name = ?2",
-                params![
-                    user,
-                    name.as_str(),
-                    token.hash.as_bytes().as_slice(),
-                    token.mask,
-                    token.created_at
-                ],
-            )
-            .map_err(db_err)?;
-        if updated == 0 {
-            check_room(&tx, user, max)?;
-            insert_token(&tx, user, name.as_str(), token)?;
-        }
-        tx.commit().map_err(db_err)?;
-        Ok(if updated == 0 {
-            Operation::Insert
-        } else {
-            Operation::Update
-        })
+    ) -> Result<(Operation, Granted), StorageError> {
+        self.store_token(user, name, token, max)
     }
 
     fn create_token_auto(
@@ -277,27 +212,15 @@ impl Storage for SqliteStorage {
     }
 
     fn delete_token(&self, user: UserId, name: &TokenName) -> Result<bool, StorageError> {
-        let mut c = self.writer();
-        let tx = c.transaction().map_err(db_err)?;
-        retire_token(&tx, user, name.as_str(), crate::time::now())?;
-        let deleted = tx
-            .execute(
-                "DELETE FROM tokens WHERE user_id = ?1 AND name = ?2",
-                params![user, name.as_str()],
-            )
-            .map_err(db_err)?;
-        tx.commit().map_err(db_err)?;
-        Ok(deleted > 0)
+        self.remove_token(user, name)
     }
 
-    fn is_retired_token(&self, username: &str, hash: &SecretDigest) -> Result<bool, StorageError> {
-        self.reader()
-            .prepare_cached(
-                "SELECT 1 FROM retired_tokens r JOIN users u ON u.id = r.user_id
-                 WHERE r.token_hash = ?1 AND lower(u.username) = lower(?2)",
-            )
-            .and_then(|mut s| s.exists(params![hash.as_bytes().as_slice(), username]))
-            .map_err(db_err)
+    fn retired_token(
+        &self,
+        username: &str,
+        hash: &SecretDigest,
+    ) -> Result<Option<RetiredReason>, StorageError> {
+        self.retired_reason(username, hash)
     }
 
     fn create_session(

@@ -5,26 +5,38 @@ use rusqlite::params;
 
 use super::db_err;
 use crate::storage::migrations::MAX_RETIRED_PER_ACCOUNT;
-use crate::storage::{NewToken, StorageError, UserId, UserRecord};
+use crate::storage::{Granted, NewToken, RetiredReason, StorageError, UserId, UserRecord};
 
 /// How long the digest of a destroyed or regenerated token is remembered.
 const RETIRED_KEEP_SECS: i64 = 90 * 24 * 60 * 60;
 
-/// Remembers the digest of the token `name` of `user` (about to be replaced or deleted) and
-/// forgets digests retired longer than [`RETIRED_KEEP_SECS`] ago, and the account's beyond its
-/// newest [`MAX_RETIRED_PER_ACCOUNT`].
+/// Remembers the digests of the token `name` of `user` (about to be replaced or deleted: its
+/// current value, and a previous one still in its grace period) with the reason, and forgets
+/// digests retired longer than [`RETIRED_KEEP_SECS`] ago, and the account's beyond its newest
+/// [`MAX_RETIRED_PER_ACCOUNT`].
 pub(super) fn retire_token(
     tx: &rusqlite::Transaction<'_>,
     user: UserId,
     name: &str,
     now: i64,
+    reason: RetiredReason,
 ) -> Result<(), StorageError> {
-    tx.execute(
-        "INSERT OR IGNORE INTO retired_tokens (token_hash, user_id, retired_at)
-         SELECT token_hash, user_id, ?3 FROM tokens WHERE user_id = ?1 AND name = ?2",
-        params![user, name, now],
-    )
-    .map_err(db_err)?;
+    // A destroy marks both values destroyed; a regeneration leaves an earlier reason alone.
+    let verb = match reason {
+        RetiredReason::Destroyed => "INSERT OR REPLACE",
+        RetiredReason::Replaced => "INSERT OR IGNORE",
+    };
+    for column in ["token_hash", "prev_hash"] {
+        tx.execute(
+            &format!(
+                "{verb} INTO retired_tokens (token_hash, user_id, retired_at, reason)
+                 SELECT {column}, user_id, ?3, ?4 FROM tokens
+                 WHERE user_id = ?1 AND name = ?2 AND {column} IS NOT NULL"
+            ),
+            params![user, name, now, reason.as_str()],
+        )
+        .map_err(db_err)?;
+    }
     tx.execute(
         "DELETE FROM retired_tokens WHERE retired_at < ?1",
         [now - RETIRED_KEEP_SECS],
@@ -66,14 +78,20 @@ pub(super) fn check_room(
     Ok(())
 }
 
+/// Inserts a new token (scopes `all` and the default expiry unless given); what it holds.
 pub(super) fn insert_token(
     tx: &rusqlite::Transaction<'_>,
     user: UserId,
     name: &str,
     token: &NewToken,
-) -> Result<(), StorageError> {
+) -> Result<Granted, StorageError> {
+    let granted = Granted {
+        scopes: token.scopes_or_all(),
+        expires_at: token.expiry_of_new(),
+    };
     tx.prepare_cached(
-        "INSERT INTO tokens (user_id, name, token_hash, mask, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO tokens (user_id, name, token_hash, mask, created_at, scopes, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )
     .and_then(|mut s| {
         s.execute(params![
@@ -81,9 +99,11 @@ pub(super) fn insert_token(
             name,
             token.hash.as_bytes().as_slice(),
             token.mask,
-            token.created_at
+            token.created_at,
+            granted.scopes,
+            granted.expires_at
         ])
     })
-    .map(drop)
-    .map_err(db_err)
+    .map_err(db_err)?;
+    Ok(granted)
 }
