@@ -39,14 +39,14 @@ pub(crate) fn parse_duration(flag: &'static str, text: &str) -> Result<u64, Dura
         .ok_or_else(fail)
 }
 
-/// `1h 30m`-style text for a number of seconds, largest units first (`0s` for zero).
+/// `1h 30m`-style text for a number of seconds: the two largest units (`0s` for zero).
 pub(crate) fn describe_seconds(mut secs: u64) -> String {
     if secs == 0 {
         return "0s".to_owned();
     }
     let mut parts = Vec::new();
     for (unit, per) in [("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1)] {
-        if secs >= per {
+        if secs >= per && parts.len() < 2 {
             parts.push(format!("{}{unit}", secs / per));
             secs %= per;
         }
@@ -88,6 +88,7 @@ mod tests {
     fn described_largest_units_first() {
         assert_eq!(describe_seconds(0), "0s");
         assert_eq!(describe_seconds(600), "10m");
-        assert_eq!(describe_seconds(90_061), "1d 1h 1m 1s");
+        assert_eq!(describe_seconds(90_061), "1d 1h");
+        assert_eq!(describe_seconds(3_599), "59m 59s");
     }
 }

@@ -177,9 +177,17 @@ fn create(
         ));
     }
     if uses_login_token(app, &user, &created.name)? {
-        app.out.warn(
-            "This is the token this jitsu logs in with: the stored one no longer works, run jitsu login",
-        );
+        if regenerate {
+            // The new value is at hand: this jitsu goes on working without a new login.
+            app.conf.config.login(&user, &created.name, &created.token);
+            app.conf.save()?;
+            app.out
+                .info("This is the token this jitsu logs in with: the new value is stored");
+        } else {
+            app.out.warn(
+                "This is the token this jitsu logs in with: the stored one no longer works, run jitsu login",
+            );
+        }
     }
     let share = SharedAccess::new(user.clone(), created.name.clone(), created.token.clone())
         .with_remote(Remote::from_config(&app.conf.config)?);
