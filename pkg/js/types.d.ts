@@ -44,7 +44,7 @@ export declare class Client {
     /**
      * `POST /introspect` (RFC 7662): what `token` (a value of any account) may do. This client
      * must authenticate with a token holding `tokens:introspect`; an expired, destroyed or
-     * unknown value answers `{ active: false, scopes: [] }`.
+     * unknown value answers `{ active: false }`.
      */
     introspect(token: string): Promise<Introspection>;
     /** `GET /scopes`: the server's scope catalogue (no credentials needed). */

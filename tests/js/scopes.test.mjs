@@ -68,6 +68,7 @@ test("bad options are refused before any request: wrong types, bad times, empty 
 });
 
 test("introspect() with a tokens:introspect token: active with scopes and exp, inactive after destroy", async () => {
+  const plainToken = (await owner.createToken("everything")).token;
   const svc = await owner.createToken("svc", { scopes: ["tokens:introspect"] });
   const service = new Client({ baseUri: server.url, username: "jsscopes", token: svc.token });
   const target = await owner.createToken("target", { scopes: ["apps:read"], expiresAt: "2099-01-01T00:00:00Z" });
@@ -75,13 +76,17 @@ test("introspect() with a tokens:introspect token: active with scopes and exp, i
   const seen = await service.introspect(target.token);
   assert.equal(seen.active, true);
   assert.equal(seen.username, "jsscopes");
-  assert.equal(seen.tokenName, "target");
-  assert.deepEqual(seen.scopes, ["apps:read"]);
+  assert.equal(seen.token_name, "target");
+  assert.equal(seen.scope, "apps:read");
   assert.equal(seen.exp, Date.UTC(2099, 0, 1) / 1000);
   assert.equal(typeof seen.iat, "number");
+  const everything = await service.introspect(plainToken);
+  assert.ok(everything.scope.split(" ").includes("apps:deploy"), "all is expanded");
+  assert.ok(!everything.scope.split(" ").includes("tokens:introspect"));
 
   await owner.destroyToken("target");
-  assert.deepEqual(await service.introspect(target.token), { active: false, scopes: [] });
+  assert.deepEqual(await service.introspect(target.token), { active: false });
+  assert.deepEqual(await service.introspect("not even a token"), { active: false });
 
   // Without the scope (a password included) it is 403; a wrong token 401.
   await assert.rejects(owner.introspect(svc.token), (e) => e.status === 403);

@@ -90,7 +90,8 @@ async function scopesAndLifecycle(): Promise<void> {
   const seen: Introspection = await shared.introspect(rotated.token);
   const active: boolean = seen.active;
   const exp: number | undefined = seen.exp;
-  const seenScopes: string[] = seen.scopes;
+  const seenScopes: string | undefined = seen.scope;
+  const seenName: string | undefined = seen.token_name;
   const list: TokenList = await client.listTokens();
   const entry: TokenInfo | undefined = list.tokens[0];
   const until: string | null | undefined = entry?.previousValidUntil;
@@ -107,7 +108,7 @@ async function scopesAndLifecycle(): Promise<void> {
   const ended: number = revoked.sessions;
   const changed: PasswordChanged = await client.changePassword("pw", "correct horse battery");
   const deleted: { ok: boolean } = await client.deleteAccount("correct horse battery");
-  void [scopes, expiresAt, description, active, exp, seenScopes, until, ip, agent, stored];
+  void [scopes, expiresAt, description, active, exp, seenScopes, seenName, until, ip, agent, stored];
   void [older, all, userAgent, query, ended, changed, deleted];
 }
 
