@@ -42,7 +42,8 @@ fn confirm_by_name(app: &mut App, user: &Username, what: &str) -> Result<(), Cli
     )?;
     if typed != user.as_str() {
         return Err(CliError::Usage(format!(
-            "you typed {typed:?}, not {user:?}: nothing was changed"
+            "you typed {typed:?}, not {:?}: nothing was changed",
+            user.as_str()
         )));
     }
     Ok(())
