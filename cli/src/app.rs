@@ -57,22 +57,23 @@ impl App {
     /// that the token used expires within 7 days.
     pub(crate) fn send(&mut self, req: &jitsu_core::Request) -> Result<Answer, CliError> {
         let answer = self.client()?.send(req)?;
-        if let Some(expires) = &answer.token_expires {
-            self.warn_expiry(expires);
-        } else if let Some(expired) = expired_at(&answer) {
-            self.warn_expiry(&expired);
+        // The server's word that the token expired wins over this machine's clock.
+        if let Some(expired) = expired_at(&answer) {
+            self.warn_expiry(&expired, true);
+        } else if let Some(expires) = &answer.token_expires {
+            self.warn_expiry(expires, false);
         }
         Ok(answer)
     }
 
     /// The stderr warning about the configured token's expiry at `expires` (RFC 3339), when
-    /// it is within [`EXPIRY_WARNING_SECS`] or past.
-    pub(crate) fn warn_expiry(&mut self, expires: &str) {
+    /// it is within [`EXPIRY_WARNING_SECS`] or past (`refused`: the server said it expired).
+    fn warn_expiry(&mut self, expires: &str, refused: bool) {
         if self.warned_expiry {
             return;
         }
         let name = self.conf.config.api_token_name().unwrap_or("jitsu");
-        if let Some(message) = expiry_warning(name, expires, crate::clock::now()) {
+        if let Some(message) = expiry_warning(name, expires, crate::clock::now(), refused) {
             self.warned_expiry = true;
             self.out.note(Level::Warn, message);
         }
@@ -88,12 +89,12 @@ impl App {
 }
 
 /// The warning about the configured token `name` expiring at `expires` (RFC 3339), when that
-/// is within [`EXPIRY_WARNING_SECS`] of `now` or past.
-fn expiry_warning(name: &str, expires: &str, now: i64) -> Option<String> {
+/// is within [`EXPIRY_WARNING_SECS`] of `now` or past, or `refused` by the server as expired.
+fn expiry_warning(name: &str, expires: &str, now: i64, refused: bool) -> Option<String> {
     let left = jitsu_core::time::parse_rfc3339(expires).ok()? - now;
-    if left > EXPIRY_WARNING_SECS {
+    if left > EXPIRY_WARNING_SECS && !refused {
         None
-    } else if left <= 0 {
+    } else if left <= 0 || refused {
         Some(format!(
             "the token {name} this jitsu uses expired at {expires}: run jitsu login for a new one"
         ))
@@ -129,16 +130,19 @@ mod tests {
     #[test]
     fn warns_within_a_week_and_after_expiry_only() {
         let at = |secs: i64| jitsu_core::time::format_rfc3339(NOW + secs);
-        assert_eq!(expiry_warning("ci", &at(8 * 86_400), NOW), None);
-        let soon = expiry_warning("ci", &at(2 * 86_400 + 3_600), NOW).unwrap();
+        assert_eq!(expiry_warning("ci", &at(8 * 86_400), NOW, false), None);
+        let soon = expiry_warning("ci", &at(2 * 86_400 + 3_600), NOW, false).unwrap();
         assert!(
             soon.contains("the token ci this jitsu uses expires at"),
             "{soon}"
         );
         assert!(soon.contains("(in 2d 1h)"), "{soon}");
-        let past = expiry_warning("ci", &at(-60), NOW).unwrap();
+        let past = expiry_warning("ci", &at(-60), NOW, false).unwrap();
         assert!(past.contains("expired at"), "{past}");
-        assert_eq!(expiry_warning("ci", "not a time", NOW), None);
+        assert_eq!(expiry_warning("ci", "not a time", NOW, false), None);
+        // The server decides: a refusal is "expired" whatever this clock says.
+        let refused = expiry_warning("ci", &at(3_600), NOW, true).unwrap();
+        assert!(refused.contains("expired at"), "{refused}");
     }
 
     #[test]

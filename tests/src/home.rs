@@ -37,9 +37,15 @@ impl Home {
 
     /// Points this home's configuration at `server`.
     pub fn point_at(&self, server: &Server) {
+        self.point_at_port(server.addr().port());
+    }
+
+    /// Points this home's configuration at `http://127.0.0.1:PORT` (a server started in the
+    /// test process, for example).
+    pub fn point_at_port(&self, port: u16) {
         self.run(&["config", "set", "remoteHost", "127.0.0.1"])
             .assert_ok();
-        self.run(&["config", "set", "port", &server.addr().port().to_string()])
+        self.run(&["config", "set", "port", &port.to_string()])
             .assert_ok();
         self.run(&["config", "set", "protocol", "http"]).assert_ok();
     }

@@ -2,8 +2,14 @@
 //! `tokens create --scope --expires`, the new `tokens list` columns, the expiry warning and
 //! `tokens regenerate --grace`, with the real `jitsu` against a real server.
 
+use std::sync::Arc;
+use std::time::Duration;
+
 use jitsu_core::time::{format_rfc3339, parse_rfc3339};
 use jitsu_e2e::{Home, Server, PASSWORD};
+use jitsu_server::harness::InProcess;
+use jitsu_server::time::ManualClock;
+use jitsu_server::Settings;
 
 fn now() -> i64 {
     std::time::SystemTime::now()
@@ -327,4 +333,47 @@ fn regenerate_of_a_missing_token_creates_it_and_says_so() {
         )
         .assert_ok()
         .assert_contains("There was no token fresh of alice: a new one was created");
+}
+
+#[test]
+fn a_token_the_server_refuses_as_expired_warns_that_it_expired() {
+    // The server's clock is moved past the expiry; nothing sleeps.
+    let clock = ManualClock::at(now() * 1000);
+    let data = tempfile::tempdir().unwrap();
+    let settings = Settings {
+        clock: Arc::new(clock.clone()),
+        ..Settings::default()
+    };
+    let server = InProcess::start(data.path(), settings).expect("server starts");
+    let owner = Home::new();
+    owner.point_at_port(server.addr.port());
+    owner.signup("alice");
+    let (_, token) = owner
+        .run_pw(PASSWORD, &["tokens", "create", "brief", "--expires", "1h"])
+        .assert_ok()
+        .created();
+    let shared = Home::new();
+    shared.point_at_port(server.addr.port());
+    shared.use_token("alice", "brief", &token);
+    shared
+        .run(&["whoami"])
+        .assert_ok()
+        .assert_contains("the token brief this jitsu uses expires at");
+
+    clock.advance(Duration::from_secs(2 * 3600));
+    let run = shared.run(&["whoami"]);
+    run.assert_failed().assert_contains("Nodejitsu Error (401)");
+    assert!(
+        run.stderr.contains("warn:")
+            && run
+                .stderr
+                .contains("the token brief this jitsu uses expired at")
+            && run.stderr.contains("run jitsu login for a new one"),
+        "{}",
+        run.all()
+    );
+    // The list judges by this machine's clock, which has not moved: due within the hour.
+    owner
+        .run_pw(PASSWORD, &["tokens", "list"])
+        .assert_contains("warn:    brief expires at ");
 }
