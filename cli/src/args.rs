@@ -55,9 +55,10 @@ pub(crate) enum Command {
     Whoami,
     /// List the scopes the server's tokens can hold (no login needed).
     Scopes,
-    /// Change the account password (asks the old one and the new one twice; in scripts the
-    /// new one comes from JITSU_NEW_PASSWORD or the second line of --password-stdin). Other
-    /// dashboard sessions end; tokens keep working.
+    /// Change the account password; tokens keep working, other dashboard sessions end.
+    ///
+    /// Asks the old password, then the new one twice. In scripts the new one comes from
+    /// JITSU_NEW_PASSWORD or the second line of --password-stdin.
     Passwd,
     /// Manage the account itself.
     #[command(subcommand)]

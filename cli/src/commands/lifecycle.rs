@@ -135,7 +135,10 @@ pub(crate) fn log(
             }
         }
         match (cutoff, page.next) {
-            (Some(_), Some(next)) if !reached => before = Some(next),
+            // A cursor the server already gave would loop for ever: stop there.
+            (Some(_), Some(next)) if !reached && before.as_deref() != Some(next.as_str()) => {
+                before = Some(next)
+            }
             (None, next) => break next.is_some(),
             _ => break false,
         }
