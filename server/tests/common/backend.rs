@@ -56,8 +56,8 @@ impl Backend {
                 "SELECT id || ' ' || username || ' ' || email || ' ' || password_hash || ' ' || created_at FROM users ORDER BY id",
             ),
             (
-                "SELECT id || ' ' || user_id || ' ' || name || ' ' || hex(token_hash) || ' ' || mask || ' ' || created_at FROM tokens ORDER BY id",
-                "SELECT id || ' ' || user_id || ' ' || name || ' ' || encode(token_hash, 'hex') || ' ' || mask || ' ' || created_at FROM tokens ORDER BY id",
+                "SELECT id || ' ' || user_id || ' ' || name || ' ' || hex(token_hash) || ' ' || mask || ' ' || created_at || ' ' || scopes || ' ' || coalesce(expires_at, 0) || ' ' || coalesce(hex(prev_hash), '') FROM tokens ORDER BY id",
+                "SELECT id || ' ' || user_id || ' ' || name || ' ' || encode(token_hash, 'hex') || ' ' || mask || ' ' || created_at || ' ' || scopes || ' ' || coalesce(expires_at, 0) || ' ' || coalesce(encode(prev_hash, 'hex'), '') FROM tokens ORDER BY id",
             ),
             (
                 "SELECT 'session ' || id || ' ' || user_id FROM sessions ORDER BY id",

@@ -8,6 +8,7 @@
 
 mod backend;
 pub mod jitsu015;
+pub mod scoped;
 
 pub use backend::Backend;
 

@@ -69,7 +69,8 @@ async function main() {
   const loginToken = login.jitsu;
   assert.match(loginToken, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   const unnamed = await owner.createToken();
-  assert.deepEqual(Object.keys(unnamed), ['operation', 'token-1']);
+  assert.deepEqual(Object.keys(unnamed), ['operation', 'scopes', 'expiresAt', 'token-1']);
+  assert.deepEqual(unnamed.scopes, ['all']);
   const named = await owner.createToken('alice', 'shared');
   assert.equal(Object.keys(named).filter((k) => k !== 'operation').pop(), 'shared');
   step('tokens.create in its three forms');

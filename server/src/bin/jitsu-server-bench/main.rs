@@ -1,7 +1,9 @@
 //! `jitsu-server-bench`: token-authenticated `GET /auth` against the `GET /healthz` ceiling,
-//! with 10 and with 1,000,000 stored tokens, and token latency during a password-login storm.
+//! with 10 and with 1,000,000 stored tokens, token latency during a password-login storm, and
+//! forward auth (`GET /auth` with `X-Jitsu-Scope`, `forward_auth.rs`).
 //! Run it in release mode: `cargo run --release -p jitsu-server --bin jitsu-server-bench`.
 
+mod forward_auth;
 mod hostile;
 mod load;
 mod postgres;
@@ -47,6 +49,9 @@ struct Args {
     /// Only the hostile mix (skip the token-count runs).
     #[arg(long)]
     hostile_only: bool,
+    /// Only forward auth (`GET /auth` with `X-Jitsu-Scope`) against the ceiling.
+    #[arg(long)]
+    forward_auth_only: bool,
 }
 
 /// A data folder removed on drop.
@@ -202,6 +207,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("targets {}", if ok { "met" } else { "NOT met" });
         return Ok(());
     }
+    if args.forward_auth_only {
+        let ok = forward_auth::run(&client, args.connections, duration)?;
+        println!("targets {}", if ok { "met" } else { "NOT met" });
+        return Ok(());
+    }
     let mut ok = true;
     let counts = if args.hostile_only {
         &[][..]
@@ -264,6 +274,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
         drop(state);
         drop(server);
+    }
+    if !args.hostile_only {
+        ok &= forward_auth::run(&client, args.connections, duration)?;
     }
     ok &= hostile_mix(&client, &args, duration)?;
     println!("targets {}", if ok { "met" } else { "NOT met" });
