@@ -7,12 +7,15 @@
 
 mod app;
 mod args;
+mod clock;
 mod commands;
 mod conffile;
+mod duration;
 mod error;
 mod output;
 mod prompt;
 mod shown;
+mod table;
 mod transport;
 
 use std::io::{self, IsTerminal};
@@ -21,7 +24,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser};
 
 use crate::app::App;
-use crate::args::{Cli, Command};
+use crate::args::{AccountCmd, Cli, Command};
 use crate::conffile::{ConfFile, Located};
 use crate::error::CliError;
 use crate::output::{Level, Output, Style};
@@ -73,6 +76,7 @@ fn main() -> ExitCode {
 
     let result = loaded.and_then(|conf| {
         let mut app = App::new(out, conf, Prompter::new(cli.password_stdin));
+        app.confirm = cli.confirm;
         dispatch(&mut app, cli.command)
     });
     match result {
@@ -132,6 +136,11 @@ fn dispatch(app: &mut App, command: Command) -> Result<(), CliError> {
         Command::Login { username } => commands::account::login(app, username).map(|_| ()),
         Command::Logout { revoke } => commands::account::logout(app, revoke),
         Command::Whoami => commands::account::whoami(app),
+        Command::Scopes => commands::grant::scopes(app),
+        Command::Passwd => commands::lifecycle::passwd(app),
+        Command::Account(AccountCmd::Delete { user }) => {
+            commands::lifecycle::delete_account(app, user)
+        }
         Command::Signup { username, email } => commands::account::signup(app, username, email),
         // Handled before the configuration is read.
         Command::Server(_) | Command::Completion { .. } => Ok(()),

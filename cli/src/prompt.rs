@@ -12,6 +12,9 @@ use crate::output::Output;
 /// Environment variable that supplies the password to non-interactive runs.
 pub(crate) const PASSWORD_ENV: &str = "JITSU_PASSWORD";
 
+/// Environment variable that supplies the new password to a non-interactive `jitsu passwd`.
+pub(crate) const NEW_PASSWORD_ENV: &str = "JITSU_NEW_PASSWORD";
+
 /// Why an answer could not be had.
 #[derive(Debug, Error)]
 pub(crate) enum PromptError {
@@ -22,6 +25,8 @@ pub(crate) enum PromptError {
         what: &'static str,
         hint: &'static str,
     },
+    #[error("no terminal to ask for the new password — set {NEW_PASSWORD_ENV} or pass it as the second line of --password-stdin")]
+    NoTerminalForNewPassword,
     #[error("--password-stdin: standard input is empty — pipe the password in, e.g. `printf %s \"$PW\" | jitsu --password-stdin ...`")]
     EmptyStdin,
     #[error("no answer for the {0} (input closed)")]
@@ -89,6 +94,30 @@ impl Prompter {
         }
         out.prompt(&format!("{label}: "));
         Ok(Password::new(rpassword::read_password()?))
+    }
+
+    /// A new password: `JITSU_NEW_PASSWORD`, else the line after the password with
+    /// `--password-stdin`, else asked on the terminal (`None`: ask, typed twice, by the caller).
+    pub(crate) fn new_password_from_script(&mut self) -> Result<Option<Password>, PromptError> {
+        if let Some(p) = std::env::var(NEW_PASSWORD_ENV)
+            .ok()
+            .filter(|p| !p.is_empty())
+        {
+            return Ok(Some(Password::new(p)));
+        }
+        if self.password_stdin {
+            let mut line = String::new();
+            io::stdin().lock().read_line(&mut line)?;
+            let pw = line.trim_end_matches(['\n', '\r']);
+            if pw.is_empty() {
+                return Err(PromptError::NoTerminalForNewPassword);
+            }
+            return Ok(Some(Password::new(pw)));
+        }
+        if !self.interactive {
+            return Err(PromptError::NoTerminalForNewPassword);
+        }
+        Ok(None)
     }
 
     /// A visible answer, `prompt: <what>: (default) `; an empty answer takes the default.

@@ -24,11 +24,16 @@ pub(crate) enum TransportError {
     Api(#[from] ApiError),
 }
 
+/// Header of a token-authenticated answer when the token expires: its expiry, RFC 3339.
+pub(crate) const TOKEN_EXPIRES_HEADER: &str = "X-Jitsu-Token-Expires";
+
 /// A server answer: status and body text, for the core's parsers.
 #[derive(Debug)]
 pub(crate) struct Answer {
     pub(crate) status: u16,
     pub(crate) body: String,
+    /// [`TOKEN_EXPIRES_HEADER`]: when the token that authenticated the request expires.
+    pub(crate) token_expires: Option<String>,
 }
 
 /// A client bound to one server.
@@ -95,11 +100,20 @@ impl Client {
             check_powered_by(header)?;
         }
         let status = response.status().as_u16();
+        let token_expires = response
+            .headers()
+            .get(TOKEN_EXPIRES_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         let body = response
             .body_mut()
             .read_to_string()
             .map_err(|e| unreachable(describe(&e)))?;
-        Ok(Answer { status, body })
+        Ok(Answer {
+            status,
+            body,
+            token_expires,
+        })
     }
 }
 

@@ -18,8 +18,36 @@ export class Client {
     return this.#send("listTokens");
   }
 
-  createToken(name) {
-    return this.#send("createToken", name);
+  createToken(name, options) {
+    return this.#send("createToken", name, withIsoExpiry(options));
+  }
+
+  regenerateToken(name, options) {
+    return this.#send("regenerateToken", name, withIsoExpiry(options));
+  }
+
+  introspect(token) {
+    return this.#send("introspect", token);
+  }
+
+  scopes() {
+    return this.#send("scopes");
+  }
+
+  revokeAll() {
+    return this.#send("revokeAll");
+  }
+
+  events(options) {
+    return this.#send("events", options);
+  }
+
+  changePassword(oldPassword, newPassword) {
+    return this.#send("changePassword", oldPassword, newPassword);
+  }
+
+  deleteAccount(password) {
+    return this.#send("deleteAccount", password);
   }
 
   destroyToken(name) {
@@ -35,6 +63,7 @@ export class Client {
   }
 
   async #send(op, first, second) {
+    // Described before anything is awaited: a bad argument rejects without a request.
     const { url, ...init } = this.#core.request(op, first, second);
     let response;
     try {
@@ -48,4 +77,12 @@ export class Client {
     const body = await response.text();
     return this.#core.answer(op, response.status, response.headers.get("x-powered-by"), body);
   }
+}
+
+// A `Date` given as `expiresAt` goes to the core as RFC 3339 text; anything else as it is
+// (the core checks it).
+function withIsoExpiry(options) {
+  return options?.expiresAt instanceof Date
+    ? { ...options, expiresAt: options.expiresAt.toISOString() }
+    : options;
 }

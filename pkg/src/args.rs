@@ -77,6 +77,37 @@ pub(crate) fn optional_bool(value: &JsValue, at: At) -> Result<bool> {
         .ok_or_else(|| at.refuse("a boolean or undefined", value))
 }
 
+/// A whole number from 0 to 2^32 − 1, or `undefined`.
+pub(crate) fn optional_u32(value: &JsValue, at: At) -> Result<Option<u32>> {
+    if value.is_undefined() {
+        return Ok(None);
+    }
+    match value.as_f64() {
+        Some(n) if n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n) => {
+            Ok(Some(n as u32))
+        }
+        _ => Err(at.refuse("a whole number or undefined", value)),
+    }
+}
+
+/// An array of strings, or `undefined`.
+pub(crate) fn optional_strings(value: &JsValue, at: At) -> Result<Option<Vec<String>>> {
+    if value.is_undefined() {
+        return Ok(None);
+    }
+    if !js_sys::Array::is_array(value) {
+        return Err(at.refuse("an array of strings or undefined", value));
+    }
+    js_sys::Array::from(value)
+        .iter()
+        .map(|item| {
+            item.as_string()
+                .ok_or_else(|| at.refuse("an array of strings or undefined", value))
+        })
+        .collect::<Result<Vec<_>>>()
+        .map(Some)
+}
+
 /// A port number (an integer from 1 to 65535), or `undefined`.
 pub(crate) fn optional_port(value: &JsValue, at: At) -> Result<Option<u16>> {
     if value.is_undefined() {

@@ -9,6 +9,7 @@ use wasm_bindgen::prelude::*;
 use crate::args::{self, At};
 use crate::error::{Error, Result};
 use crate::js::{self, Object};
+use crate::manage;
 
 #[wasm_bindgen(typescript_custom_section)]
 const CLIENT_TYPES: &str = r#"
@@ -43,6 +44,16 @@ export interface TokenInfo {
     createdAt: string | null;
     /** RFC 3339; updated at most once a minute. */
     lastUsedAt: string | null;
+    /** The scopes as stored (`["all"]` for every scope); `null` from a server without scopes. */
+    scopes: string[] | null;
+    /** RFC 3339; `null` when the token never expires. */
+    expiresAt: string | null;
+    /** Until when the value replaced by the last regeneration still works (RFC 3339). */
+    previousValidUntil: string | null;
+    /** Address of the last use (written with `lastUsedAt`). */
+    lastUsedIp: string | null;
+    /** `User-Agent` of the last use. */
+    lastUsedAgent: string | null;
 }
 
 /** The answer of `listTokens()`. */
@@ -59,6 +70,10 @@ export interface CreatedToken {
     operation: "insert" | "update";
     name: string;
     token: string;
+    /** The token's scopes as stored; `null` from a server without scopes. */
+    scopes: string[] | null;
+    /** RFC 3339; `null` when it never expires. */
+    expiresAt: string | null;
 }
 
 /** The answer of `destroyToken()`. */
@@ -125,10 +140,6 @@ impl ClientCore {
             "auth" => protocol::auth(user, creds),
             "listTokens" => protocol::list_tokens(user, creds),
             "available" => protocol::available(user),
-            "createToken" => match args::optional_string(&first, At("createToken", "name"))? {
-                Some(name) => protocol::create_token(user, &TokenName::parse(&name)?, creds),
-                None => protocol::create_token_unnamed(user, creds),
-            },
             "destroyToken" => {
                 let name = args::string(&first, At("destroyToken", "name"))?;
                 protocol::destroy_token(user, &TokenName::parse(&name)?, creds)
@@ -140,7 +151,10 @@ impl ClientCore {
                 validate_password(&password)?;
                 protocol::signup(user, &email, &Password::new(password))
             }
-            _ => return Err(Error::Type(format!("Client has no method {op}"))),
+            _ => match manage::request(op, user, creds, &first, &second)? {
+                Some(req) => req,
+                None => return Err(Error::Type(format!("Client has no method {op}"))),
+            },
         };
         let headers = req
             .headers
@@ -180,34 +194,8 @@ impl ClientCore {
                 }
                 .build()
             }
-            "listTokens" => {
-                let list = protocol::parse_token_list(status, body)?;
-                let api_tokens = list
-                    .api_tokens
-                    .iter()
-                    .fold(Object::new(), |o, (name, mask)| o.set_str(name, mask));
-                let tokens = list.tokens.iter().map(|t| {
-                    Object::new()
-                        .set_str("name", &t.name)
-                        .set_str("mask", &t.mask)
-                        .set_str_or_null("createdAt", t.created_at.as_deref())
-                        .set_str_or_null("lastUsedAt", t.last_used_at.as_deref())
-                        .build()
-                });
-                Object::new()
-                    .set("apiTokens", &api_tokens.build())
-                    .set("tokens", &js::array(tokens))
-                    .build()
-            }
+            "listTokens" => manage::token_list(status, body)?,
             "available" => protocol::parse_available(status, body)?.into(),
-            "createToken" => {
-                let created = protocol::parse_created(status, body)?;
-                Object::new()
-                    .set_str("operation", created.operation.as_str())
-                    .set_str("name", created.name.as_str())
-                    .set_str("token", &created.token.expose())
-                    .build()
-            }
             "destroyToken" => {
                 let destroyed = protocol::parse_destroyed(status, body)?;
                 Object::new()
@@ -223,7 +211,10 @@ impl ClientCore {
                     .set_str_or_null("createdAt", user.created_at.as_deref())
                     .build()
             }
-            _ => return Err(Error::Type(format!("Client has no method {op}"))),
+            _ => match manage::answer(op, status, body)? {
+                Some(value) => value,
+                None => return Err(Error::Type(format!("Client has no method {op}"))),
+            },
         })
     }
 }

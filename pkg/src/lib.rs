@@ -12,6 +12,7 @@ pub mod client;
 pub mod config;
 mod error;
 mod js;
+mod manage;
 
 use jitsu_core::{mask_secret, ApiToken, Remote, SharedAccess, TokenName, Username};
 use wasm_bindgen::prelude::*;

@@ -126,3 +126,110 @@ fn the_client_core_describes_requests_and_reads_answers() {
     );
     assert_eq!(get(&err, "status").as_f64(), Some(401.0));
 }
+
+#[wasm_bindgen_test]
+fn token_options_go_into_the_body_and_are_type_checked() {
+    let client = ClientCore::new(options(
+        r#"{"baseUri": "http://h", "username": "alice", "password": "pw"}"#,
+    ))
+    .unwrap();
+    let body = |op: &str, first: JsValue, second: &str| {
+        let req = client.request(op, first, options(second)).unwrap();
+        get(&req, "body").as_string().unwrap()
+    };
+    assert_eq!(
+        body(
+            "createToken",
+            "ci".into(),
+            r#"{"scopes": ["apps:read"], "expiresAt": "2099-01-01T00:00:00Z"}"#
+        ),
+        r#"{"scopes":["apps:read"],"expiresAt":"2099-01-01T00:00:00Z"}"#
+    );
+    // Creation ignores graceSeconds; regeneration sends it.
+    assert_eq!(
+        body("createToken", "ci".into(), r#"{"graceSeconds": 5}"#),
+        "{}"
+    );
+    assert_eq!(
+        body("regenerateToken", "ci".into(), r#"{"graceSeconds": 600}"#),
+        r#"{"graceSeconds":600}"#
+    );
+    let unnamed = client
+        .request(
+            "createToken",
+            JsValue::UNDEFINED,
+            options(r#"{"scopes": ["logs:read"]}"#),
+        )
+        .unwrap();
+    assert_eq!(get(&unnamed, "method").as_string().unwrap(), "POST");
+    for (op, bad, param) in [
+        (
+            "createToken",
+            r#"{"scopes": "apps:read"}"#,
+            "options.scopes",
+        ),
+        ("createToken", r#"{"expiresAt": 5}"#, "options.expiresAt"),
+        (
+            "regenerateToken",
+            r#"{"graceSeconds": 1.5}"#,
+            "options.graceSeconds",
+        ),
+    ] {
+        let err = thrown(client.request(op, "ci".into(), options(bad)));
+        assert_eq!(String::from(err.name()), "TypeError");
+        assert!(String::from(err.message()).contains(param), "{param}");
+    }
+    let events = client
+        .request(
+            "events",
+            options(r#"{"limit": 5, "before": "a b", "token": "ci"}"#),
+            JsValue::UNDEFINED,
+        )
+        .unwrap();
+    assert_eq!(
+        get(&events, "url").as_string().unwrap(),
+        "http://h/users/alice/events?limit=5&before=a%20b&token=ci"
+    );
+    let introspect = client
+        .request("introspect", TOKEN.into(), JsValue::UNDEFINED)
+        .unwrap();
+    assert_eq!(
+        get(&introspect, "body").as_string().unwrap(),
+        format!("token={TOKEN}")
+    );
+}
+
+#[wasm_bindgen_test]
+fn new_answers_are_the_servers_objects_after_the_status_check() {
+    let client = ClientCore::new(options(
+        r#"{"baseUri": "http://h", "username": "alice", "password": "pw"}"#,
+    ))
+    .unwrap();
+    let ok = |op: &str, body: &str| {
+        client
+            .answer(op, 200, Some("Nodejitsu".to_owned()), body)
+            .unwrap()
+    };
+    let scopes = ok(
+        "scopes",
+        r#"{"scopes": [{"name": "apps:read", "description": "d"}]}"#,
+    );
+    assert!(js_sys::Array::is_array(&scopes));
+    let list = ok(
+        "listTokens",
+        r#"{"apiTokens": {"ci": "****"}, "tokens": [{"name": "ci", "mask": "****", "scopes": ["all"]}]}"#,
+    );
+    let entry = js_sys::Array::from(&get(&list, "tokens")).get(0);
+    assert!(get(&entry, "expiresAt").is_null());
+    assert!(get(&entry, "lastUsedIp").is_null());
+    assert!(js_sys::Array::is_array(&get(&entry, "scopes")));
+    // The original server sends no `tokens`.
+    let old = ok("listTokens", r#"{"apiTokens": {}}"#);
+    assert_eq!(js_sys::Array::from(&get(&old, "tokens")).length(), 0);
+    let revoked = ok("revokeAll", r#"{"ok": true, "tokens": 3, "sessions": 1}"#);
+    assert_eq!(get(&revoked, "tokens").as_f64(), Some(3.0));
+    let err = thrown(client.answer("events", 200, Some("Nodejitsu".to_owned()), "[1]"));
+    assert!(String::from(err.message()).contains("events: expected a JSON object"));
+    let err = thrown(client.answer("revokeAll", 403, Some("Nodejitsu".to_owned()), "{}"));
+    assert_eq!(get(&err, "status").as_f64(), Some(403.0));
+}

@@ -37,9 +37,15 @@ impl Home {
 
     /// Points this home's configuration at `server`.
     pub fn point_at(&self, server: &Server) {
+        self.point_at_port(server.addr().port());
+    }
+
+    /// Points this home's configuration at `http://127.0.0.1:PORT` (a server started in the
+    /// test process, for example).
+    pub fn point_at_port(&self, port: u16) {
         self.run(&["config", "set", "remoteHost", "127.0.0.1"])
             .assert_ok();
-        self.run(&["config", "set", "port", &server.addr().port().to_string()])
+        self.run(&["config", "set", "port", &port.to_string()])
             .assert_ok();
         self.run(&["config", "set", "protocol", "http"]).assert_ok();
     }
@@ -104,6 +110,13 @@ impl Home {
         Run::from_output(cmd.output().expect("jitsu runs"))
     }
 
+    /// Runs `jitsu <args>` with extra environment variables.
+    pub fn run_env(&self, env: &[(&str, &str)], args: &[&str]) -> Run {
+        let mut cmd = self.command(args);
+        cmd.envs(env.iter().copied());
+        Run::from_output(cmd.output().expect("jitsu runs"))
+    }
+
     /// Runs `jitsu --password-stdin <args>` with `stdin` piped in.
     pub fn run_stdin(&self, stdin: &str, args: &[&str]) -> Run {
         let mut cmd = self.command(args);
@@ -136,6 +149,15 @@ impl Home {
             .env_remove("JITSU_PASSWORD")
             .current_dir(self.path());
         rexpect::session::spawn_command(cmd, Some(20_000)).expect("jitsu starts on a pty")
+    }
+
+    /// Configures this home to act as `user` with the token `name` = `token` (the handbook's
+    /// shared-access recipe, without the logout).
+    pub fn use_token(&self, user: &str, name: &str, token: &str) {
+        self.run(&["config", "set", "username", user]).assert_ok();
+        self.run(&["config", "set", "apiTokenName", name])
+            .assert_ok();
+        self.run(&["config", "set", "apiToken", token]).assert_ok();
     }
 
     /// Creates the account `user` on the configured server and logs this home in to it.

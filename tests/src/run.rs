@@ -92,6 +92,27 @@ impl Run {
             .collect()
     }
 
+    /// `(name, token)` of the `data: <name> : <token>` line a token creation prints.
+    #[track_caller]
+    pub fn created(&self) -> (String, String) {
+        let line = self
+            .data()
+            .into_iter()
+            .find(|m| m.contains(" : "))
+            .unwrap_or_else(|| panic!("no `name : token` line in:\n{}", self.all()));
+        let (name, token) = line.split_once(" : ").expect("checked above");
+        (name.to_owned(), token.to_owned())
+    }
+
+    /// The `data` values of the `--raw` lines on stdout, in order.
+    pub fn raw_data(&self) -> Vec<serde_json::Value> {
+        self.stdout
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+            .filter_map(|v| v.get("data").cloned())
+            .collect()
+    }
+
     /// `data:` messages, in order.
     pub fn data(&self) -> Vec<String> {
         self.messages("data")

@@ -1,29 +1,76 @@
-//! `jitsu tokens list|create|destroy`: argument rules of the original, the password asked for
-//! each command (tokens are managed with the password, never with a token), masked listings,
-//! and the shared-access recipe after a creation.
+//! `jitsu tokens list|create|regenerate|destroy|log`: argument rules of the original, the
+//! password asked for each command (tokens are managed with the password, never with a
+//! token), masked listings, and the shared-access recipe after a creation.
 
-use jitsu_core::protocol::{self, parse_created, parse_destroyed, parse_token_list, Operation};
+use jitsu_core::protocol::{
+    self, parse_created, parse_destroyed, parse_token_list, Operation, TokenOptions,
+};
 use jitsu_core::{mask_secret, Credentials, Remote, SharedAccess, TokenName, Username};
 use serde_json::json;
 
 use crate::app::App;
 use crate::args::TokensCmd;
 use crate::commands::account::ensure_user;
+use crate::commands::{grant, lifecycle};
+use crate::duration::describe_seconds;
 use crate::error::CliError;
+
+/// `[<user>] <name>` from one or two arguments.
+fn user_and_name(
+    first: Option<String>,
+    second: Option<String>,
+) -> (Option<String>, Option<String>) {
+    match (first, second) {
+        (None, _) => (None, None),
+        (Some(name), None) => (None, Some(name)),
+        (Some(user), Some(name)) => (Some(user), Some(name)),
+    }
+}
 
 pub(crate) fn run(app: &mut App, cmd: TokensCmd) -> Result<(), CliError> {
     match cmd {
         TokensCmd::List { user } => list(app, user),
-        TokensCmd::Create { first, second } => match (first, second) {
-            (None, _) => create(app, None, None),
-            (Some(name), None) => create(app, None, Some(name)),
-            (Some(user), Some(name)) => create(app, Some(user), Some(name)),
+        TokensCmd::Create {
+            first,
+            second,
+            grant,
+        } => {
+            let options = grant::options(&grant, None)?;
+            let (user, name) = user_and_name(first, second);
+            create(app, user, name, &options, false)
+        }
+        TokensCmd::Regenerate {
+            first,
+            second,
+            grace,
+            grant,
+        } => {
+            let options = grant::options(&grant, grace.as_deref())?;
+            match user_and_name(first, second) {
+                (_, None) => Err(CliError::Usage(
+                    "You need to specify the token to regenerate: jitsu tokens regenerate <name> [--grace 10m]".to_owned(),
+                )),
+                (user, name) => create(app, user, name, &options, true),
+            }
+        }
+        TokensCmd::Destroy {
+            first,
+            second,
+            all: true,
+        } => match (first, second) {
+            (user, None) => lifecycle::revoke_all(app, user),
+            (Some(_), Some(_)) => Err(CliError::Usage(
+                "--all destroys every token: give no token name (only the account, if any)"
+                    .to_owned(),
+            )),
+            (None, Some(_)) => unreachable!("clap fills the first argument first"),
         },
-        TokensCmd::Destroy { first, second } => match (first, second) {
+        TokensCmd::Destroy { first, second, .. } => match (first, second) {
             (None, _) => Err(CliError::Warning("You need to specify a token ID or name.")),
             (Some(name), None) => destroy(app, None, name),
             (Some(user), Some(name)) => destroy(app, Some(user), name),
         },
+        TokensCmd::Log { user, since, token } => lifecycle::log(app, user, since, token),
     }
 }
 
@@ -58,39 +105,35 @@ fn list(app: &mut App, user: Option<String>) -> Result<(), CliError> {
         app.out.help("Try creating one with jitsu tokens create");
         return Ok(());
     }
-    let width = rows
-        .iter()
-        .map(|(n, _)| n.chars().count())
-        .max()
-        .unwrap_or(0)
-        .max("name".len())
-        + 3;
-    app.out.data(format!("{:<width$}{}", "name", "token"));
-    for (name, mask) in &rows {
-        // The richer list of our server adds dates, for scripts (`--raw`).
-        let info = list.tokens.iter().find(|t| t.name == *name);
-        app.out.data_with(
-            format!("{name:<width$}{mask}"),
-            json!({
-                "name": name,
-                "token": mask,
-                "createdAt": info.and_then(|t| t.created_at.as_deref()),
-                "lastUsedAt": info.and_then(|t| t.last_used_at.as_deref()),
-            }),
-        );
-    }
+    grant::print_list(app, &rows, &list.tokens);
     Ok(())
 }
 
-fn create(app: &mut App, user: Option<String>, name: Option<String>) -> Result<(), CliError> {
+/// `tokens create` (and `tokens regenerate` when `regenerate`): `PUT` with the options, or
+/// `POST` without a name; no options sends what the original sends.
+fn create(
+    app: &mut App,
+    user: Option<String>,
+    name: Option<String>,
+    options: &TokenOptions,
+    regenerate: bool,
+) -> Result<(), CliError> {
     // Check the name before asking anything.
     let name = name.map(|n| TokenName::parse(&n)).transpose()?;
     let user = account(app, user)?;
-    app.out.info(format!("Creating a token for {user}"));
+    match &name {
+        Some(name) if regenerate => app
+            .out
+            .info(format!("Regenerating the token {name} of {user}")),
+        _ => app.out.info(format!("Creating a token for {user}")),
+    }
     let credentials = password_credentials(app)?;
-    let request = match &name {
-        Some(name) => protocol::create_token(&user, name, &credentials),
-        None => protocol::create_token_unnamed(&user, &credentials),
+    let plain = *options == TokenOptions::default();
+    let request = match (&name, plain) {
+        (Some(name), true) => protocol::create_token(&user, name, &credentials),
+        (Some(name), false) => protocol::create_token_with(&user, name, &credentials, options),
+        (None, true) => protocol::create_token_unnamed(&user, &credentials),
+        (None, false) => protocol::create_token_unnamed_with(&user, &credentials, options),
     };
     let answer = app.send(&request)?;
     let created = parse_created(answer.status, &answer.body)?;
@@ -98,18 +141,53 @@ fn create(app: &mut App, user: Option<String>, name: Option<String>) -> Result<(
     app.out.info("Token Created: ");
     app.out.data_with(
         format!("{} : {token}", created.name),
-        json!({ "name": created.name.as_str(), "token": token }),
+        json!({
+            "name": created.name.as_str(),
+            "token": token,
+            "operation": created.operation.as_str(),
+            "scopes": created.scopes,
+            "expiresAt": created.expires_at,
+        }),
     );
-    if created.operation == Operation::Update {
+    if created.scopes.is_some() || created.expires_at.is_some() {
+        app.out.info(format!(
+            "Scopes: {}; expires: {}",
+            grant::scope_text(created.scopes.as_deref()),
+            created.expires_at.as_deref().unwrap_or("never")
+        ));
+    }
+    let grace = options.grace_seconds.unwrap_or(0);
+    if regenerate && created.operation == Operation::Insert {
+        app.out.warn(format!(
+            "There was no token {} of {user}: a new one was created",
+            created.name
+        ));
+    } else if regenerate && grace > 0 {
+        app.out.info(format!(
+            "The old value keeps working for {} (until about {}), then stops",
+            describe_seconds(u64::from(grace)),
+            jitsu_core::time::format_rfc3339(crate::clock::now() + i64::from(grace))
+        ));
+    } else if regenerate {
+        app.out.info("The old value stopped working");
+    } else if created.operation == Operation::Update {
         app.out.warn(format!(
             "A token named {} existed: it was replaced and its old value no longer works",
             created.name
         ));
     }
     if uses_login_token(app, &user, &created.name)? {
-        app.out.warn(
-            "This is the token this jitsu logs in with: the stored one no longer works, run jitsu login",
-        );
+        if regenerate {
+            // The new value is at hand: this jitsu goes on working without a new login.
+            app.conf.config.login(&user, &created.name, &created.token);
+            app.conf.save()?;
+            app.out
+                .info("This is the token this jitsu logs in with: the new value is stored");
+        } else {
+            app.out.warn(
+                "This is the token this jitsu logs in with: the stored one no longer works, run jitsu login",
+            );
+        }
     }
     let share = SharedAccess::new(user.clone(), created.name.clone(), created.token.clone())
         .with_remote(Remote::from_config(&app.conf.config)?);

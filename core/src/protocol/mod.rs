@@ -10,7 +10,7 @@
 //!   [`ErrorBody`], [`ApiError`];
 //! - answers: the answer types and their parsers ([`TokenList`], [`parse_created`], ...);
 //! - scopes: scope names, [`TokenOptions`], forward auth ([`auth_scope`]) and introspection
-//!   ([`introspect`], [`parse_introspection`]).
+//!   ([`introspect`], [`parse_introspection`]);
 //! - activity: the audit log, revoking everything, password change, account deletion and the
 //!   signed-in probe ([`events`], [`parse_events`], [`SessionState`], ...).
 

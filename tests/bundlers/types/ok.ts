@@ -12,6 +12,15 @@ import jitsu, {
   type ConfigValue,
   type CreatedToken,
   type DestroyedToken,
+  type AuditEvent,
+  type EventPage,
+  type EventsOptions,
+  type Introspection,
+  type PasswordChanged,
+  type RegenerateOptions,
+  type RevokedAll,
+  type ScopeInfo,
+  type TokenOptions,
   type Remote,
   type SharedAccessHandout,
   type SharedConfig,
@@ -68,6 +77,41 @@ async function handbook(): Promise<void> {
   void [free, email, method, tokenName, operation, createdAt, mask, id];
 }
 
+async function scopesAndLifecycle(): Promise<void> {
+  const options: TokenOptions = { scopes: ["apps:read", "logs:read"], expiresAt: "2027-01-01T00:00:00Z" };
+  const scoped: CreatedToken = await client.createToken("deploy", options);
+  const dated: CreatedToken = await client.createToken(undefined, { expiresAt: new Date(Date.UTC(2027, 0, 1)) });
+  const scopes: string[] | null = scoped.scopes;
+  const expiresAt: string | null = dated.expiresAt;
+  const rotate: RegenerateOptions = { graceSeconds: 600 };
+  const rotated: CreatedToken = await client.regenerateToken("deploy", rotate);
+  const catalogue: ScopeInfo[] = await client.scopes();
+  const description: string | undefined = catalogue[0]?.description;
+  const seen: Introspection = await shared.introspect(rotated.token);
+  const active: boolean = seen.active;
+  const exp: number | undefined = seen.exp;
+  const seenScopes: string | undefined = seen.scope;
+  const seenName: string | undefined = seen.token_name;
+  const list: TokenList = await client.listTokens();
+  const entry: TokenInfo | undefined = list.tokens[0];
+  const until: string | null | undefined = entry?.previousValidUntil;
+  const ip: string | null | undefined = entry?.lastUsedIp;
+  const agent: string | null | undefined = entry?.lastUsedAgent;
+  const stored: string[] | null | undefined = entry?.scopes;
+  const page: EventPage = await client.events({ limit: 10, token: "deploy" });
+  const older: EventPage = await client.events({ before: page.next ?? undefined });
+  const all: EventPage = await client.events();
+  const event: AuditEvent | undefined = page.events[0];
+  const userAgent: string | null | undefined = event?.userAgent;
+  const query: EventsOptions = { limit: 1 };
+  const revoked: RevokedAll = await client.revokeAll();
+  const ended: number = revoked.sessions;
+  const changed: PasswordChanged = await client.changePassword("pw", "correct horse battery");
+  const deleted: { ok: boolean } = await client.deleteAccount("correct horse battery");
+  void [scopes, expiresAt, description, active, exp, seenScopes, seenName, until, ip, agent, stored];
+  void [older, all, userAgent, query, ended, changed, deleted];
+}
+
 const everything: typeof jitsu = {
   Client,
   Config,
@@ -79,4 +123,4 @@ const everything: typeof jitsu = {
 };
 const again: string = jitsu.validateTokenName(name);
 
-void [masked, value, old, uri, listing, text, commands, script, port, handbook, everything, again];
+void [masked, value, old, uri, listing, text, commands, script, port, handbook, scopesAndLifecycle, everything, again];

@@ -25,5 +25,13 @@ const created: string = await client.createToken("ci"); // expect TS2322
 const method: "magic" = (await client.auth()).method; // expect TS2322
 (await client.listTokens()).tokens[0]?.value; // expect TS2339
 const available: string = await client.available(); // expect TS2322
+client.createToken("ci", { scopes: "apps:read" }); // expect TS2322
+client.createToken("ci", { expiresAt: 1767225600 }); // expect TS2322
+client.createToken("ci", { graceSeconds: 60 }); // expect TS2353
+client.regenerateToken(); // expect TS2554
+client.introspect(); // expect TS2554
+client.events({ limit: "10" }); // expect TS2322
+client.changePassword("old"); // expect TS2554
+const seen: string = (await client.introspect("x")).active; // expect TS2322
 
-void [uri, value, created, method, available, null as unknown as ConfigValue];
+void [uri, value, created, method, available, seen, null as unknown as ConfigValue];
