@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::audit::{AuditSettings, AuditState};
+use crate::audit::budget::{purge as purge_events, AuditSettings, AuditState};
 use crate::catalogue::TokenPolicy;
 use crate::client_addr::Cidr;
 use crate::conn::ConnectionLimits;
@@ -205,7 +205,11 @@ impl AppState {
                         settings.clock.clone(),
                     ),
                 },
-                audit: AuditState::new(&settings),
+                audit: AuditState::new(
+                    &settings.audit,
+                    settings.limiter_capacity,
+                    settings.clock.clone(),
+                ),
                 settings,
                 touching: Mutex::new(HashSet::new()),
             }),
@@ -314,7 +318,7 @@ impl AppState {
                     Ok(n) => tracing::debug!(sessions = n, "purged ended sessions"),
                     Err(e) => tracing::warn!(error = %e, "could not purge ended sessions"),
                 }
-                crate::audit::purge(&state).await;
+                purge_events(state.store(), now, s.audit.retention_days).await;
                 if let Some(pg) = state.store().postgres() {
                     let window = s.failure_window.as_millis() as i64;
                     let before = s.clock.now_millis() - window;

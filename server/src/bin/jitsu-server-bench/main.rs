@@ -4,6 +4,7 @@
 //! Run it in release mode: `cargo run --release -p jitsu-server --bin jitsu-server-bench`.
 
 mod audit;
+mod audit_paging;
 mod forward_auth;
 mod hostile;
 mod load;
@@ -207,7 +208,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .build()?;
     let duration = Duration::from_secs(args.seconds);
     if args.audit {
-        let ok = audit::run(&args, &client)?;
+        let ok = audit_paging::run(&args, &client)?;
         println!("targets {}", if ok { "met" } else { "NOT met" });
         return Ok(());
     }
