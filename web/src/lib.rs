@@ -8,6 +8,7 @@
 //! - [`effects`]: the asynchronous actions components trigger.
 //! - [`countdown`]: the wait a `Retry-After` asks for, ticking down.
 //! - [`handout`]: the shared-access handout for this server.
+//! - [`when`]: times in the viewer's zone, relative and exact.
 //! - [`components`]: small function components.
 
 pub mod api;
@@ -18,6 +19,7 @@ pub mod focus;
 pub mod handout;
 pub mod perf;
 pub mod state;
+pub mod when;
 
 /// The heap: talc is a few kilobytes smaller than Rust's default wasm allocator (dlmalloc).
 /// The dashboard is single-threaded (no `atomics`).

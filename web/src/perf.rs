@@ -6,6 +6,11 @@ pub const TOKENS_RECEIVED: &str = "jitsu:tokens-received";
 /// Set after the tokens table has been committed to the DOM.
 pub const TOKENS_RENDERED: &str = "jitsu:tokens-rendered";
 
+/// Set when the filter box receives a keystroke, before the state changes.
+pub const FILTER_INPUT: &str = "jitsu:filter-input";
+/// Set after the table narrowed by the filter has been committed to the DOM.
+pub const FILTER_RENDERED: &str = "jitsu:filter-rendered";
+
 /// Records a named mark on the page's performance timeline (ignored where unsupported).
 pub fn mark(name: &str) {
     if let Some(perf) = web_sys::window().and_then(|w| w.performance()) {

@@ -123,6 +123,9 @@ pub struct State {
     pub expired_user: Option<Username>,
     /// The wait the server asked for, counting down.
     pub wait: Option<Wait>,
+    /// What the filter box holds: the table shows the tokens whose name or a scope contains
+    /// it, ignoring case.
+    pub filter: String,
 }
 
 /// Every change the dashboard knows.
@@ -161,6 +164,8 @@ pub enum Action {
     CloseReveal,
     /// Remove the current message.
     ClearNotice,
+    /// The filter box changed.
+    Filter(String),
 }
 
 impl State {
@@ -282,6 +287,7 @@ impl Reducible for State {
             Action::Dismiss => next.confirm = None,
             Action::CloseReveal => next.reveal = None,
             Action::ClearNotice => next.notice = None,
+            Action::Filter(text) => next.filter = text,
         }
         next.into()
     }

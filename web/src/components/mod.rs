@@ -8,9 +8,11 @@ mod app;
 mod confirm_dialog;
 mod copy_button;
 mod create_form;
+mod filter_box;
 mod notice;
 mod retry_wait;
 mod reveal_panel;
+mod token_row;
 mod tokens_page;
 mod tokens_table;
 
@@ -19,11 +21,13 @@ pub use app::App;
 pub use confirm_dialog::{wording, ConfirmDialog};
 pub use copy_button::{CopyButton, CopyButtonProps};
 pub use create_form::{CreateForm, NameCheck};
+pub use filter_box::FilterBox;
 pub use notice::{Notice, NoticeProps};
 pub use retry_wait::retry_wait;
 pub use reveal_panel::{RevealPanel, RevealPanelProps};
 pub use tokens_page::TokensPage;
-pub use tokens_table::{short_time, RowWork, TokensTable};
+pub use token_row::{keeps, RowWork};
+pub use tokens_table::TokensTable;
 
 /// A reference to a rendered element, the same on every render. Yew's `use_node_ref` keeps it
 /// in a state hook, which costs more code than this cell; as the reference itself never

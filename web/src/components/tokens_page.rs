@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::components::{aria, ConfirmDialog, CreateForm, Notice, RevealPanel, TokensTable};
+use crate::components::{aria, ConfirmDialog, CreateForm, FilterBox, Notice, RevealPanel, TokensTable};
 use crate::handout::page_remote;
 use crate::state::{use_store, Action, Busy, Place};
 
@@ -35,6 +35,7 @@ pub fn TokensPage() -> Html {
                     if let Some(n) = count { <span class="count">{ format!(" ({n})") }</span> }
                 </h2>
                 <Notice place={Place::Tokens} />
+                if count.is_some_and(|n| n > 0) { <FilterBox /> }
                 <TokensTable />
             </section>
             <ConfirmDialog />
