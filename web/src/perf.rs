@@ -8,8 +8,9 @@ pub const TOKENS_RENDERED: &str = "jitsu:tokens-rendered";
 
 /// Set when the filter box receives a keystroke, before the state changes.
 pub const FILTER_INPUT: &str = "jitsu:filter-input";
-/// Set after the table narrowed by the filter has been committed to the DOM.
-pub const FILTER_RENDERED: &str = "jitsu:filter-rendered";
+/// Set after every render of the tokens table has been committed to the DOM (a keystroke's
+/// work ends with the last one before the next keystroke).
+pub const TABLE_RENDERED: &str = "jitsu:table-rendered";
 
 /// Records a named mark on the page's performance timeline (ignored where unsupported).
 pub fn mark(name: &str) {

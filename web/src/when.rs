@@ -57,18 +57,27 @@ pub fn relative(seconds: f64) -> String {
     }
 }
 
+thread_local! {
+    /// The viewer's date format (language and zone from the browser), made once: a table
+    /// re-rendered on every keystroke formats many times.
+    static FORMAT: js_sys::Function = {
+        let options = js_sys::Object::new();
+        for (key, value) in [("dateStyle", "medium"), ("timeStyle", "long")] {
+            let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+        }
+        js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &options).format()
+    };
+}
+
 /// The exact time in the viewer's zone and language, with the zone named
 /// (`1 Dec 2026, 15:32:09 GMT+1`).
 pub fn exact(ms: f64) -> String {
     let date = js_sys::Date::new(&ms.into());
-    let options = js_sys::Object::new();
-    for (key, value) in [("dateStyle", "medium"), ("timeStyle", "long")] {
-        let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
-    }
-    let language = web_sys::window()
-        .and_then(|w| w.navigator().language())
-        .unwrap_or_else(|| "en".to_owned());
-    date.to_locale_string(&language, &options).into()
+    FORMAT
+        .with(|format| format.call1(&wasm_bindgen::JsValue::NULL, &date))
+        .ok()
+        .and_then(|text| text.as_string())
+        .unwrap_or_default()
 }
 
 /// A time on screen: relative, with the exact time as the element's title, shown by the

@@ -25,8 +25,8 @@ pub use filter_box::FilterBox;
 pub use notice::{Notice, NoticeProps};
 pub use retry_wait::retry_wait;
 pub use reveal_panel::{RevealPanel, RevealPanelProps};
-pub use tokens_page::TokensPage;
 pub use token_row::{keeps, RowWork};
+pub use tokens_page::TokensPage;
 pub use tokens_table::TokensTable;
 
 /// A reference to a rendered element, the same on every render. Yew's `use_node_ref` keeps it

@@ -2,7 +2,9 @@
 
 use yew::prelude::*;
 
-use crate::components::{aria, ConfirmDialog, CreateForm, FilterBox, Notice, RevealPanel, TokensTable};
+use crate::components::{
+    aria, ConfirmDialog, CreateForm, FilterBox, Notice, RevealPanel, TokensTable,
+};
 use crate::handout::page_remote;
 use crate::state::{use_store, Action, Busy, Place};
 

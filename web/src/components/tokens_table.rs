@@ -22,7 +22,7 @@ use crate::state::{use_store, Action, Busy, Confirm};
 /// Above this many rows, only the rows near the viewport are rendered.
 const LONG: usize = 50;
 /// Rows of a long list rendered beyond each edge of the viewport.
-const BUFFER: usize = 20;
+const BUFFER: usize = 12;
 /// The window's edges move in steps of this many rows (fewer renders while scrolling).
 const STEP: usize = 8;
 
@@ -188,7 +188,7 @@ pub fn TokensTable() -> Html {
             perf::mark(perf::TOKENS_RENDERED);
         }
     });
-    use_effect_with(store.filter.clone(), |_| perf::mark(perf::FILTER_RENDERED));
+    use_effect(|| perf::mark(perf::TABLE_RENDERED));
     let Some(tokens) = shown.as_ref().as_ref() else {
         return html! { <p class="loading" role="status"><span class="spinner" aria-hidden="true"></span>{ "Loading tokens…" }</p> };
     };
