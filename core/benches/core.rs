@@ -53,6 +53,7 @@ mod native {
                     mask: ApiToken::generate().mask(),
                     created_at: Some("2026-11-28T17:00:00Z".to_owned()),
                     last_used_at: None,
+                    ..TokenInfo::default()
                 })
                 .collect(),
         );

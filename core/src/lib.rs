@@ -9,6 +9,7 @@
 //! - [`config`]: the `.jitsuconf` model ([`Config`]).
 //! - [`json`]: JSON that keeps key order and number text ([`Json`]), for `.jitsuconf` and answers.
 //! - [`share`]: the shared-access handout ([`SharedAccess`]).
+//! - [`time`]: RFC 3339 times and token lifetimes (`30d`, `2027-01-01`).
 //! - [`protocol`]: request descriptions and answer parsers for the Nodejitsu API (sans-IO).
 //!
 //! ```
@@ -27,6 +28,7 @@ pub mod name;
 pub mod protocol;
 pub mod quote;
 pub mod share;
+pub mod time;
 pub mod token;
 
 pub use config::{Config, ConfigError};

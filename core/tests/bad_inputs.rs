@@ -113,10 +113,10 @@ fn wrong_answer_shapes_are_refused_clearly() {
         parse_created(201, r#"{"operation": "insert"}"#),
     );
     refused(
-        "created: two names",
+        "created: the last key is not a token",
         parse_created(
             201,
-            &format!(r#"{{"operation": "insert", "a": "{token}", "b": "{token}"}}"#),
+            &format!(r#"{{"operation": "insert", "a": "{token}", "b": "x"}}"#),
         ),
     );
     refused(

@@ -236,12 +236,14 @@ fn the_token_list_parses_the_original_and_the_rich_shape() {
             mask: "****b".into(),
             created_at: Some("2026-01-01T00:00:00Z".into()),
             last_used_at: None,
+            ..TokenInfo::default()
         },
         TokenInfo {
             name: "a".into(),
             mask: "****a".into(),
             created_at: None,
             last_used_at: None,
+            ..TokenInfo::default()
         },
     ]);
     let text = serde_json::to_string(&rich).unwrap();
@@ -276,6 +278,8 @@ fn created_token_serialises_in_the_shape_the_original_client_reads() {
         operation: Operation::Insert,
         name: name("ci"),
         token: ApiToken::parse(TOKEN).unwrap(),
+        scopes: None,
+        expires_at: None,
     };
     let text = c.to_json().to_string();
     assert_eq!(text, format!(r#"{{"operation":"insert","ci":"{TOKEN}"}}"#));

@@ -49,6 +49,8 @@ fn panel(remote: Remote, operation: Operation) -> RevealPanelProps {
             operation,
             name: TokenName::parse("ci-deploy").unwrap(),
             token: ApiToken::parse(TOKEN).unwrap(),
+            scopes: None,
+            expires_at: None,
         },
         remote,
         on_close: Callback::noop(),
@@ -170,6 +172,7 @@ fn Host(props: &TableHost) -> Html {
                             mask: "********-****-****-****-********1d9a".to_owned(),
                             created_at: Some("2026-11-28T17:06:09Z".to_owned()),
                             last_used_at: None,
+                            ..TokenInfo::default()
                         })
                         .collect(),
                 ))

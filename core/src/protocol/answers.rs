@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 
 use super::errors::{check_status, ApiError};
 use super::fields::{self, Fields};
+use super::scopes::optional_string_list;
 use crate::json::Json;
 use crate::name::TokenName;
 use crate::quote::Quoted;
@@ -25,7 +26,7 @@ fn parse_object<T>(
 }
 
 /// One token as the list answer describes it (never its value).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenInfo {
     /// Token name.
@@ -38,6 +39,21 @@ pub struct TokenInfo {
     /// Last successful use, RFC 3339 (updated at most once a minute).
     #[serde(default)]
     pub last_used_at: Option<String>,
+    /// The scopes as stored (`["all"]` for every scope); `None` from a server without scopes.
+    #[serde(default)]
+    pub scopes: Option<Vec<String>>,
+    /// When the token stops working, RFC 3339; `None` when it never does.
+    #[serde(default)]
+    pub expires_at: Option<String>,
+    /// Until when the value replaced by the last regeneration still works (grace), RFC 3339.
+    #[serde(default)]
+    pub previous_valid_until: Option<String>,
+    /// The client address of the last use (written with `lastUsedAt`).
+    #[serde(default)]
+    pub last_used_ip: Option<String>,
+    /// The `User-Agent` of the last use, shortened by the server.
+    #[serde(default)]
+    pub last_used_agent: Option<String>,
 }
 
 /// The answer of `GET /users/:u/tokens`.
@@ -94,6 +110,11 @@ pub fn parse_token_list(status: u16, body: &str) -> Result<TokenList, ApiError> 
                 mask: t.string("mask")?,
                 created_at: t.optional_string("createdAt")?,
                 last_used_at: t.optional_string("lastUsedAt")?,
+                scopes: optional_string_list(&t, "scopes")?,
+                expires_at: t.optional_string("expiresAt")?,
+                previous_valid_until: t.optional_string("previousValidUntil")?,
+                last_used_ip: t.optional_string("lastUsedIp")?,
+                last_used_agent: t.optional_string("lastUsedAgent")?,
             });
         }
         Ok(TokenList { api_tokens, tokens })
@@ -119,7 +140,9 @@ impl Operation {
     }
 }
 
-/// The answer of a token creation: `{"operation": "insert", "<name>": "<token>"}`.
+/// The answer of a token creation:
+/// `{"operation": "insert", "scopes": [..], "expiresAt": .., "<name>": "<token>"}`. The name
+/// stays the last key, where the original client looks for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreatedToken {
     /// Insert or update.
@@ -128,13 +151,32 @@ pub struct CreatedToken {
     pub name: TokenName,
     /// The token: the only time its value is sent.
     pub token: ApiToken,
+    /// Its scopes as stored (`["all"]`); `None` from a server without scopes.
+    pub scopes: Option<Vec<String>>,
+    /// When it expires, RFC 3339; `None` when it never does (or the server did not say).
+    pub expires_at: Option<String>,
 }
 
+/// The keys a creation answer has besides the name; a token named like one of them gets an
+/// answer without the metadata, so the name stays unambiguous.
+const CREATED_META: [&str; 2] = ["scopes", "expiresAt"];
+
 impl CreatedToken {
-    /// The answer body, in the shape the original client reads.
+    /// The answer body, in the shape the original client reads: `operation`, `scopes`,
+    /// `expiresAt` (null when none), then the name (the metadata is left out when the token
+    /// is itself named `scopes` or `expiresAt`).
     pub fn to_json(&self) -> Value {
         let mut m = Map::new();
         m.insert("operation".to_owned(), Value::from(self.operation.as_str()));
+        if !CREATED_META.contains(&self.name.as_str()) {
+            if let Some(scopes) = &self.scopes {
+                m.insert("scopes".to_owned(), Value::from(scopes.clone()));
+                m.insert(
+                    "expiresAt".to_owned(),
+                    self.expires_at.clone().map_or(Value::Null, Value::from),
+                );
+            }
+        }
         m.insert(
             self.name.as_str().to_owned(),
             Value::from(self.token.expose()),
@@ -143,7 +185,9 @@ impl CreatedToken {
     }
 }
 
-/// Parses the answer of `PUT`/`POST` token creation: exactly one key besides `operation`.
+/// Parses the answer of `PUT`/`POST` token creation. As the original client does, the name is
+/// the last key that is not `operation`; `scopes` and `expiresAt` are read when they are other
+/// keys.
 pub fn parse_created(status: u16, body: &str) -> Result<CreatedToken, ApiError> {
     parse_object(status, body, "created token", |created| {
         let operation = match created.string("operation").as_deref() {
@@ -155,14 +199,14 @@ pub fn parse_created(status: u16, body: &str) -> Result<CreatedToken, ApiError> 
                 ))
             }
         };
-        let mut others = created.pairs().filter(|(k, _)| k.as_str() != "operation");
-        let (name, value) = match (others.next(), others.next()) {
-            (Some(one), None) => one,
-            _ => {
-                return Err(ApiError::BadAnswer(
-                    "created token: expected exactly one \"<name>\": \"<token>\" pair".to_owned(),
-                ))
-            }
+        let Some((name, value)) = created
+            .pairs()
+            .filter(|(k, _)| k.as_str() != "operation")
+            .last()
+        else {
+            return Err(ApiError::BadAnswer(
+                "created token: expected a \"<name>\": \"<token>\" pair".to_owned(),
+            ));
         };
         let Json::String(token) = value else {
             return Err(ApiError::BadAnswer(format!(
@@ -170,10 +214,21 @@ pub fn parse_created(status: u16, body: &str) -> Result<CreatedToken, ApiError> 
                 Quoted(name)
             )));
         };
+        let meta = !CREATED_META.contains(&name.as_str());
         Ok(CreatedToken {
             operation,
             name: TokenName::parse(name)?,
             token: ApiToken::parse(token)?,
+            scopes: if meta {
+                optional_string_list(&created, "scopes")?
+            } else {
+                None
+            },
+            expires_at: if meta {
+                created.optional_string("expiresAt")?
+            } else {
+                None
+            },
         })
     })
 }

@@ -8,18 +8,22 @@
 //! - endpoints: one constructor per request ([`auth`], [`create_token`], ...);
 //! - errors: status → text and code ([`status_text`], [`error_code`], [`legacy_status`]),
 //!   [`ErrorBody`], [`ApiError`];
-//! - answers: the answer types and their parsers ([`TokenList`], [`parse_created`], ...).
+//! - answers: the answer types and their parsers ([`TokenList`], [`parse_created`], ...);
+//! - scopes: scope names, [`TokenOptions`], forward auth ([`auth_scope`]) and introspection
+//!   ([`introspect`], [`parse_introspection`]).
 
 mod answers;
 mod endpoints;
 mod errors;
 mod fields;
 mod request;
+mod scopes;
 
 pub use answers::*;
 pub use endpoints::*;
 pub use errors::*;
 pub use request::*;
+pub use scopes::*;
 
 /// Header every answer of a Nodejitsu server carries.
 pub const POWERED_BY_HEADER: &str = "X-Powered-By";

@@ -51,6 +51,8 @@ fn created(
         operation,
         name,
         token,
+        scopes: None,
+        expires_at: None,
     };
     (StatusCode::CREATED, Json(created.to_json()))
 }
@@ -72,6 +74,7 @@ pub(crate) async fn list(
             mask: t.mask,
             created_at: Some(time::rfc3339(t.created_at)),
             last_used_at: t.last_used_at.map(time::rfc3339),
+            ..TokenInfo::default()
         })
         .collect();
     Ok(Json(TokenList::from_infos(infos)))
