@@ -68,6 +68,14 @@ pub struct ServerArgs {
     /// Seconds a kept-alive connection may wait for its next request.
     #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub idle_timeout: u64,
+    /// Days the audit log keeps an event (older ones are deleted every few minutes).
+    #[arg(long, value_name = "DAYS", default_value_t = 90,
+          value_parser = clap::value_parser!(u32).range(1..=3650))]
+    pub audit_retention_days: u32,
+    /// Record no audit events (token management, sign-ins and token use are then not logged;
+    /// for measurements).
+    #[arg(long)]
+    pub no_audit_log: bool,
     /// Instead of serving: a maintenance command.
     #[command(subcommand)]
     pub command: Option<ServerCommand>,
@@ -120,6 +128,11 @@ impl ServerArgs {
             data_dir: self.data,
             database: self.database,
             db_pool_size: self.db_pool_size as usize,
+            audit: crate::audit::AuditSettings {
+                enabled: !self.no_audit_log,
+                retention_days: self.audit_retention_days,
+                ..crate::audit::AuditSettings::default()
+            },
             dashboard_dir,
             allow_origins: self.allow_origins,
             trusted_proxies: self.trusted_proxies,

@@ -101,7 +101,7 @@ async fn basic(
     let token_hash = match ApiToken::parse(secret.expose()) {
         Ok(token) => {
             let hash = token.token_hash();
-            if let Some(caller) = by_token(state, user, &hash).await? {
+            if let Some(caller) = by_token(parts, state, user, &hash).await? {
                 return Ok(caller);
             }
             Some(hash)
@@ -152,8 +152,13 @@ async fn basic(
             attempt.release(state).await;
             Err(e)
         }
-        _ => {
+        (_, record) => {
             tracing::info!(client = %ip, "failed password attempt");
+            if let Some(r) = record {
+                let client = crate::audit::Client::of(parts, state);
+                let failed = crate::audit::Action::PasswordFailed;
+                crate::audit::record(state, &client, r.id, failed, None, "password").await;
+            }
             Err(AppError::bad_credentials())
         }
     }
@@ -162,6 +167,7 @@ async fn basic(
 /// A token lookup: a cache probe, else one indexed read (inline on SQLite, awaited on
 /// PostgreSQL).
 async fn by_token(
+    parts: &Parts,
     state: &AppState,
     user: &str,
     hash: &SecretDigest,
@@ -176,6 +182,7 @@ async fn by_token(
     let interval = state.settings().touch_interval.as_secs() as i64;
     let due = owner.last_used_at.is_none_or(|t| now - t >= interval);
     if let Some(claim) = due.then(|| state.begin_touch(owner.token_id)).flatten() {
+        crate::audit::token_used(state, parts, owner.user_id, &owner.name);
         let store = state.store().clone();
         let (id, hash) = (owner.token_id, owner.hash);
         tokio::spawn(async move {

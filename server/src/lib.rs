@@ -21,6 +21,7 @@
 //!     connections: Default::default(),
 //!     database: None,
 //!     db_pool_size: jitsu_server::storage::postgres::DEFAULT_POOL_SIZE,
+//!     audit: Default::default(),
 //! })
 //! .unwrap();
 //! ```
@@ -28,6 +29,7 @@
 mod api;
 mod args;
 mod attempts;
+pub mod audit;
 mod auth;
 mod client_addr;
 mod conn;
@@ -85,6 +87,8 @@ pub struct ServerConfig {
     pub database: Option<storage::DatabaseUrl>,
     /// Pooled PostgreSQL connections of this process.
     pub db_pool_size: usize,
+    /// The audit log's settings (`--audit-retention-days`, `--no-audit-log`).
+    pub audit: audit::AuditSettings,
 }
 
 /// Why the server could not start or stopped with an error.

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::audit::{AuditSettings, Budgets};
 use crate::client_addr::Cidr;
 use crate::conn::ConnectionLimits;
 use crate::limiter::{self, FailureLimiter};
@@ -75,6 +76,8 @@ pub struct Settings {
     /// How many client connections, and how long each may take to send its request or wait
     /// idle.
     pub connections: ConnectionLimits,
+    /// The audit log: on or off, retention, per-account budgets.
+    pub audit: AuditSettings,
 }
 
 impl Default for Settings {
@@ -106,6 +109,7 @@ impl Default for Settings {
             touch_interval: Duration::from_secs(60),
             clock: Arc::new(SystemClock),
             connections: ConnectionLimits::default(),
+            audit: AuditSettings::default(),
         }
     }
 }
@@ -118,6 +122,7 @@ impl Settings {
             allow_origins: config.allow_origins.clone(),
             trusted_proxies: config.trusted_proxies.clone(),
             connections: config.connections,
+            audit: config.audit,
             ..Self::default()
         }
     }
@@ -156,6 +161,7 @@ struct Inner {
     settings: Settings,
     /// Tokens whose `lastUsedAt` write is in flight.
     touching: Mutex<HashSet<i64>>,
+    audit_budgets: Budgets,
 }
 
 impl AppState {
@@ -194,6 +200,7 @@ impl AppState {
                         settings.clock.clone(),
                     ),
                 },
+                audit_budgets: Budgets::new(&settings),
                 settings,
                 touching: Mutex::new(HashSet::new()),
             }),
@@ -258,7 +265,12 @@ impl AppState {
     pub fn limiter_keys(&self) -> usize {
         let p = &self.inner.password_limits;
         let s = &self.inner.signup_limits;
-        p.pair.len() + p.address.len() + p.account.len() + s.address.len() + s.total.len()
+        p.pair.len()
+            + p.address.len()
+            + p.account.len()
+            + s.address.len()
+            + s.total.len()
+            + self.inner.audit_budgets.len()
     }
 
     pub(crate) fn passwords(&self) -> &Passwords {
@@ -271,6 +283,10 @@ impl AppState {
 
     pub(crate) fn signup_limits(&self) -> &SignupLimits {
         &self.inner.signup_limits
+    }
+
+    pub(crate) fn audit_budgets(&self) -> &Budgets {
+        &self.inner.audit_budgets
     }
 
     /// Deletes ended sessions every [`Settings::purge_interval`] until the returned task is
@@ -293,6 +309,7 @@ impl AppState {
                     Ok(n) => tracing::debug!(sessions = n, "purged ended sessions"),
                     Err(e) => tracing::warn!(error = %e, "could not purge ended sessions"),
                 }
+                crate::audit::purge(&state).await;
                 if let Some(pg) = state.store().postgres() {
                     let window = s.failure_window.as_millis() as i64;
                     let before = s.clock.now_millis() - window;

@@ -14,7 +14,7 @@ use crate::quote::Quoted;
 use crate::token::ApiToken;
 
 /// Checks the status, then parses the body as JSON and hands its object to `read`.
-fn parse_object<T>(
+pub(super) fn parse_object<T>(
     status: u16,
     body: &str,
     what: &str,

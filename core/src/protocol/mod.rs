@@ -10,8 +10,11 @@
 //!   [`ErrorBody`], [`ApiError`];
 //! - answers: the answer types and their parsers ([`TokenList`], [`parse_created`], ...);
 //! - scopes: scope names, [`TokenOptions`], forward auth ([`auth_scope`]) and introspection
-//!   ([`introspect`], [`parse_introspection`]).
+//!   ([`introspect`], [`parse_introspection`]);
+//! - activity: the audit log, revoking everything, password change, account deletion and the
+//!   signed-in probe ([`events`], [`parse_events`], [`SessionState`], ...).
 
+mod activity;
 mod answers;
 mod endpoints;
 mod errors;
@@ -19,6 +22,7 @@ mod fields;
 mod request;
 mod scopes;
 
+pub use activity::*;
 pub use answers::*;
 pub use endpoints::*;
 pub use errors::*;

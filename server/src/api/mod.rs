@@ -1,5 +1,7 @@
 //! The HTTP routes of the Nodejitsu API, the dashboard session and the health check.
 
+mod account;
+mod activity;
 mod misc;
 mod session;
 mod tokens;
@@ -24,16 +26,27 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/healthz", get(misc::healthz))
         .route("/auth", get(misc::auth))
-        .route("/session", post(session::start).delete(session::end))
+        .route(
+            "/session",
+            post(session::start)
+                .delete(session::end)
+                .get(activity::session_state),
+        )
         .route(
             "/users/{username}",
-            post(users::signup).get(users::get_user),
+            post(users::signup)
+                .get(users::get_user)
+                .delete(account::delete_account),
         )
         .route("/users/{username}/available", get(users::available))
         .route(
             "/users/{username}/tokens",
-            get(tokens::list).post(tokens::create_unnamed),
+            get(tokens::list)
+                .post(tokens::create_unnamed)
+                .delete(account::revoke_all),
         )
+        .route("/users/{username}/events", get(activity::events))
+        .route("/users/{username}/password", put(account::change_password))
         .route(
             "/users/{username}/tokens/{name}",
             put(tokens::create_named).delete(tokens::destroy),

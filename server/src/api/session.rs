@@ -8,6 +8,7 @@ use axum::Json;
 use jitsu_core::protocol::{AuthMethod, SessionInfo};
 use jitsu_core::{SecretDigest, SessionId};
 
+use crate::audit::{self, Action, Client};
 use crate::auth::Caller;
 use crate::error::AppError;
 use crate::session::{
@@ -21,6 +22,7 @@ pub(crate) async fn start(
     State(state): State<AppState>,
     headers: HeaderMap,
     caller: Caller,
+    client: Client,
 ) -> Result<Response, AppError> {
     if headers.contains_key(header::ORIGIN) {
         check_origin_headers(&headers, &state)?;
@@ -43,6 +45,15 @@ pub(crate) async fn start(
         .store()
         .create_session(hash, user_id, now, max)
         .await?;
+    audit::record(
+        &state,
+        &client,
+        user_id,
+        Action::SessionStart,
+        None,
+        "password",
+    )
+    .await;
     let body = SessionInfo {
         username: caller.username,
         expires_at: time::rfc3339(now + state.settings().session_idle.as_secs() as i64),
@@ -59,6 +70,7 @@ pub(crate) async fn start(
 pub(crate) async fn end(
     State(state): State<AppState>,
     headers: HeaderMap,
+    client: Client,
 ) -> Result<Response, AppError> {
     if let Some(id) = cookie_value(&headers) {
         let hash = SecretDigest::of(id.as_bytes());
@@ -68,7 +80,19 @@ pub(crate) async fn end(
             if is_live(&record, state.now(), state.settings()) {
                 check_origin_headers(&headers, &state)?;
             }
-            state.store().delete_session(hash).await?;
+            if state.store().delete_session(hash).await?
+                && is_live(&record, state.now(), state.settings())
+            {
+                audit::record(
+                    &state,
+                    &client,
+                    record.user_id,
+                    Action::SessionEnd,
+                    None,
+                    "session",
+                )
+                .await;
+            }
         }
     }
     let mut response = Json(serde_json::json!({ "ok": true })).into_response();

@@ -8,6 +8,7 @@ use jitsu_core::protocol::{CreatedToken, Destroyed, Operation, TokenInfo, TokenL
 use jitsu_core::{ApiToken, TokenName, Username};
 use serde_json::Value;
 
+use crate::audit::{self, Action, Client};
 use crate::auth::Caller;
 use crate::error::AppError;
 use crate::extract::{self, TokenParams, UserParam};
@@ -85,6 +86,7 @@ pub(crate) async fn create_named(
     State(state): State<AppState>,
     TokenParams(username, name): TokenParams,
     caller: Caller,
+    client: Client,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), AppError> {
     let (token, stored) = prepare_create(&state, &caller, &username, &body)?;
@@ -93,6 +95,20 @@ pub(crate) async fn create_named(
         .store()
         .put_token(user_id, name.clone(), stored, max)
         .await?;
+    let action = match operation {
+        Operation::Insert => Action::TokenCreate,
+        Operation::Update => Action::TokenRegenerate,
+    };
+    let credential = audit::credential(Some(caller.method));
+    audit::record(
+        &state,
+        &client,
+        user_id,
+        action,
+        Some(name.as_str()),
+        credential,
+    )
+    .await;
     Ok(created(&username, operation, name, token))
 }
 
@@ -101,6 +117,7 @@ pub(crate) async fn create_unnamed(
     State(state): State<AppState>,
     UserParam(username): UserParam,
     caller: Caller,
+    client: Client,
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), AppError> {
     let (token, stored) = prepare_create(&state, &caller, &username, &body)?;
@@ -109,6 +126,16 @@ pub(crate) async fn create_unnamed(
         .store()
         .create_token_auto(user_id, stored, max)
         .await?;
+    let credential = audit::credential(Some(caller.method));
+    audit::record(
+        &state,
+        &client,
+        user_id,
+        Action::TokenCreate,
+        Some(name.as_str()),
+        credential,
+    )
+    .await;
     Ok(created(&username, Operation::Insert, name, token))
 }
 
@@ -117,6 +144,7 @@ pub(crate) async fn destroy(
     State(state): State<AppState>,
     TokenParams(username, name): TokenParams,
     caller: Caller,
+    client: Client,
     body: Bytes,
 ) -> Result<Json<Destroyed>, AppError> {
     extract::empty_object(&body)?;
@@ -127,6 +155,16 @@ pub(crate) async fn destroy(
             "{username} has no token named \"{name}\" — `jitsu tokens list` shows the names"
         )));
     }
+    let credential = audit::credential(Some(caller.method));
+    audit::record(
+        &state,
+        &client,
+        user_id,
+        Action::TokenDestroy,
+        Some(name.as_str()),
+        credential,
+    )
+    .await;
     tracing::info!(user = %username, token = %name, "token destroyed");
     Ok(Json(Destroyed {
         ok: true,

@@ -75,6 +75,16 @@ pub(crate) async fn signup(
         .store()
         .create_user(name, email, password_hash, now)
         .await?;
+    let client = crate::audit::Client::of(&parts, &state);
+    crate::audit::record(
+        &state,
+        &client,
+        record.id,
+        crate::audit::Action::Signup,
+        None,
+        "none",
+    )
+    .await;
     tracing::info!(user = %record.username, "account created");
     Ok((StatusCode::CREATED, Json(user_info(&record))))
 }

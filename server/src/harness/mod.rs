@@ -62,6 +62,7 @@ impl InProcess {
             connections: settings.connections,
             database,
             db_pool_size: DEFAULT_POOL_SIZE,
+            audit: settings.audit,
         };
         // Opened on the server's own runtime: PostgreSQL's pool and change feed live there.
         Self::start_with(move || async move { AppState::open_with(&config, settings).await })

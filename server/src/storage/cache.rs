@@ -13,6 +13,7 @@ use std::sync::{Mutex, MutexGuard};
 use jitsu_core::protocol::Operation;
 use jitsu_core::{SecretDigest, TokenName};
 
+use super::activity::{ActivityStorage, EventQuery, EventRecord, NewEvent, Revoked};
 use super::{
     NewToken, NewUser, SessionRecord, Storage, StorageError, TokenOwner, TokenRecord, UserId,
     UserRecord,
@@ -109,6 +110,15 @@ impl CachedTokens {
         let mut e = self.entries();
         e.generation += 1;
         e.enabled = enabled;
+        e.by_hash.clear();
+        e.by_name.clear();
+    }
+
+    /// Forgets everything, leaving lookups on or off (every token of an account was
+    /// destroyed, or the account deleted).
+    pub(crate) fn flush(&self) {
+        let mut e = self.entries();
+        e.generation += 1;
         e.by_hash.clear();
         e.by_name.clear();
     }
@@ -231,6 +241,46 @@ impl<S: Storage> Storage for TokenCache<S> {
 
     fn purge_sessions(&self, idle_before: i64, created_before: i64) -> Result<usize, StorageError> {
         self.inner.purge_sessions(idle_before, created_before)
+    }
+}
+
+impl<S: Storage> ActivityStorage for TokenCache<S> {
+    fn record_event(&self, event: &NewEvent) -> Result<(), StorageError> {
+        self.inner.record_event(event)
+    }
+
+    fn events(&self, query: &EventQuery<'_>) -> Result<Vec<EventRecord>, StorageError> {
+        self.inner.events(query)
+    }
+
+    fn purge_events(&self, before: i64) -> Result<usize, StorageError> {
+        self.inner.purge_events(before)
+    }
+
+    fn revoke_all(
+        &self,
+        user: UserId,
+        keep: Option<&SecretDigest>,
+        now: i64,
+    ) -> Result<Revoked, StorageError> {
+        let result = self.inner.revoke_all(user, keep, now);
+        self.cache.flush();
+        result
+    }
+
+    fn change_password(
+        &self,
+        user: UserId,
+        password_hash: &str,
+        keep: Option<&SecretDigest>,
+    ) -> Result<u64, StorageError> {
+        self.inner.change_password(user, password_hash, keep)
+    }
+
+    fn delete_user(&self, user: UserId) -> Result<bool, StorageError> {
+        let result = self.inner.delete_user(user);
+        self.cache.flush();
+        result
     }
 }
 

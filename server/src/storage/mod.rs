@@ -13,12 +13,14 @@
 //! Secrets never reach this layer in clear: tokens and session ids arrive as their SHA-256
 //! [`SecretDigest`], passwords as Argon2id PHC strings.
 
+pub mod activity;
 mod cache;
 pub(crate) mod copy;
 pub(crate) mod migrations;
 pub mod postgres;
 mod sqlite;
 mod store;
+mod store_activity;
 
 use std::collections::HashSet;
 use std::fmt;
@@ -27,6 +29,7 @@ use jitsu_core::protocol::Operation;
 use jitsu_core::{SecretDigest, TokenName};
 use thiserror::Error;
 
+pub use activity::{ActivityStorage, EventQuery, EventRecord, NewEvent, Revoked};
 pub use cache::TokenCache;
 pub use postgres::{DatabaseUrl, PgStorage};
 pub use sqlite::{SqliteStorage, DB_FILE};
@@ -178,7 +181,7 @@ pub struct SessionRecord {
 }
 
 /// Persistence of accounts, tokens and sessions.
-pub trait Storage: Send + Sync + fmt::Debug {
+pub trait Storage: ActivityStorage + Send + Sync + fmt::Debug {
     /// Creates an account; [`StorageError::UsernameTaken`] if the name exists.
     fn create_user(&self, user: NewUser<'_>) -> Result<UserRecord, StorageError>;
     /// Finds an account by name, compared case-insensitively (the stored spelling is kept).

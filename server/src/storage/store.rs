@@ -34,7 +34,7 @@ impl Store {
     /// Runs a blocking write on tokio's blocking pool, at most [`WRITES_AT_ONCE`] at a time
     /// (SQLite has one writer anyway): a burst of writes waits here, asynchronously, instead of
     /// growing the blocking pool to hundreds of threads. The permit is owned by the work.
-    async fn blocking<T: Send + 'static>(
+    pub(super) async fn blocking<T: Send + 'static>(
         s: &Arc<dyn Storage>,
         call: impl FnOnce(&dyn Storage) -> Result<T, StorageError> + Send + 'static,
     ) -> Result<T, StorageError> {

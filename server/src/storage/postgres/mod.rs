@@ -14,6 +14,7 @@
 //!   per outage; the pool reconnects on its own.
 
 mod accounts;
+mod activity;
 mod listen;
 mod schema;
 mod tokens;

@@ -10,6 +10,7 @@ use jitsu_core::protocol::Operation;
 use jitsu_core::{SecretDigest, TokenName};
 use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension};
 
+mod activity;
 mod files;
 mod rows;
 mod schema;

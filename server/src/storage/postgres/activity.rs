@@ -1,0 +1,208 @@
+//! The audit log, revoking everything, password change and account deletion in PostgreSQL.
+//!
+//! Revoking everything and deleting an account send `NOTIFY jitsu_tokens, 'flush'` in their
+//! transaction: not a digest, so every process's listener empties its token cache (the
+//! account's tokens, and any old value still valid, are refused at once everywhere); this
+//! process flushes its own cache as soon as the transaction commits.
+
+use jitsu_core::SecretDigest;
+use tokio_postgres::Row;
+
+use super::{within, PgStorage, CHANNEL};
+use crate::storage::activity::{EventQuery, EventRecord, NewEvent, Revoked};
+use crate::storage::migrations::MAX_RETIRED_PER_ACCOUNT;
+use crate::storage::{StorageError, UserId};
+
+/// The payload that tells every listener to empty its cache.
+const FLUSH: &str = "flush";
+
+/// Events per statement of [`PgStorage::import_events`].
+const IMPORT_BATCH: usize = 10_000;
+
+fn event_row(r: &Row) -> EventRecord {
+    EventRecord {
+        id: r.get(0),
+        at: r.get(1),
+        action: r.get(2),
+        token_name: r.get(3),
+        credential: r.get(4),
+        ip: r.get(5),
+        user_agent: r.get(6),
+    }
+}
+
+fn keep_param(keep: Option<&SecretDigest>) -> Option<&[u8]> {
+    keep.map(|d| d.as_bytes().as_slice())
+}
+
+impl PgStorage {
+    /// Appends one event.
+    pub async fn record_event(&self, e: &NewEvent) -> Result<(), StorageError> {
+        self.execute(
+            "INSERT INTO events (user_id, at, action, token_name, credential, ip, user_agent)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            &[
+                &e.user_id,
+                &e.at,
+                &e.action,
+                &e.token_name,
+                &e.credential,
+                &e.ip,
+                &e.user_agent,
+            ],
+        )
+        .await
+        .map(drop)
+    }
+
+    /// Stores many events, [`IMPORT_BATCH`] per statement, for benchmarks.
+    pub async fn import_events(
+        &self,
+        events: &mut (dyn Iterator<Item = NewEvent> + Send),
+    ) -> Result<usize, StorageError> {
+        let c = self.client().await?;
+        let mut n = 0;
+        loop {
+            let batch: Vec<NewEvent> = (&mut *events).take(IMPORT_BATCH).collect();
+            if batch.is_empty() {
+                return Ok(n);
+            }
+            n += batch.len();
+            let col = |f: fn(&NewEvent) -> Option<String>| batch.iter().map(f).collect::<Vec<_>>();
+            let users: Vec<i64> = batch.iter().map(|e| e.user_id).collect();
+            let ats: Vec<i64> = batch.iter().map(|e| e.at).collect();
+            let actions = col(|e| Some(e.action.to_owned()));
+            let names = col(|e| e.token_name.clone());
+            let credentials = col(|e| Some(e.credential.to_owned()));
+            let ips = col(|e| e.ip.clone());
+            let agents = col(|e| e.user_agent.clone());
+            within(c.execute(
+                "INSERT INTO events (user_id, at, action, token_name, credential, ip, user_agent)
+                 SELECT * FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::TEXT[], $4::TEXT[],
+                                      $5::TEXT[], $6::TEXT[], $7::TEXT[])",
+                &[&users, &ats, &actions, &names, &credentials, &ips, &agents],
+            ))
+            .await?;
+        }
+    }
+
+    /// A page of an account's events, newest first.
+    pub async fn events(&self, q: &EventQuery<'_>) -> Result<Vec<EventRecord>, StorageError> {
+        let result = async {
+            let c = self.client().await?;
+            let columns =
+                "SELECT id, at, action, token_name, credential, ip, user_agent FROM events";
+            let rows = match q.token {
+                None => {
+                    let s = within(c.prepare_cached(&format!(
+                        "{columns} WHERE user_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3"
+                    )))
+                    .await?;
+                    within(c.query(&s, &[&q.user, &q.before_id(), &q.sql_limit()])).await?
+                }
+                Some(token) => {
+                    let s = within(c.prepare_cached(&format!(
+                        "{columns} WHERE user_id = $1 AND token_name = $4 AND id < $2
+                         ORDER BY id DESC LIMIT $3"
+                    )))
+                    .await?;
+                    within(c.query(&s, &[&q.user, &q.before_id(), &q.sql_limit(), &token])).await?
+                }
+            };
+            Ok(rows.iter().map(event_row).collect())
+        }
+        .await;
+        self.seen(result)
+    }
+
+    /// Deletes events that happened before `before`.
+    pub async fn purge_events(&self, before: i64) -> Result<usize, StorageError> {
+        let n = self
+            .execute("DELETE FROM events WHERE at < $1", &[&before])
+            .await?;
+        Ok(usize::try_from(n).unwrap_or(usize::MAX))
+    }
+
+    /// Destroys every token and every session but `keep`; every process forgets the tokens.
+    pub async fn revoke_all(
+        &self,
+        user: UserId,
+        keep: Option<&SecretDigest>,
+        now: i64,
+    ) -> Result<Revoked, StorageError> {
+        let result = async {
+            let mut c = self.client().await?;
+            let tx = within(c.transaction()).await?;
+            within(tx.execute("SELECT 1 FROM users WHERE id = $1 FOR UPDATE", &[&user])).await?;
+            within(tx.execute(
+                "INSERT INTO retired_tokens (token_hash, user_id, retired_at)
+                 SELECT token_hash, user_id, $2 FROM tokens WHERE user_id = $1
+                 ON CONFLICT DO NOTHING",
+                &[&user, &now],
+            ))
+            .await?;
+            within(tx.execute(
+                "DELETE FROM retired_tokens WHERE user_id = $1 AND token_hash NOT IN
+                   (SELECT token_hash FROM retired_tokens WHERE user_id = $1
+                    ORDER BY retired_at DESC LIMIT $2)",
+                &[&user, &MAX_RETIRED_PER_ACCOUNT],
+            ))
+            .await?;
+            let tokens =
+                within(tx.execute("DELETE FROM tokens WHERE user_id = $1", &[&user])).await?;
+            let sessions = within(tx.execute(
+                "DELETE FROM sessions WHERE user_id = $1 AND session_hash IS DISTINCT FROM $2",
+                &[&user, &keep_param(keep)],
+            ))
+            .await?;
+            within(tx.execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &FLUSH])).await?;
+            within(tx.commit()).await?;
+            Ok(Revoked { tokens, sessions })
+        }
+        .await;
+        self.cache.flush();
+        self.seen(result)
+    }
+
+    /// Stores a new password hash and ends every session but `keep`.
+    pub async fn change_password(
+        &self,
+        user: UserId,
+        password_hash: &str,
+        keep: Option<&SecretDigest>,
+    ) -> Result<u64, StorageError> {
+        let result = async {
+            let mut c = self.client().await?;
+            let tx = within(c.transaction()).await?;
+            within(tx.execute(
+                "UPDATE users SET password_hash = $2 WHERE id = $1",
+                &[&user, &password_hash],
+            ))
+            .await?;
+            let sessions = within(tx.execute(
+                "DELETE FROM sessions WHERE user_id = $1 AND session_hash IS DISTINCT FROM $2",
+                &[&user, &keep_param(keep)],
+            ))
+            .await?;
+            within(tx.commit()).await?;
+            Ok(sessions)
+        }
+        .await;
+        self.seen(result)
+    }
+
+    /// Deletes the account and everything it owns; every process forgets its tokens.
+    pub async fn delete_user(&self, user: UserId) -> Result<bool, StorageError> {
+        let result = async {
+            let mut c = self.client().await?;
+            let tx = within(c.transaction()).await?;
+            let deleted = within(tx.execute("DELETE FROM users WHERE id = $1", &[&user])).await?;
+            within(tx.execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &FLUSH])).await?;
+            within(tx.commit()).await?;
+            Ok(deleted > 0)
+        }
+        .await;
+        self.cache.flush();
+        self.seen(result)
+    }
+}

@@ -1,0 +1,74 @@
+//! [`Store`]'s issue-13 operations over either backend (see `activity.rs`): SQLite writes on
+//! the blocking pool, reads inline; PostgreSQL awaited.
+
+use jitsu_core::SecretDigest;
+
+use super::activity::{EventQuery, EventRecord, NewEvent, Revoked};
+use super::{StorageError, Store, UserId};
+
+impl Store {
+    /// See [`ActivityStorage::record_event`](super::ActivityStorage::record_event).
+    pub async fn record_event(&self, event: NewEvent) -> Result<(), StorageError> {
+        match self {
+            Store::Embedded(s) => Self::blocking(s, move |s| s.record_event(&event)).await,
+            Store::Postgres(p) => p.record_event(&event).await,
+        }
+    }
+
+    /// See [`ActivityStorage::events`](super::ActivityStorage::events).
+    pub async fn events(&self, query: &EventQuery<'_>) -> Result<Vec<EventRecord>, StorageError> {
+        match self {
+            Store::Embedded(s) => s.events(query),
+            Store::Postgres(p) => p.events(query).await,
+        }
+    }
+
+    /// See [`ActivityStorage::purge_events`](super::ActivityStorage::purge_events).
+    pub async fn purge_events(&self, before: i64) -> Result<usize, StorageError> {
+        match self {
+            Store::Embedded(s) => Self::blocking(s, move |s| s.purge_events(before)).await,
+            Store::Postgres(p) => p.purge_events(before).await,
+        }
+    }
+
+    /// See [`ActivityStorage::revoke_all`](super::ActivityStorage::revoke_all).
+    pub async fn revoke_all(
+        &self,
+        user: UserId,
+        keep: Option<SecretDigest>,
+        now: i64,
+    ) -> Result<Revoked, StorageError> {
+        match self {
+            Store::Embedded(s) => {
+                Self::blocking(s, move |s| s.revoke_all(user, keep.as_ref(), now)).await
+            }
+            Store::Postgres(p) => p.revoke_all(user, keep.as_ref(), now).await,
+        }
+    }
+
+    /// See [`ActivityStorage::change_password`](super::ActivityStorage::change_password).
+    pub async fn change_password(
+        &self,
+        user: UserId,
+        password_hash: String,
+        keep: Option<SecretDigest>,
+    ) -> Result<u64, StorageError> {
+        match self {
+            Store::Embedded(s) => {
+                Self::blocking(s, move |s| {
+                    s.change_password(user, &password_hash, keep.as_ref())
+                })
+                .await
+            }
+            Store::Postgres(p) => p.change_password(user, &password_hash, keep.as_ref()).await,
+        }
+    }
+
+    /// See [`ActivityStorage::delete_user`](super::ActivityStorage::delete_user).
+    pub async fn delete_user(&self, user: UserId) -> Result<bool, StorageError> {
+        match self {
+            Store::Embedded(s) => Self::blocking(s, move |s| s.delete_user(user)).await,
+            Store::Postgres(p) => p.delete_user(user).await,
+        }
+    }
+}
