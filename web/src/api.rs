@@ -7,7 +7,7 @@
 
 use gloo_net::http::{Method as HttpMethod, RequestBuilder};
 use jitsu_core::protocol::{
-    self, AuthInfo, CreatedToken, Destroyed, SessionInfo, TokenList, UserInfo,
+    self, CreatedToken, Destroyed, SessionInfo, SessionState, TokenList, UserInfo,
 };
 use jitsu_core::{ApiError, Credentials, Method, Password, Request, TokenName, Username};
 use thiserror::Error;
@@ -118,11 +118,12 @@ async fn send(request: Request) -> Result<Answer, Failure> {
     })
 }
 
-/// Who the session cookie belongs to (`GET /auth` without an `Authorization` header).
-pub async fn current_session() -> Result<AuthInfo, Failure> {
-    send(protocol::auth_session())
+/// Whether the session cookie is signed in, and as whom (`GET /session`, always 200: a first
+/// visit without a session logs no failed request in the browser console).
+pub async fn current_session() -> Result<SessionState, Failure> {
+    send(protocol::session_state())
         .await?
-        .parse(protocol::parse_auth)
+        .parse(protocol::parse_session_state)
 }
 
 /// Exchanges the password for the server's session cookie.

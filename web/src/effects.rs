@@ -5,6 +5,8 @@ use jitsu_core::{validate_email, validate_password, Password, TokenName, Usernam
 use yew::platform::spawn_local;
 use yew::UseReducerDispatcher;
 
+use jitsu_core::protocol::SessionState;
+
 use crate::api::{self, Failure};
 use crate::perf;
 use crate::state::{Action, Busy, Place, Session, State};
@@ -32,7 +34,7 @@ pub fn resume_session(dispatch: Dispatch) {
     dispatch.dispatch(Action::Start(Busy::CheckingSession));
     spawn_local(async move {
         match api::current_session().await {
-            Ok(info) => match Username::parse(&info.username) {
+            Ok(SessionState::SignedIn { username, .. }) => match Username::parse(&username) {
                 Ok(username) => {
                     dispatch.dispatch(Action::SignedIn(Session {
                         username: username.clone(),
@@ -43,7 +45,7 @@ pub fn resume_session(dispatch: Dispatch) {
                 Err(e) => dispatch.dispatch(Action::Failed(Place::Account, e.to_string())),
             },
             // No cookie, or a stale one: just show the form.
-            Err(failure) if failure.is_unauthorized() => dispatch.dispatch(Action::NoSession),
+            Ok(SessionState::SignedOut) => dispatch.dispatch(Action::NoSession),
             Err(failure) => dispatch.dispatch(Action::RequestFailed(Place::Account, failure)),
         }
     });
