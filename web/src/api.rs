@@ -7,7 +7,8 @@
 
 use gloo_net::http::{Method as HttpMethod, RequestBuilder};
 use jitsu_core::protocol::{
-    self, CreatedToken, Destroyed, SessionInfo, SessionState, TokenList, UserInfo,
+    self, CreatedToken, Destroyed, EventPage, PasswordChanged, RevokedAll, ScopeInfo, SessionInfo,
+    SessionState, TokenList, TokenOptions, UserInfo,
 };
 use jitsu_core::{ApiError, Credentials, Method, Password, Request, TokenName, Username};
 use thiserror::Error;
@@ -158,16 +159,25 @@ pub async fn list_tokens(user: &Username) -> Result<TokenList, Failure> {
         .parse(protocol::parse_token_list)
 }
 
-/// Creates (or regenerates) the named token, or one the server names when `name` is `None`.
+/// Creates (or regenerates) the named token, or one the server names when `name` is `None`,
+/// with `options` (scopes, expiry, and the old value's grace when regenerating).
 pub async fn create_token(
     user: &Username,
     name: Option<&TokenName>,
+    options: &TokenOptions,
 ) -> Result<CreatedToken, Failure> {
     let request = match name {
-        Some(name) => protocol::create_token(user, name, &Credentials::Session),
-        None => protocol::create_token_unnamed(user, &Credentials::Session),
+        Some(name) => protocol::create_token_with(user, name, &Credentials::Session, options),
+        None => protocol::create_token_unnamed_with(user, &Credentials::Session, options),
     };
     send(request).await?.parse(protocol::parse_created)
+}
+
+/// The server's scope catalogue.
+pub async fn scopes() -> Result<Vec<ScopeInfo>, Failure> {
+    send(protocol::scopes())
+        .await?
+        .parse(protocol::parse_scopes)
 }
 
 /// Destroys the named token.
@@ -176,3 +186,58 @@ pub async fn destroy_token(user: &Username, name: &TokenName) -> Result<Destroye
         .await?
         .parse(protocol::parse_destroyed)
 }
+
+/// Destroys every token of the account and ends its other sessions.
+pub async fn revoke_all(user: &Username) -> Result<RevokedAll, Failure> {
+    send(protocol::revoke_all(user, &Credentials::Session))
+        .await?
+        .parse(protocol::parse_revoked_all)
+}
+
+/// Changes the password (the old one is needed even with a session); ends the other sessions.
+pub async fn change_password(
+    user: &Username,
+    old: &Password,
+    new: &Password,
+) -> Result<PasswordChanged, Failure> {
+    send(protocol::change_password(
+        user,
+        &Credentials::Session,
+        old,
+        new,
+    ))
+    .await?
+    .parse(protocol::parse_password_changed)
+}
+
+/// Deletes the account with its tokens, sessions and events.
+pub async fn delete_account(user: &Username, password: &Password) -> Result<bool, Failure> {
+    send(protocol::delete_account(
+        user,
+        &Credentials::Session,
+        password,
+    ))
+    .await?
+    .parse(protocol::parse_account_deleted)
+}
+
+/// A page of the account's activity, newest first: older than the cursor `before`, and only
+/// of `token` when given.
+pub async fn events(
+    user: &Username,
+    before: Option<&str>,
+    token: Option<&TokenName>,
+) -> Result<EventPage, Failure> {
+    send(protocol::events(
+        user,
+        &Credentials::Session,
+        Some(EVENTS_PAGE),
+        before,
+        token,
+    ))
+    .await?
+    .parse(protocol::parse_events)
+}
+
+/// Events asked for at a time: a screenful or two; more come on scroll.
+pub const EVENTS_PAGE: u32 = 50;

@@ -5,7 +5,7 @@ use jitsu_core::{validate_email, validate_password, Password, TokenName, Usernam
 use yew::platform::spawn_local;
 use yew::UseReducerDispatcher;
 
-use jitsu_core::protocol::SessionState;
+use jitsu_core::protocol::{SessionState, TokenOptions};
 
 use crate::api::{self, Failure};
 use crate::perf;
@@ -19,7 +19,7 @@ pub const SESSION_ENDED: &str =
     "Your session has ended (it expired or was signed out) — sign in again to continue.";
 
 /// Reports a failure of a signed-in action: a 401 means the session is gone.
-fn fail(dispatch: &Dispatch, place: Place, failure: Failure) {
+pub(crate) fn fail(dispatch: &Dispatch, place: Place, failure: Failure) {
     if failure.is_unauthorized() {
         dispatch.dispatch(Action::SignedOut {
             message: Some(SESSION_ENDED.to_owned()),
@@ -36,11 +36,11 @@ pub fn resume_session(dispatch: Dispatch) {
         match api::current_session().await {
             Ok(SessionState::SignedIn { username, .. }) => match Username::parse(&username) {
                 Ok(username) => {
-                    dispatch.dispatch(Action::SignedIn(Session {
-                        username: username.clone(),
+                    let session = Session {
+                        username,
                         resumed: true,
-                    }));
-                    fetch_tokens(&dispatch, &username).await;
+                    };
+                    signed_in(&dispatch, session).await;
                 }
                 Err(e) => dispatch.dispatch(Action::Failed(Place::Account, e.to_string())),
             },
@@ -72,11 +72,11 @@ async fn start_session(dispatch: &Dispatch, user: &Username, password: &Password
     match api::sign_in(user, password).await {
         Ok(info) => {
             let username = Username::parse(&info.username).unwrap_or_else(|_| user.clone());
-            dispatch.dispatch(Action::SignedIn(Session {
-                username: username.clone(),
+            let session = Session {
+                username,
                 resumed: false,
-            }));
-            fetch_tokens(dispatch, &username).await;
+            };
+            signed_in(dispatch, session).await;
         }
         Err(failure) => dispatch.dispatch(Action::RequestFailed(Place::Account, failure)),
     }
@@ -102,6 +102,18 @@ pub fn sign_up(dispatch: Dispatch, username: String, email: String, password: St
     });
 }
 
+/// Signed in: the scope catalogue for the create form (it needs no credentials; a server
+/// without scopes has none, and the form then creates tokens as the original client does),
+/// then the tokens.
+async fn signed_in(dispatch: &Dispatch, session: Session) {
+    let username = session.username.clone();
+    dispatch.dispatch(Action::SignedIn(session));
+    if let Ok(catalogue) = api::scopes().await {
+        dispatch.dispatch(Action::Catalogue(catalogue));
+    }
+    fetch_tokens(dispatch, &username).await;
+}
+
 async fn fetch_tokens(dispatch: &Dispatch, user: &Username) {
     dispatch.dispatch(Action::Start(Busy::Loading));
     match api::list_tokens(user).await {
@@ -113,9 +125,15 @@ async fn fetch_tokens(dispatch: &Dispatch, user: &Username) {
     }
 }
 
-/// Creates a token (`name` `None`: the server picks it) or regenerates an existing name, then
-/// reveals the value once and reloads the list.
-pub fn create(dispatch: Dispatch, user: Username, name: Option<TokenName>, regenerate: bool) {
+/// Creates a token (`name` `None`: the server picks it) or regenerates an existing name, with
+/// `options`, then reveals the value once and reloads the list.
+pub fn create(
+    dispatch: Dispatch,
+    user: Username,
+    name: Option<TokenName>,
+    options: TokenOptions,
+    regenerate: bool,
+) {
     let busy = match (&name, regenerate) {
         (Some(n), true) => Busy::Regenerating(n.clone()),
         _ => Busy::Creating(name.clone()),
@@ -127,7 +145,7 @@ pub fn create(dispatch: Dispatch, user: Username, name: Option<TokenName>, regen
     };
     dispatch.dispatch(Action::Start(busy));
     spawn_local(async move {
-        match api::create_token(&user, name.as_ref()).await {
+        match api::create_token(&user, name.as_ref(), &options).await {
             Ok(created) => {
                 dispatch.dispatch(Action::Created(created));
                 fetch_tokens(&dispatch, &user).await;

@@ -4,13 +4,16 @@
 //!
 //! - [`state`]: the one reducer ([`state::State`], [`state::Action`]); the root shares it
 //!   through a `ContextProvider`, and components take it with [`state::use_store`].
+//! - [`activity`]: the audit log as far as it is loaded.
 //! - [`api`]: all HTTP (gloo-net), built and parsed by core.
-//! - [`effects`]: the asynchronous actions components trigger.
+//! - [`effects`], [`account_effects`]: the asynchronous actions components trigger.
 //! - [`countdown`]: the wait a `Retry-After` asks for, ticking down.
 //! - [`handout`]: the shared-access handout for this server.
 //! - [`when`]: times in the viewer's zone, relative and exact.
 //! - [`components`]: small function components.
 
+pub mod account_effects;
+pub mod activity;
 pub mod api;
 pub mod components;
 pub mod countdown;

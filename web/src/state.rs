@@ -6,10 +6,13 @@
 
 use std::rc::Rc;
 
-use jitsu_core::protocol::{CreatedToken, TokenInfo};
+use jitsu_core::protocol::{
+    CreatedToken, EventPage, PasswordChanged, RevokedAll, ScopeInfo, TokenInfo,
+};
 use jitsu_core::{TokenName, Username};
 use yew::prelude::*;
 
+use crate::activity::Activity;
 use crate::api::Failure;
 
 /// The root's reducer handle, which components take from the context with [`use_store`].
@@ -49,6 +52,14 @@ pub enum Busy {
     Destroying(TokenName),
     /// `DELETE /session`.
     SigningOut,
+    /// `DELETE /users/:u/tokens`.
+    RevokingAll,
+    /// `PUT /users/:u/password`.
+    ChangingPassword,
+    /// `DELETE /users/:u`.
+    DeletingAccount,
+    /// A page of the activity log.
+    LoadingEvents,
 }
 
 /// Where an error message is shown: next to the thing that failed.
@@ -58,8 +69,12 @@ pub enum Place {
     Account,
     /// The create-token form.
     Create,
-    /// Above the tokens table (loading, regenerate, destroy, sign out).
+    /// Above the tokens table (loading, regenerate, destroy, revoke all, sign out).
     Tokens,
+    /// The activity view.
+    Activity,
+    /// The account view (password change, account deletion).
+    Settings,
 }
 
 /// A message for the user.
@@ -80,6 +95,22 @@ pub enum Confirm {
     Regenerate(TokenName),
     /// Delete a token.
     Destroy(TokenName),
+    /// Destroy every token and end every other session (typing the account name).
+    RevokeAll,
+    /// Delete the account (typing its name and the password).
+    DeleteAccount,
+}
+
+/// The screens of a signed-in account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum View {
+    /// Create, list and filter tokens.
+    #[default]
+    Tokens,
+    /// The audit log.
+    Activity,
+    /// Password and account deletion.
+    Account,
 }
 
 /// A wait the server asked for (`Retry-After`) before the refused action is tried again.
@@ -126,6 +157,13 @@ pub struct State {
     /// What the filter box holds: the table shows the tokens whose name or a scope contains
     /// it, ignoring case.
     pub filter: String,
+    /// The server's scope catalogue (`GET /scopes`); `None` until it arrives, or from a
+    /// server without scopes (the create form then offers none).
+    pub catalogue: Option<Rc<Vec<ScopeInfo>>>,
+    /// The screen shown while signed in.
+    pub view: View,
+    /// The activity log as far as it has been loaded.
+    pub activity: Activity,
 }
 
 /// Every change the dashboard knows.
@@ -166,6 +204,25 @@ pub enum Action {
     ClearNotice,
     /// The filter box changed.
     Filter(String),
+    /// The scope catalogue arrived.
+    Catalogue(Vec<ScopeInfo>),
+    /// Show another screen.
+    Show(View),
+    /// A page of activity arrived; `fresh` replaces what was loaded (a new token filter).
+    Events {
+        /// The page.
+        page: EventPage,
+        /// Whether it starts the list anew.
+        fresh: bool,
+    },
+    /// Show only the activity of this token (`None`: of every token); the list reloads.
+    EventsOf(Option<TokenName>),
+    /// Every token was destroyed and the other sessions ended.
+    RevokedAll(RevokedAll),
+    /// The password was changed; the other sessions ended.
+    PasswordChanged(PasswordChanged),
+    /// The account is gone: back to the sign-in screen, saying so.
+    AccountDeleted(Username),
 }
 
 impl State {
@@ -288,7 +345,69 @@ impl Reducible for State {
             Action::CloseReveal => next.reveal = None,
             Action::ClearNotice => next.notice = None,
             Action::Filter(text) => next.filter = text,
+            Action::Catalogue(scopes) => next.catalogue = Some(Rc::new(scopes)),
+            Action::Show(view) => {
+                next.view = view;
+                next.notice = None;
+            }
+            Action::Events { page, fresh } => {
+                next.busy = None;
+                next.activity = self.activity.with_page(page, fresh);
+            }
+            Action::EventsOf(token) => {
+                next.activity = Activity {
+                    token,
+                    ..Activity::default()
+                }
+            }
+            Action::RevokedAll(done) => {
+                next.busy = None;
+                next.tokens = Some(Rc::new(Vec::new()));
+                next.reveal = None;
+                next.notice = Some(Notice {
+                    place: Place::Tokens,
+                    text: format!(
+                        "Revoked {} token{} and ended {} other session{}: nothing can act as this account without the password now.",
+                        done.tokens,
+                        plural(done.tokens),
+                        done.sessions,
+                        plural(done.sessions)
+                    ),
+                    is_error: false,
+                });
+            }
+            Action::PasswordChanged(done) => {
+                next.busy = None;
+                next.notice = Some(Notice {
+                    place: Place::Settings,
+                    text: format!(
+                        "Password changed. {} other session{} ended; tokens keep working.",
+                        done.sessions,
+                        plural(done.sessions)
+                    ),
+                    is_error: false,
+                });
+            }
+            Action::AccountDeleted(user) => {
+                next = State {
+                    notice: Some(Notice {
+                        place: Place::Account,
+                        text: format!("Account {user} deleted, with its tokens and activity. The name can be registered again."),
+                        is_error: false,
+                    }),
+                    ..State::default()
+                };
+            }
         }
         next.into()
+    }
+}
+
+/// `"s"` unless `n` is 1.
+fn plural(n: u64) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
     }
 }
