@@ -4,7 +4,7 @@
 
 use yew::prelude::*;
 
-use crate::components::{aria, AccountForm, TokensPage};
+use crate::components::{aria, AccountForm, SignedIn};
 use crate::countdown::use_countdown;
 use crate::effects;
 use crate::state::{Busy, State, Store};
@@ -36,7 +36,7 @@ pub fn App() -> Html {
         });
     }
     let screen = if store.session.is_some() {
-        html! { <TokensPage /> }
+        html! { <SignedIn /> }
     } else if store.busy == Some(Busy::CheckingSession) {
         html! { <p class="loading" role="status"><span class="spinner" aria-hidden="true"></span>{ "Checking your session…" }</p> }
     } else {

@@ -4,6 +4,8 @@
 //! what they show as properties.
 
 mod account_form;
+mod account_page;
+mod activity_page;
 mod app;
 mod confirm_dialog;
 mod confirm_parts;
@@ -13,12 +15,15 @@ mod filter_box;
 mod notice;
 mod retry_wait;
 mod reveal_panel;
+mod signed_in;
 mod token_options;
 mod token_row;
 mod tokens_page;
 mod tokens_table;
 
 pub use account_form::AccountForm;
+pub use account_page::AccountPage;
+pub use activity_page::{action_text, ActivityPage};
 pub use app::App;
 pub use confirm_dialog::{wording, ConfirmDialog};
 pub use confirm_parts::GRACE_CHOICES;
@@ -28,8 +33,9 @@ pub use filter_box::FilterBox;
 pub use notice::{Notice, NoticeProps};
 pub use retry_wait::retry_wait;
 pub use reveal_panel::{RevealPanel, RevealPanelProps};
+pub use signed_in::SignedIn;
 pub use token_options::{scopes_to_send, Expiry, Picked};
-pub use token_row::{keeps, RowWork};
+pub use token_row::{expiring, keeps, scope_text, Expiring, RowWork};
 pub use tokens_page::TokensPage;
 pub use tokens_table::TokensTable;
 

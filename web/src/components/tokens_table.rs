@@ -255,6 +255,8 @@ pub fn TokensTable() -> Html {
                 <div role="row" class="head" aria-rowindex="1">
                     <span role="columnheader">{ "Name" }</span>
                     <span role="columnheader">{ "Value" }</span>
+                    <span role="columnheader">{ "Scopes" }</span>
+                    <span role="columnheader">{ "Expires" }</span>
                     <span role="columnheader">{ "Created" }</span>
                     <span role="columnheader">{ "Last used" }</span>
                     <span role="columnheader"><span class="visually-hidden">{ "Actions" }</span></span>
