@@ -2,32 +2,39 @@
 //! dialog, typing the name and the password).
 
 use jitsu_core::name::MIN_PASSWORD_LEN;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::account_effects;
-use crate::components::confirm_parts::text_field;
 use crate::components::{aria, Notice};
-use crate::state::{use_store, Action, Busy, Confirm, Place};
+use crate::state::{Action, Busy, Confirm, Place, Store};
 
-/// The account view.
-#[function_component]
-pub fn AccountPage() -> Html {
-    let store = use_store();
-    let old = use_state(String::new);
-    let new = use_state(String::new);
+/// Takes the value out of the input `id`, leaving it empty: the passwords live in the form
+/// only until they are sent.
+fn take(id: &str) -> String {
+    let input = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<HtmlInputElement>().ok());
+    input.map_or_else(String::new, |i| {
+        let value = i.value();
+        i.set_value("");
+        value
+    })
+}
+
+/// The account view (a view function: the fields keep their own values until submitted).
+pub(crate) fn account_page(store: &Store) -> Html {
     let Some(session) = store.session.clone() else {
         return html! {};
     };
     let onsubmit = {
-        let dispatch = store.dispatcher();
-        let (old, new, user) = (old.clone(), new.clone(), session.username.clone());
+        let (dispatch, user) = (store.dispatcher(), session.username.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            let (o, n) = ((*old).clone(), (*new).clone());
-            // The passwords live in this form only until they are sent.
-            old.set(String::new());
-            new.set(String::new());
-            account_effects::change_password(dispatch.clone(), user.clone(), o, n);
+            let (old, new) = (take("old-password"), take("new-password"));
+            account_effects::change_password(dispatch.clone(), user.clone(), old, new);
         })
     };
     let delete = {
@@ -46,9 +53,11 @@ pub fn AccountPage() -> Html {
                 <h2 id="password-title">{ "Change password" }</h2>
                 <p class="hint">{ "Every other signed-in browser is signed out; tokens keep working." }</p>
                 <form class="narrow-form" {onsubmit} aria-busy={aria(changing)}>
-                    { text_field("old-password", "Current password".to_owned(), "password", "current-password", &old) }
-                    { text_field("new-password", "New password".to_owned(), "password", "new-password", &new) }
-                    <p class="hint">{ format!("At least {MIN_PASSWORD_LEN} characters.") }</p>
+                    <label for="old-password">{ "Current password" }</label>
+                    <input id="old-password" type="password" autocomplete="current-password" />
+                    <label for="new-password">{ "New password" }</label>
+                    <input id="new-password" type="password" autocomplete="new-password" aria-describedby="new-password-hint" />
+                    <p id="new-password-hint" class="hint">{ format!("At least {MIN_PASSWORD_LEN} characters.") }</p>
                     <button type="submit" class="button primary" disabled={store.is_busy()} aria-busy={aria(changing)}>
                         { if changing { "Changing…" } else { "Change password" } }
                     </button>

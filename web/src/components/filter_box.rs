@@ -4,12 +4,11 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::perf;
-use crate::state::{use_store, Action};
+use crate::state::{Action, Store};
 
-/// A search field bound to the store's filter. The table says how many tokens it keeps.
-#[function_component]
-pub fn FilterBox() -> Html {
-    let store = use_store();
+/// A search field bound to the store's filter. The table says how many tokens it keeps. A
+/// view function rather than a component (the dashboard has a size budget).
+pub(crate) fn filter_box(store: &Store) -> Html {
     let oninput = {
         let dispatch = store.dispatcher();
         Callback::from(move |e: InputEvent| {

@@ -22,18 +22,15 @@ mod tokens_page;
 mod tokens_table;
 
 pub use account_form::AccountForm;
-pub use account_page::AccountPage;
 pub use activity_page::{action_text, ActivityPage};
 pub use app::App;
 pub use confirm_dialog::{wording, ConfirmDialog};
 pub use confirm_parts::GRACE_CHOICES;
 pub use copy_button::{CopyButton, CopyButtonProps};
 pub use create_form::{CreateForm, NameCheck};
-pub use filter_box::FilterBox;
 pub use notice::{Notice, NoticeProps};
 pub use retry_wait::retry_wait;
 pub use reveal_panel::{RevealPanel, RevealPanelProps};
-pub use signed_in::SignedIn;
 pub use token_options::{scopes_to_send, Expiry, Picked};
 pub use token_row::{expiring, keeps, scope_text, Expiring, RowWork};
 pub use tokens_page::TokensPage;

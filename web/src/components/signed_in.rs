@@ -3,23 +3,13 @@
 
 use yew::prelude::*;
 
-use crate::components::{AccountPage, ActivityPage, ConfirmDialog, TokensPage};
-use crate::state::{use_store, Action, View};
+use crate::components::account_page::account_page;
+use crate::components::{ActivityPage, ConfirmDialog, TokensPage};
+use crate::state::{Action, Store, View};
 
-/// Navigation between the views, then the view.
-#[function_component]
-pub fn SignedIn() -> Html {
-    let store = use_store();
-    {
-        // A new view takes the focus to its heading (not on the first one: the page's own
-        // start keeps it).
-        let first = use_mut_ref(|| true);
-        use_effect_with(store.view, move |_| {
-            if !std::mem::replace(&mut *first.borrow_mut(), false) {
-                crate::focus::focus("main h1");
-            }
-        });
-    }
+/// Navigation between the views, then the view (a view function: the root owns the effect
+/// that moves the focus to a new view's heading).
+pub(crate) fn signed_in(store: &Store) -> Html {
     let tab = |view: View, text: &'static str| {
         let dispatch = store.dispatcher();
         let current = store.view == view;
@@ -31,7 +21,7 @@ pub fn SignedIn() -> Html {
     let page = match store.view {
         View::Tokens => html! { <TokensPage /> },
         View::Activity => html! { <ActivityPage /> },
-        View::Account => html! { <AccountPage /> },
+        View::Account => account_page(store),
     };
     html! {
         <>

@@ -2,7 +2,8 @@
 
 use yew::prelude::*;
 
-use crate::components::{aria, CreateForm, FilterBox, Notice, RevealPanel, TokensTable};
+use crate::components::{aria, CreateForm, Notice, RevealPanel, TokensTable};
+use crate::components::filter_box::filter_box;
 use crate::handout::page_remote;
 use crate::state::{use_store, Action, Busy, Confirm, Place};
 
@@ -48,7 +49,7 @@ pub fn TokensPage() -> Html {
                     }
                 </div>
                 <Notice place={Place::Tokens} />
-                if count.is_some_and(|n| n > 0) { <FilterBox /> }
+                if count.is_some_and(|n| n > 0) { { filter_box(&store) } }
                 <TokensTable />
             </section>
         </>
