@@ -1,27 +1,32 @@
 //! The asynchronous actions of issue 13's account screens: revoke everything, the activity
-//! log, password change and account deletion. As in `effects`, each dispatches
-//! [`Action::Start`], awaits `api`, then dispatches the outcome.
+//! log, password change and account deletion, each one request through
+//! [`perform`](crate::effects::perform).
 
-use jitsu_core::{validate_password, Password, TokenName, Username};
-use yew::platform::spawn_local;
+use jitsu_core::protocol;
+use jitsu_core::{validate_password, Credentials, Password, TokenName, Username};
 
-use crate::api;
-use crate::effects::{fail, Dispatch};
+use crate::effects::{perform, Dispatch, Read};
 use crate::state::{Action, Busy, Place};
+
+/// Events asked for at a time: a screenful or two; more come on scroll.
+pub const EVENTS_PAGE: u32 = 50;
 
 /// Destroys every token and ends every other session.
 pub fn revoke_all(dispatch: Dispatch, user: Username) {
-    dispatch.dispatch(Action::Start(Busy::RevokingAll));
-    spawn_local(async move {
-        match api::revoke_all(&user).await {
-            Ok(done) => dispatch.dispatch(Action::RevokedAll(done)),
-            Err(failure) => fail(&dispatch, Place::Tokens, failure),
-        }
-    });
+    let request = protocol::revoke_all(&user, &Credentials::Session);
+    let read: Read = Box::new(|s, b| protocol::parse_revoked_all(s, b).map(Action::RevokedAll));
+    perform(
+        dispatch,
+        Busy::RevokingAll,
+        Place::Tokens,
+        request,
+        read,
+        None,
+    );
 }
 
-/// Loads the next older page of activity (`fresh`: the first page, for the token filter
-/// `token`).
+/// Loads the next older page of activity (`before` `None`: the first page), of `token` only
+/// when given.
 pub fn load_events(
     dispatch: Dispatch,
     user: Username,
@@ -29,13 +34,24 @@ pub fn load_events(
     token: Option<TokenName>,
 ) {
     let fresh = before.is_none();
-    dispatch.dispatch(Action::Start(Busy::LoadingEvents));
-    spawn_local(async move {
-        match api::events(&user, before.as_deref(), token.as_ref()).await {
-            Ok(page) => dispatch.dispatch(Action::Events { page, fresh }),
-            Err(failure) => fail(&dispatch, Place::Activity, failure),
-        }
+    let request = protocol::events(
+        &user,
+        &Credentials::Session,
+        Some(EVENTS_PAGE),
+        before.as_deref(),
+        token.as_ref(),
+    );
+    let read: Read = Box::new(move |s, b| {
+        protocol::parse_events(s, b).map(|page| Action::Events { page, fresh })
     });
+    perform(
+        dispatch,
+        Busy::LoadingEvents,
+        Place::Activity,
+        request,
+        read,
+        None,
+    );
 }
 
 /// Changes the password; core checks the new one first.
@@ -50,23 +66,31 @@ pub fn change_password(dispatch: Dispatch, user: Username, old: String, new: Str
         return dispatch.dispatch(Action::Failed(Place::Settings, e.to_string()));
     }
     let (old, new) = (Password::new(old), Password::new(new));
-    dispatch.dispatch(Action::Start(Busy::ChangingPassword));
-    spawn_local(async move {
-        match api::change_password(&user, &old, &new).await {
-            Ok(done) => dispatch.dispatch(Action::PasswordChanged(done)),
-            Err(failure) => fail(&dispatch, Place::Settings, failure),
-        }
-    });
+    let request = protocol::change_password(&user, &Credentials::Session, &old, &new);
+    let read: Read =
+        Box::new(|s, b| protocol::parse_password_changed(s, b).map(Action::PasswordChanged));
+    perform(
+        dispatch,
+        Busy::ChangingPassword,
+        Place::Settings,
+        request,
+        read,
+        None,
+    );
 }
 
 /// Deletes the account; back to the sign-in screen when it is gone.
 pub fn delete_account(dispatch: Dispatch, user: Username, password: String) {
-    let password = Password::new(password);
-    dispatch.dispatch(Action::Start(Busy::DeletingAccount));
-    spawn_local(async move {
-        match api::delete_account(&user, &password).await {
-            Ok(_) => dispatch.dispatch(Action::AccountDeleted(user)),
-            Err(failure) => fail(&dispatch, Place::Settings, failure),
-        }
+    let request = protocol::delete_account(&user, &Credentials::Session, &Password::new(password));
+    let read: Read = Box::new(move |s, b| {
+        protocol::parse_account_deleted(s, b).map(|_| Action::AccountDeleted(user))
     });
+    perform(
+        dispatch,
+        Busy::DeletingAccount,
+        Place::Settings,
+        request,
+        read,
+        None,
+    );
 }

@@ -6,11 +6,8 @@
 //! ever held by script after sign-in.
 
 use gloo_net::http::{Method as HttpMethod, RequestBuilder};
-use jitsu_core::protocol::{
-    self, CreatedToken, Destroyed, EventPage, PasswordChanged, RevokedAll, ScopeInfo, SessionInfo,
-    SessionState, TokenList, TokenOptions, UserInfo,
-};
-use jitsu_core::{ApiError, Credentials, Method, Password, Request, TokenName, Username};
+use jitsu_core::protocol::{self, ScopeInfo, SessionInfo, SessionState, TokenList, UserInfo};
+use jitsu_core::{ApiError, Credentials, Method, Password, Request, Username};
 use thiserror::Error;
 
 /// Why a request did not succeed.
@@ -66,7 +63,8 @@ impl From<ApiError> for Failure {
 }
 
 /// A raw answer: status, body text and the `Retry-After` seconds.
-struct Answer {
+#[derive(Debug)]
+pub struct Answer {
     status: u16,
     body: String,
     retry_after: Option<u32>,
@@ -75,7 +73,16 @@ struct Answer {
 impl Answer {
     /// Runs one of core's parsers; a refusal keeps the answer's `Retry-After`.
     fn parse<T>(self, parser: fn(u16, &str) -> Result<T, ApiError>) -> Result<T, Failure> {
-        parser(self.status, &self.body).map_err(|error| Failure::Api {
+        self.read(parser)
+    }
+
+    /// Reads the answer with `read` (a core parser and what to make of its result); a refusal
+    /// keeps the answer's `Retry-After`.
+    pub fn read<T>(
+        self,
+        read: impl FnOnce(u16, &str) -> Result<T, ApiError>,
+    ) -> Result<T, Failure> {
+        read(self.status, &self.body).map_err(|error| Failure::Api {
             error,
             retry_after: self.retry_after,
         })
@@ -96,7 +103,7 @@ fn network(error: gloo_net::Error) -> Failure {
 }
 
 /// Performs a request described by core, relative to the page's origin.
-async fn send(request: Request) -> Result<Answer, Failure> {
+pub async fn send(request: Request) -> Result<Answer, Failure> {
     let mut builder = RequestBuilder::new(&request.path).method(http_method(request.method));
     for (name, value) in &request.headers {
         builder = builder.header(name, value);
@@ -159,85 +166,9 @@ pub async fn list_tokens(user: &Username) -> Result<TokenList, Failure> {
         .parse(protocol::parse_token_list)
 }
 
-/// Creates (or regenerates) the named token, or one the server names when `name` is `None`,
-/// with `options` (scopes, expiry, and the old value's grace when regenerating).
-pub async fn create_token(
-    user: &Username,
-    name: Option<&TokenName>,
-    options: &TokenOptions,
-) -> Result<CreatedToken, Failure> {
-    let request = match name {
-        Some(name) => protocol::create_token_with(user, name, &Credentials::Session, options),
-        None => protocol::create_token_unnamed_with(user, &Credentials::Session, options),
-    };
-    send(request).await?.parse(protocol::parse_created)
-}
-
 /// The server's scope catalogue.
 pub async fn scopes() -> Result<Vec<ScopeInfo>, Failure> {
     send(protocol::scopes())
         .await?
         .parse(protocol::parse_scopes)
 }
-
-/// Destroys the named token.
-pub async fn destroy_token(user: &Username, name: &TokenName) -> Result<Destroyed, Failure> {
-    send(protocol::destroy_token(user, name, &Credentials::Session))
-        .await?
-        .parse(protocol::parse_destroyed)
-}
-
-/// Destroys every token of the account and ends its other sessions.
-pub async fn revoke_all(user: &Username) -> Result<RevokedAll, Failure> {
-    send(protocol::revoke_all(user, &Credentials::Session))
-        .await?
-        .parse(protocol::parse_revoked_all)
-}
-
-/// Changes the password (the old one is needed even with a session); ends the other sessions.
-pub async fn change_password(
-    user: &Username,
-    old: &Password,
-    new: &Password,
-) -> Result<PasswordChanged, Failure> {
-    send(protocol::change_password(
-        user,
-        &Credentials::Session,
-        old,
-        new,
-    ))
-    .await?
-    .parse(protocol::parse_password_changed)
-}
-
-/// Deletes the account with its tokens, sessions and events.
-pub async fn delete_account(user: &Username, password: &Password) -> Result<bool, Failure> {
-    send(protocol::delete_account(
-        user,
-        &Credentials::Session,
-        password,
-    ))
-    .await?
-    .parse(protocol::parse_account_deleted)
-}
-
-/// A page of the account's activity, newest first: older than the cursor `before`, and only
-/// of `token` when given.
-pub async fn events(
-    user: &Username,
-    before: Option<&str>,
-    token: Option<&TokenName>,
-) -> Result<EventPage, Failure> {
-    send(protocol::events(
-        user,
-        &Credentials::Session,
-        Some(EVENTS_PAGE),
-        before,
-        token,
-    ))
-    .await?
-    .parse(protocol::parse_events)
-}
-
-/// Events asked for at a time: a screenful or two; more come on scroll.
-pub const EVENTS_PAGE: u32 = 50;

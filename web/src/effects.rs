@@ -1,11 +1,14 @@
 //! The asynchronous actions: each dispatches [`Action::Start`], awaits `api`, then dispatches
 //! the outcome. Components call these and never touch HTTP themselves.
 
-use jitsu_core::{validate_email, validate_password, Password, TokenName, Username};
+use jitsu_core::{
+    validate_email, validate_password, ApiError, Credentials, Password, Request, TokenName,
+    Username,
+};
 use yew::platform::spawn_local;
 use yew::UseReducerDispatcher;
 
-use jitsu_core::protocol::{SessionState, TokenOptions};
+use jitsu_core::protocol::{self, SessionState, TokenOptions};
 
 use crate::api::{self, Failure};
 use crate::perf;
@@ -125,6 +128,38 @@ async fn fetch_tokens(dispatch: &Dispatch, user: &Username) {
     }
 }
 
+/// What to make of a successful answer: core's parser, then the action to dispatch.
+pub(crate) type Read = Box<dyn FnOnce(u16, &str) -> Result<Action, ApiError>>;
+
+/// Performs one request of a signed-in action: [`Action::Start`] with `busy`, then the action
+/// `read` makes of the answer (and, with `reload`, the account's tokens again), or the
+/// failure at `place`. One future serves every such action: a copy per action would weigh
+/// against the dashboard's size budget.
+pub(crate) fn perform(
+    dispatch: Dispatch,
+    busy: Busy,
+    place: Place,
+    request: Request,
+    read: Read,
+    reload: Option<Username>,
+) {
+    dispatch.dispatch(Action::Start(busy));
+    spawn_local(async move {
+        match api::send(request)
+            .await
+            .and_then(|answer| answer.read(read))
+        {
+            Ok(action) => {
+                dispatch.dispatch(action);
+                if let Some(user) = reload {
+                    fetch_tokens(&dispatch, &user).await;
+                }
+            }
+            Err(failure) => fail(&dispatch, place, failure),
+        }
+    });
+}
+
 /// Creates a token (`name` `None`: the server picks it) or regenerates an existing name, with
 /// `options`, then reveals the value once and reloads the list.
 pub fn create(
@@ -134,36 +169,25 @@ pub fn create(
     options: TokenOptions,
     regenerate: bool,
 ) {
-    let busy = match (&name, regenerate) {
-        (Some(n), true) => Busy::Regenerating(n.clone()),
-        _ => Busy::Creating(name.clone()),
+    let (busy, place) = match (&name, regenerate) {
+        (Some(n), true) => (Busy::Regenerating(n.clone()), Place::Tokens),
+        _ => (Busy::Creating(name.clone()), Place::Create),
     };
-    let place = if regenerate {
-        Place::Tokens
-    } else {
-        Place::Create
+    let request = match &name {
+        Some(name) => protocol::create_token_with(&user, name, &Credentials::Session, &options),
+        None => protocol::create_token_unnamed_with(&user, &Credentials::Session, &options),
     };
-    dispatch.dispatch(Action::Start(busy));
-    spawn_local(async move {
-        match api::create_token(&user, name.as_ref(), &options).await {
-            Ok(created) => {
-                dispatch.dispatch(Action::Created(created));
-                fetch_tokens(&dispatch, &user).await;
-            }
-            Err(failure) => fail(&dispatch, place, failure),
-        }
-    });
+    let read: Read = Box::new(|s, b| protocol::parse_created(s, b).map(Action::Created));
+    perform(dispatch, busy, place, request, read, Some(user));
 }
 
 /// Destroys a token.
 pub fn destroy(dispatch: Dispatch, user: Username, name: TokenName) {
-    dispatch.dispatch(Action::Start(Busy::Destroying(name.clone())));
-    spawn_local(async move {
-        match api::destroy_token(&user, &name).await {
-            Ok(_) => dispatch.dispatch(Action::Destroyed(name)),
-            Err(failure) => fail(&dispatch, Place::Tokens, failure),
-        }
-    });
+    let request = protocol::destroy_token(&user, &name, &Credentials::Session);
+    let busy = Busy::Destroying(name.clone());
+    let read: Read =
+        Box::new(move |s, b| protocol::parse_destroyed(s, b).map(|_| Action::Destroyed(name)));
+    perform(dispatch, busy, Place::Tokens, request, read, None);
 }
 
 /// Ends the session on the server, then shows the sign-in screen.

@@ -120,8 +120,9 @@ pub(crate) fn row(
             <span role="cell">{ &t.mask }</span>
             <span role="cell" title={scopes.clone()}>{ scopes }</span>
             <span role="cell">
-                <span class="line">{ when(t.expires_at.as_deref(), now, "never") }{ badge }</span>
+                <span class="line">{ when(t.expires_at.as_deref(), now, "never") }</span>
                 <span class="sub">
+                    { badge }
                     if let Some(until) = old_value { { "old value until " }{ when(Some(until), now, "") } }
                 </span>
             </span>

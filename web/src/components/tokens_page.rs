@@ -2,8 +2,8 @@
 
 use yew::prelude::*;
 
-use crate::components::{aria, CreateForm, Notice, RevealPanel, TokensTable};
 use crate::components::filter_box::filter_box;
+use crate::components::{aria, CreateForm, Notice, RevealPanel, TokensTable};
 use crate::handout::page_remote;
 use crate::state::{use_store, Action, Busy, Confirm, Place};
 
