@@ -7,7 +7,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   startServer, launchBrowser, newContext, openDashboard, signUp, tableRows, unlabelled,
-  submitSignIn, PASSWORD,
+  submitSignIn, authStatus, PASSWORD,
 } from './helpers.mjs';
 
 const DAY = 86_400_000;
@@ -131,5 +131,33 @@ describe('scopes and expiry in the dashboard', () => {
     assert.match(await page.locator('.empty').innerText(), /No token matches “zzz”/);
     await filter.fill('');
     assert.equal((await tableRows(page)).length, 5);
+  });
+
+  test('regenerating with "old value stops in 1 hour" keeps the old value working; the row says until when and where it was last used', async () => {
+    await page.getByLabel('Token name').fill('rotated');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const old = (await page.locator('#token-value').innerText()).trim();
+    await page.getByRole('button', { name: /Done/ }).click();
+    assert.equal(await authStatus(server.url, 'scoper', old), 200);
+    await page.getByRole('button', { name: 'Regenerate rotated' }).click();
+    const radios = page.locator('dialog input[type=radio]');
+    assert.deepEqual(await radios.evaluateAll((rs) => rs.map((r) => r.labels[0].textContent)), ['now', 'in 10 minutes', 'in 1 hour', 'in 24 hours']);
+    assert.equal(await page.getByLabel('now', { exact: true }).isChecked(), true, 'no grace unless asked');
+    await page.getByLabel('in 1 hour').check();
+    await page.locator('dialog button[type=submit]').click();
+    const fresh = (await page.locator('#token-value').innerText()).trim();
+    await page.getByRole('button', { name: /Done/ }).click();
+    assert.notEqual(fresh, old);
+    assert.equal(await authStatus(server.url, 'scoper', old), 200, 'the old value works during the grace');
+    assert.equal(await authStatus(server.url, 'scoper', fresh), 200);
+    const token = (await listed(page, 'scoper')).find((t) => t.name === 'rotated');
+    const until = Date.parse(token.previousValidUntil);
+    assert.ok(Math.abs(until - Date.now() - 3_600_000) < 60_000, token.previousValidUntil);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await submitSignIn(page, 'scoper', PASSWORD);
+    const row = page.locator('.tokens [data-name=rotated]');
+    await row.waitFor();
+    assert.match(await row.innerText(), /old value until\s+in 1 hour/);
+    assert.match(await row.innerText(), /from 127\.0\.0\.1 · node/);
   });
 });
