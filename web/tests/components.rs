@@ -54,6 +54,7 @@ fn panel(remote: Remote, operation: Operation) -> RevealPanelProps {
         },
         remote,
         on_close: Callback::noop(),
+        catalogue: None,
     }
 }
 
@@ -127,7 +128,8 @@ fn confirmations_name_the_token_and_the_consequence() {
     let ci = TokenName::parse("ci").unwrap();
     let (title, body, button) = wording(&Confirm::Regenerate(ci.clone()), "alice");
     assert_eq!(title, "Regenerate ci?");
-    assert!(body.starts_with("Regenerate? The old value stops working"));
+    assert!(body.contains("needs the new value"));
+    assert!(body.contains("scopes and expiry stay"));
     assert_eq!(button, "Regenerate ci");
     let (title, body, button) = wording(&Confirm::Destroy(ci), "alice");
     assert_eq!(title, "Destroy token ci?");
@@ -172,6 +174,7 @@ fn Host(props: &TableHost) -> Html {
                             mask: "********-****-****-****-********1d9a".to_owned(),
                             created_at: Some("2026-11-28T17:06:09Z".to_owned()),
                             last_used_at: None,
+                            ..TokenInfo::default()
                             ..TokenInfo::default()
                         })
                         .collect(),
