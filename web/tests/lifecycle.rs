@@ -1,7 +1,6 @@
 //! The rules behind the issue-12 and issue-13 screens, in headless Chromium: which scopes a
 //! creation sends, expiry choices, expiry marks, the filter, and the reducer's new actions.
 
-use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use jitsu_core::protocol::{Event, EventPage, RevokedAll, ScopeInfo, TokenInfo};
@@ -23,7 +22,7 @@ fn catalogue() -> Vec<ScopeInfo> {
         .collect()
 }
 
-fn picked(names: &[&str]) -> Option<Rc<BTreeSet<String>>> {
+fn picked(names: &[&str]) -> Option<Rc<Vec<String>>> {
     Some(Rc::new(names.iter().map(|n| (*n).to_owned()).collect()))
 }
 
@@ -58,7 +57,10 @@ fn expiry_choices_become_rfc3339_times_in_the_future() {
         .expires_at(now)
         .unwrap_err()
         .contains("not in the future"));
-    let at = Expiry::Date("2027-01-01".to_owned()).expires_at(now).unwrap().unwrap();
+    let at = Expiry::Date("2027-01-01".to_owned())
+        .expires_at(now)
+        .unwrap()
+        .unwrap();
     let local_midnight = js_sys::Date::new(&"2027-01-01T00:00".into()).get_time();
     assert_eq!(js_sys::Date::parse(&at), local_midnight);
 }
@@ -69,7 +71,10 @@ fn tokens_expiring_within_7_days_or_expired_are_marked() {
     assert_eq!(expiring(None, now), Expiring::No);
     assert_eq!(expiring(Some("2026-12-28T00:00:00Z"), now), Expiring::No);
     assert_eq!(expiring(Some("2026-12-04T00:00:00Z"), now), Expiring::Soon);
-    assert_eq!(expiring(Some("2026-11-27T23:59:59Z"), now), Expiring::Expired);
+    assert_eq!(
+        expiring(Some("2026-11-27T23:59:59Z"), now),
+        Expiring::Expired
+    );
 }
 
 #[wasm_bindgen_test]
@@ -108,7 +113,9 @@ fn revoking_all_empties_the_list_and_says_how_many() {
         }));
     assert_eq!(state.tokens.as_ref().map(|t| t.len()), Some(0));
     let notice = state.notice_for(Place::Tokens).unwrap();
-    assert!(notice.text.starts_with("Revoked 3 tokens and ended 1 other session:"));
+    assert!(notice
+        .text
+        .starts_with("Revoked 3 tokens and ended 1 other session:"));
     assert!(!notice.is_error);
 }
 

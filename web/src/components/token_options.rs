@@ -2,7 +2,6 @@
 //! token holds (checkboxes, every scope of `all` by default) and when it expires (never, 7,
 //! 30 or 90 days, or a date).
 
-use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use jitsu_core::protocol::{ScopeInfo, ALL_SCOPES, INTROSPECT_SCOPE};
@@ -10,8 +9,9 @@ use jitsu_core::time::format_rfc3339;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-/// The scopes ticked; `None` until the user changes the default (every scope of `all`).
-pub type Picked = Option<Rc<BTreeSet<String>>>;
+/// The scopes ticked; `None` until the user changes the default (every scope of `all`). A
+/// plain list: a set type costs more code than the dozen names it would hold save.
+pub type Picked = Option<Rc<Vec<String>>>;
 
 /// The scopes a creation asks for: `["all"]` while every scope of `all` (and nothing else) is
 /// ticked, so the token also gets scopes the server adds later; else the ticked names in the
@@ -41,7 +41,7 @@ pub fn scopes_to_send(catalogue: &[ScopeInfo], picked: &Picked) -> Result<Vec<St
 /// Whether `scope` is ticked.
 fn ticked(picked: &Picked, scope: &str) -> bool {
     match picked {
-        Some(set) => set.contains(scope),
+        Some(set) => set.iter().any(|s| s == scope),
         None => scope != INTROSPECT_SCOPE,
     }
 }
@@ -58,14 +58,11 @@ pub(crate) fn scope_boxes(
         let onchange = {
             let (picked, catalogue, name) = (picked.clone(), catalogue.to_vec(), scope.name.clone());
             on_change.reform(move |_: Event| {
-                let mut set: BTreeSet<String> = catalogue
+                let set: Vec<String> = catalogue
                     .iter()
-                    .filter(|s| ticked(&picked, &s.name))
+                    .filter(|s| ticked(&picked, &s.name) != (s.name == name))
                     .map(|s| s.name.clone())
                     .collect();
-                if !set.remove(&name) {
-                    set.insert(name.clone());
-                }
                 Some(Rc::new(set))
             })
         };
