@@ -26,7 +26,7 @@ fn info(n: &str) -> TokenInfo {
         mask: "********-****-****-****-********1d9a".to_owned(),
         created_at: Some("2026-11-28T17:06:09Z".to_owned()),
         last_used_at: None,
-        ..TokenInfo::default()..TokenInfo::default()
+        ..TokenInfo::default()
     }
 }
 
