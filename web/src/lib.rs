@@ -5,6 +5,7 @@
 //! - [`state`]: the one reducer ([`state::State`], [`state::Action`]); the root shares it
 //!   through a `ContextProvider`, and components take it with [`state::use_store`].
 //! - [`activity`]: the audit log as far as it is loaded.
+//! - [`screens`]: the small enums the state is made of.
 //! - [`api`]: all HTTP (gloo-net), built and parsed by core.
 //! - [`effects`], [`account_effects`]: the asynchronous actions components trigger.
 //! - [`countdown`]: the wait a `Retry-After` asks for, ticking down.
@@ -21,6 +22,7 @@ pub mod effects;
 pub mod focus;
 pub mod handout;
 pub mod perf;
+pub mod screens;
 pub mod state;
 pub mod when;
 
