@@ -131,7 +131,7 @@ pub fn CreateForm() -> Html {
         (NameCheck::Existing(_), _) => "Regenerate",
         _ => "Create token",
     };
-    let scopes = store.catalogue.as_deref().map(|catalogue| {
+    let scopes = store.catalogue.as_ref().map(|catalogue| {
         let picked_handle = picked.clone();
         scope_boxes(
             catalogue,

@@ -10,14 +10,16 @@ use crate::state::{Action, Store, View};
 /// Navigation between the views, then the view (a view function: the root owns the effect
 /// that moves the focus to a new view's heading).
 pub(crate) fn signed_in(store: &Store) -> Html {
-    let tab = |view: View, text: &'static str| {
-        let dispatch = store.dispatcher();
-        let current = store.view == view;
-        html! {
-            <button type="button" class="tab" aria-current={current.then_some("page")}
-                onclick={Callback::from(move |_| dispatch.dispatch(Action::Show(view)))}>{ text }</button>
-        }
-    };
+    let tabs = [(View::Tokens, "Tokens"), (View::Activity, "Activity"), (View::Account, "Account")]
+        .into_iter()
+        .map(|(view, text)| {
+            let dispatch = store.dispatcher();
+            let current = store.view == view;
+            html! {
+                <button type="button" class="tab" aria-current={current.then_some("page")}
+                    onclick={Callback::from(move |_| dispatch.dispatch(Action::Show(view)))}>{ text }</button>
+            }
+        });
     let page = match store.view {
         View::Tokens => html! { <TokensPage /> },
         View::Activity => html! { <ActivityPage /> },
@@ -26,9 +28,7 @@ pub(crate) fn signed_in(store: &Store) -> Html {
     html! {
         <>
             <nav class="tabs views" aria-label="Dashboard">
-                { tab(View::Tokens, "Tokens") }
-                { tab(View::Activity, "Activity") }
-                { tab(View::Account, "Account") }
+                { for tabs }
             </nav>
             { page }
             <ConfirmDialog />

@@ -48,7 +48,7 @@ fn ticked(picked: &Picked, scope: &str) -> bool {
 
 /// The catalogue as checkboxes; `on_change` receives the new set.
 pub(crate) fn scope_boxes(
-    catalogue: &[ScopeInfo],
+    catalogue: &Rc<Vec<ScopeInfo>>,
     picked: &Picked,
     on_change: Callback<Picked>,
 ) -> Html {
@@ -56,7 +56,7 @@ pub(crate) fn scope_boxes(
         let id = format!("scope-{}", scope.name);
         let checked = ticked(picked, &scope.name);
         let onchange = {
-            let (picked, catalogue, name) = (picked.clone(), catalogue.to_vec(), scope.name.clone());
+            let (picked, catalogue, name) = (picked.clone(), catalogue.clone(), scope.name.clone());
             on_change.reform(move |_: Event| {
                 let set: Vec<String> = catalogue
                     .iter()
