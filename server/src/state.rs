@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::audit::{AuditSettings, Budgets};
+use crate::audit::budget::{purge as purge_events, AuditSettings, AuditState};
 use crate::client_addr::Cidr;
 use crate::conn::ConnectionLimits;
 use crate::limiter::{self, FailureLimiter};
@@ -161,7 +161,7 @@ struct Inner {
     settings: Settings,
     /// Tokens whose `lastUsedAt` write is in flight.
     touching: Mutex<HashSet<i64>>,
-    audit_budgets: Budgets,
+    audit: AuditState,
 }
 
 impl AppState {
@@ -200,7 +200,11 @@ impl AppState {
                         settings.clock.clone(),
                     ),
                 },
-                audit_budgets: Budgets::new(&settings),
+                audit: AuditState::new(
+                    &settings.audit,
+                    settings.limiter_capacity,
+                    settings.clock.clone(),
+                ),
                 settings,
                 touching: Mutex::new(HashSet::new()),
             }),
@@ -270,7 +274,7 @@ impl AppState {
             + p.account.len()
             + s.address.len()
             + s.total.len()
-            + self.inner.audit_budgets.len()
+            + self.inner.audit.len()
     }
 
     pub(crate) fn passwords(&self) -> &Passwords {
@@ -285,8 +289,8 @@ impl AppState {
         &self.inner.signup_limits
     }
 
-    pub(crate) fn audit_budgets(&self) -> &Budgets {
-        &self.inner.audit_budgets
+    pub(crate) fn audit(&self) -> &AuditState {
+        &self.inner.audit
     }
 
     /// Deletes ended sessions every [`Settings::purge_interval`] until the returned task is
@@ -309,7 +313,7 @@ impl AppState {
                     Ok(n) => tracing::debug!(sessions = n, "purged ended sessions"),
                     Err(e) => tracing::warn!(error = %e, "could not purge ended sessions"),
                 }
-                crate::audit::purge(&state).await;
+                purge_events(state.store(), now, s.audit.retention_days).await;
                 if let Some(pg) = state.store().postgres() {
                     let window = s.failure_window.as_millis() as i64;
                     let before = s.clock.now_millis() - window;

@@ -235,3 +235,82 @@ fn a_token_of_another_user_does_not_authenticate_as_this_user() {
     assert_eq!(s.auth_status("bob", &k.owner_token), 401);
     assert_eq!(s.auth_status("nobody", &k.owner_token), 401);
 }
+
+//  NoAuth, Wrong, OwnerPw, OwnerTok, OtherPw, OtherTok, Destroyed, RegenOld, OwnerSession
+const CHANGE_PASSWORD: &str = r#"{"old":"correct horse battery","new":"another password"}"#;
+const DELETE_ACCOUNT: &str = r#"{"confirm":"alice","password":"correct horse battery"}"#;
+const OWNER_ONLY: [u16; 9] = [401, 401, 200, 403, 403, 403, 401, 401, 200];
+/// The issue-13 endpoints: the log, revoke all, password change and account deletion are
+/// the owner's with the password or a session — never with a token.
+const LIFECYCLE_ENDPOINTS: &[Endpoint] = &[
+    Endpoint {
+        method: "GET",
+        path: "/users/alice/events",
+        body: None,
+        expect: OWNER_ONLY,
+    },
+    Endpoint {
+        method: "DELETE",
+        path: "/users/alice/tokens",
+        body: Some("{}"),
+        expect: OWNER_ONLY,
+    },
+    Endpoint {
+        method: "PUT",
+        path: "/users/alice/password",
+        body: Some(CHANGE_PASSWORD),
+        expect: OWNER_ONLY,
+    },
+    Endpoint {
+        method: "DELETE",
+        path: "/users/alice",
+        body: Some(DELETE_ACCOUNT),
+        expect: OWNER_ONLY,
+    },
+    Endpoint {
+        method: "GET",
+        path: "/session",
+        body: None,
+        expect: [200; 9],
+    },
+];
+
+/// A refused cell changes no row; an allowed change runs on a fresh server of its own (it
+/// changes the account for good).
+#[test]
+fn a_token_can_never_read_the_log_revoke_all_change_the_password_or_delete_the_account() {
+    assert_eq!(PASSWORD, "correct horse battery");
+    let shared = TestServer::unlimited();
+    let shared_secrets = setup(&shared);
+    let mut mismatches = Vec::new();
+    for e in LIFECYCLE_ENDPOINTS {
+        for (cred, expected) in CREDS.iter().zip(e.expect) {
+            let fresh = (expected < 300 && e.method != "GET").then(|| {
+                let s = TestServer::unlimited();
+                let k = setup(&s);
+                (s, k)
+            });
+            let (s, k) = match &fresh {
+                Some((s, k)) => (s, k),
+                None => (&shared, &shared_secrets),
+            };
+            let before = s.snapshot();
+            let mut req = with_cred(s, s.req(e.method, e.path), *cred, k);
+            if let Some(b) = e.body {
+                req = req.body(b);
+            }
+            let r = req.send();
+            r.assert_nodejitsu();
+            if r.status != expected {
+                mismatches.push(format!(
+                    "{} {} as {cred:?}: expected {expected}, got {} {}",
+                    e.method, e.path, r.status, r.body
+                ));
+            }
+            if r.status >= 400 {
+                assert_eq!(before, s.snapshot(), "{} {} as {cred:?}", e.method, e.path);
+            }
+        }
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}

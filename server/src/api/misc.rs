@@ -24,7 +24,8 @@ pub(crate) async fn auth(caller: Caller) -> Json<AuthInfo> {
 /// Any unknown path.
 pub(crate) async fn not_found() -> AppError {
     AppError::NotFound(
-        "no such path — the API serves /auth, /session and /users/:username[/available|/tokens[/:name]]"
+        "no such path — the API serves /auth, /session and \
+         /users/:username[/available|/tokens[/:name]|/events|/password]"
             .to_owned(),
     )
 }

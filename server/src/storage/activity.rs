@@ -91,6 +91,8 @@ pub struct Revoked {
 pub trait ActivityStorage {
     /// Appends one event.
     fn record_event(&self, event: &NewEvent) -> Result<(), StorageError>;
+    /// Appends events in one transaction.
+    fn record_events(&self, events: &[NewEvent]) -> Result<(), StorageError>;
     /// A page of an account's events, newest first.
     fn events(&self, query: &EventQuery<'_>) -> Result<Vec<EventRecord>, StorageError>;
     /// Deletes events that happened before `before` (unix seconds); how many.

@@ -249,6 +249,10 @@ impl<S: Storage> ActivityStorage for TokenCache<S> {
         self.inner.record_event(event)
     }
 
+    fn record_events(&self, events: &[NewEvent]) -> Result<(), StorageError> {
+        self.inner.record_events(events)
+    }
+
     fn events(&self, query: &EventQuery<'_>) -> Result<Vec<EventRecord>, StorageError> {
         self.inner.events(query)
     }

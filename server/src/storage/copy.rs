@@ -1,5 +1,5 @@
 //! `jitsu server copy --from DIR --to postgres://…`: moves a SQLite database (accounts,
-//! password hashes, token digests, retired token digests, sessions) into PostgreSQL, in one
+//! password hashes, token digests, retired token digests, sessions, audit events) into PostgreSQL, in one
 //! transaction, keeping every id. A target that holds anything is refused unless
 //! `--replace`; on a terminal the rows copied and the rate are shown as it goes.
 
@@ -17,7 +17,7 @@ use crate::ServerError;
 const BATCH: i64 = 5_000;
 
 /// The tables in the order their references need, with their columns.
-const TABLES: [(&str, &[&str]); 4] = [
+const TABLES: [(&str, &[&str]); 5] = [
     (
         "users",
         &["id", "username", "email", "password_hash", "created_at"],
@@ -43,6 +43,19 @@ const TABLES: [(&str, &[&str]); 4] = [
             "user_id",
             "created_at",
             "last_seen_at",
+        ],
+    ),
+    (
+        "events",
+        &[
+            "id",
+            "user_id",
+            "at",
+            "action",
+            "token_name",
+            "credential",
+            "ip",
+            "user_agent",
         ],
     ),
 ];
@@ -103,7 +116,7 @@ async fn copy(
             target.target()
         )));
     }
-    tx.batch_execute("TRUNCATE users, tokens, retired_tokens, sessions, rate_windows")
+    tx.batch_execute("TRUNCATE users, tokens, retired_tokens, sessions, rate_windows, events")
         .await
         .map_err(pg_err)?;
     let started = Instant::now();
@@ -136,7 +149,7 @@ async fn copy(
         }
         counts.push((table, copied));
     }
-    for table in ["users", "tokens", "sessions"] {
+    for table in ["users", "tokens", "sessions", "events"] {
         tx.execute(
             &format!(
                 "SELECT setval(pg_get_serial_sequence('{table}', 'id'),

@@ -15,6 +15,22 @@ impl Store {
         }
     }
 
+    /// See [`ActivityStorage::record_events`](super::ActivityStorage::record_events). Called
+    /// by the audit log's one writer task only, so on SQLite it runs beside the queue of
+    /// writes rather than in it (one thread more at most): a backlog of `lastUsedAt` writes
+    /// does not hold its batch back until the audit queue overflows.
+    pub async fn record_events(&self, events: Vec<NewEvent>) -> Result<(), StorageError> {
+        match self {
+            Store::Embedded(s) => {
+                let s = s.clone();
+                tokio::task::spawn_blocking(move || s.record_events(&events))
+                    .await
+                    .map_err(|e| StorageError::Database(format!("audit writer: {e}")))?
+            }
+            Store::Postgres(p) => p.record_events(events).await,
+        }
+    }
+
     /// See [`ActivityStorage::events`](super::ActivityStorage::events).
     pub async fn events(&self, query: &EventQuery<'_>) -> Result<Vec<EventRecord>, StorageError> {
         match self {

@@ -6,6 +6,7 @@
 //! otherwise on SQLite in a temporary folder. `cargo xtask test` runs the suite both ways.
 #![allow(dead_code, unreachable_pub)]
 
+pub mod activity;
 mod backend;
 pub mod jitsu015;
 

@@ -2,6 +2,8 @@
 //! with 10 and with 1,000,000 stored tokens, and token latency during a password-login storm.
 //! Run it in release mode: `cargo run --release -p jitsu-server --bin jitsu-server-bench`.
 
+mod audit;
+mod audit_paging;
 mod hostile;
 mod load;
 mod postgres;
@@ -47,6 +49,9 @@ struct Args {
     /// Only the hostile mix (skip the token-count runs).
     #[arg(long)]
     hostile_only: bool,
+    /// Only the audit-log figures (see `audit.rs`), on SQLite or `--database`.
+    #[arg(long)]
+    audit: bool,
 }
 
 /// A data folder removed on drop.
@@ -204,6 +209,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .enable_all()
         .build()?;
     let duration = Duration::from_secs(args.seconds);
+    if args.audit {
+        let ok = audit_paging::run(&args, &client)?;
+        println!("targets {}", if ok { "met" } else { "NOT met" });
+        return Ok(());
+    }
     if let Some(database) = &args.database {
         let ok = postgres::run(&args, database, &client)?;
         println!("targets {}", if ok { "met" } else { "NOT met" });

@@ -69,6 +69,10 @@ impl ActivityStorage for SqliteStorage {
         insert(&self.writer(), event)
     }
 
+    fn record_events(&self, events: &[NewEvent]) -> Result<(), StorageError> {
+        self.import_events(&mut events.iter().cloned()).map(drop)
+    }
+
     fn events(&self, q: &EventQuery<'_>) -> Result<Vec<EventRecord>, StorageError> {
         let c = self.reader();
         let columns = "SELECT id, at, action, token_name, credential, ip, user_agent FROM events";

@@ -1,6 +1,6 @@
-//! The audit log (issue 13): [`record`] is the one way an event is written. Handlers call it
+//! The audit log (issue 13): `record` is the one way an event is written. Handlers call it
 //! with one line; token use is recorded from the `lastUsedAt` write in `auth.rs`
-//! ([`token_used`]), at most once a minute per token and off the request's path.
+//! (`token_used`), at most once a minute per token and off the request's path.
 //!
 //! Never a secret: an event holds the action, a token's *name*, how the caller
 //! authenticated, the client's address and its user agent (cut to
@@ -14,8 +14,9 @@
 //! it is written at most once a minute per token, and an account holds a bounded number of
 //! tokens.
 
+pub(crate) mod budget;
+
 use std::net::IpAddr;
-use std::time::Duration;
 
 use axum::extract::FromRequestParts;
 use axum::http::header;
@@ -24,34 +25,11 @@ use jitsu_core::protocol::AuthMethod;
 
 use crate::client_addr::client_ip;
 use crate::error::AppError;
-use crate::limiter::FailureLimiter;
-use crate::state::{AppState, Settings};
+use crate::state::AppState;
 use crate::storage::activity::clean_user_agent;
 use crate::storage::{NewEvent, UserId};
 
-/// The audit log's settings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AuditSettings {
-    /// Whether events are recorded at all (`--no-audit-log`; on by default).
-    pub enabled: bool,
-    /// Events are kept this many days (`--audit-retention-days`, 90 by default).
-    pub retention_days: u32,
-    /// `password_failed` events recorded per account and minute at most.
-    pub failures_per_minute: u32,
-    /// Other events (but `token_use`) recorded per account and minute at most.
-    pub events_per_minute: u32,
-}
-
-impl Default for AuditSettings {
-    fn default() -> Self {
-        Self {
-            enabled: true,
-            retention_days: 90,
-            failures_per_minute: 10,
-            events_per_minute: 300,
-        }
-    }
-}
+pub use budget::AuditSettings;
 
 /// What happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,45 +80,6 @@ pub(crate) fn credential(method: Option<AuthMethod>) -> &'static str {
     method.map_or("none", AuthMethod::as_str)
 }
 
-/// The per-account budgets of [`AuditSettings`].
-#[derive(Debug)]
-pub(crate) struct Budgets {
-    /// Keyed by (account, whether the event is a `password_failed`).
-    per_account: FailureLimiter<(UserId, bool)>,
-}
-
-impl Budgets {
-    pub(crate) fn new(settings: &Settings) -> Self {
-        let a = settings.audit;
-        Self {
-            per_account: FailureLimiter::new(
-                a.failures_per_minute.max(a.events_per_minute),
-                Duration::from_secs(60),
-                settings.limiter_capacity,
-                settings.clock.clone(),
-            ),
-        }
-    }
-
-    /// Whether the account may record one more event of this kind now.
-    fn allow(&self, settings: &AuditSettings, user: UserId, action: Action) -> bool {
-        let failed = action == Action::PasswordFailed;
-        let max = if failed {
-            settings.failures_per_minute
-        } else {
-            settings.events_per_minute
-        };
-        let key = (user, failed);
-        // One limiter for both kinds: the smaller budget is checked against its count.
-        self.per_account.count(&key) < max && self.per_account.reserve(&key).is_ok()
-    }
-
-    /// Keys held, for the test of their bound.
-    pub(crate) fn len(&self) -> usize {
-        self.per_account.len()
-    }
-}
-
 /// The client of a request as an event records it: its address (through trusted proxies)
 /// and its user agent.
 #[derive(Debug, Clone)]
@@ -189,7 +128,11 @@ pub(crate) async fn record(
     if !settings.enabled {
         return;
     }
-    if action != Action::TokenUse && !state.audit_budgets().allow(settings, user, action) {
+    if action != Action::TokenUse
+        && !state
+            .audit()
+            .allow(settings, user, action == Action::PasswordFailed)
+    {
         tracing::info!(
             user,
             action = action.as_str(),
@@ -211,36 +154,29 @@ pub(crate) async fn record(
     }
 }
 
-/// Records a `token_use` without delaying the request (called where `lastUsedAt` is due).
+/// Records a `token_use` without delaying the request (called where `lastUsedAt` is due):
+/// queued for the writer.
 pub(crate) fn token_used(state: &AppState, parts: &Parts, user: UserId, token_name: &str) {
     if !state.settings().audit.enabled {
         return;
     }
-    let (state, client, name) = (
-        state.clone(),
-        Client::of(parts, state),
-        token_name.to_owned(),
-    );
-    tokio::spawn(async move {
-        record(
-            &state,
-            &client,
-            user,
-            Action::TokenUse,
-            Some(&name),
-            "token",
-        )
-        .await;
-    });
+    let client = Client::of(parts, state);
+    let event = NewEvent {
+        user_id: user,
+        at: state.now(),
+        action: Action::TokenUse.as_str(),
+        token_name: Some(token_name.to_owned()),
+        credential: "token",
+        ip: Some(client.ip.to_string()),
+        user_agent: client.user_agent,
+    };
+    state.audit().enqueue(state.store(), event);
 }
 
-/// Deletes events older than the retention (run by the housekeeping timer).
-pub(crate) async fn purge(state: &AppState) {
-    let days = i64::from(state.settings().audit.retention_days);
-    let before = state.now() - days * 24 * 60 * 60;
-    match state.store().purge_events(before).await {
-        Ok(0) => {}
-        Ok(n) => tracing::debug!(events = n, "purged audit events past their retention"),
-        Err(e) => tracing::warn!(error = %e, "could not purge old audit events"),
+impl AppState {
+    /// `token_use` events dropped because the audit writer's queue was full (benches).
+    #[doc(hidden)]
+    pub fn audit_events_dropped(&self) -> u64 {
+        self.audit().dropped()
     }
 }

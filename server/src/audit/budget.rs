@@ -1,0 +1,128 @@
+//! The audit log's settings and its share of the server state: the per-account budgets and
+//! the queue of `token_use` events with the task that writes them in batches. Kept apart
+//! from `mod.rs`, which reads the request state, so that the state can hold it.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+
+use crate::limiter::FailureLimiter;
+use crate::storage::{NewEvent, Store, UserId};
+use crate::time::Clock;
+
+/// The audit log's settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuditSettings {
+    /// Whether events are recorded at all (`--no-audit-log`; on by default).
+    pub enabled: bool,
+    /// Events are kept this many days (`--audit-retention-days`, 90 by default).
+    pub retention_days: u32,
+    /// `password_failed` events recorded per account and minute at most.
+    pub failures_per_minute: u32,
+    /// Other events (but `token_use`) recorded per account and minute at most.
+    pub events_per_minute: u32,
+}
+
+impl Default for AuditSettings {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            retention_days: 90,
+            failures_per_minute: 10,
+            events_per_minute: 300,
+        }
+    }
+}
+
+/// `token_use` events waiting for the writer at most; beyond, new ones are dropped (and the
+/// drops logged), so a flood of first uses cannot grow memory.
+const QUEUE: usize = 8_192;
+/// Events the writer stores per transaction at most.
+const BATCH: usize = 512;
+
+/// The audit log's share of the server state: the per-account budgets of [`AuditSettings`]
+/// and the queue of the `token_use` writer.
+#[derive(Debug)]
+pub(crate) struct AuditState {
+    /// Keyed by (account, whether the event is a `password_failed`).
+    per_account: FailureLimiter<(UserId, bool)>,
+    /// Started with the first token use (on the server's runtime).
+    queue: OnceLock<mpsc::Sender<NewEvent>>,
+    dropped: AtomicU64,
+}
+
+impl AuditState {
+    pub(crate) fn new(a: &AuditSettings, capacity: usize, clock: Arc<dyn Clock>) -> Self {
+        Self {
+            per_account: FailureLimiter::new(
+                a.failures_per_minute.max(a.events_per_minute),
+                Duration::from_secs(60),
+                capacity,
+                clock,
+            ),
+            queue: OnceLock::new(),
+            dropped: AtomicU64::new(0),
+        }
+    }
+
+    /// Hands a `token_use` to the writer, which stores what has queued up in one transaction:
+    /// one write for many first uses, never a wait for the request.
+    pub(super) fn enqueue(&self, store: &Store, event: NewEvent) {
+        let queue = self.queue.get_or_init(|| {
+            let (tx, rx) = mpsc::channel(QUEUE);
+            tokio::spawn(write_batches(store.clone(), rx));
+            tx
+        });
+        if queue.try_send(event).is_err() {
+            let n = self.dropped.fetch_add(1, Ordering::Relaxed) + 1;
+            if n.is_power_of_two() {
+                tracing::warn!(dropped = n, "audit queue full: token_use events dropped");
+            }
+        }
+    }
+
+    /// Whether the account may record one more event now: a `password_failed` when
+    /// `failed`, another kind otherwise.
+    pub(super) fn allow(&self, settings: &AuditSettings, user: UserId, failed: bool) -> bool {
+        let max = if failed {
+            settings.failures_per_minute
+        } else {
+            settings.events_per_minute
+        };
+        let key = (user, failed);
+        // One limiter for both kinds: the smaller budget is checked against its count.
+        self.per_account.count(&key) < max && self.per_account.reserve(&key).is_ok()
+    }
+
+    /// `token_use` events dropped so far because the writer's queue was full.
+    pub(crate) fn dropped(&self) -> u64 {
+        self.dropped.load(Ordering::Relaxed)
+    }
+
+    /// Keys held, for the test of their bound.
+    pub(crate) fn len(&self) -> usize {
+        self.per_account.len()
+    }
+}
+
+/// The writer: stores queued events in batches until the state is dropped.
+async fn write_batches(store: Store, mut rx: mpsc::Receiver<NewEvent>) {
+    let mut batch = Vec::with_capacity(BATCH);
+    while rx.recv_many(&mut batch, BATCH).await > 0 {
+        if let Err(e) = store.record_events(std::mem::take(&mut batch)).await {
+            tracing::warn!(error = %e, "could not record token_use events");
+        }
+    }
+}
+
+/// Deletes events older than `retention_days` before `now` (run by the housekeeping timer).
+pub(crate) async fn purge(store: &Store, now: i64, retention_days: u32) {
+    let before = now - i64::from(retention_days) * 24 * 60 * 60;
+    match store.purge_events(before).await {
+        Ok(0) => {}
+        Ok(n) => tracing::debug!(events = n, "purged audit events past their retention"),
+        Err(e) => tracing::warn!(error = %e, "could not purge old audit events"),
+    }
+}
