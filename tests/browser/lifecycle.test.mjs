@@ -69,7 +69,7 @@ describe('token lifecycle and account in the dashboard', () => {
     assert.ok(all >= 63, `${all} events`);
     assert.match(await rows.last().innerText(), /Account created/);
     await page.getByLabel('Token').selectOption('laptop');
-    await page.getByText('All 1 events shown.').waitFor();
+    await page.getByText('The one event is shown.').waitFor();
     assert.match(await rows.first().innerText(), /Token created\s+laptop\s+session/);
   });
 

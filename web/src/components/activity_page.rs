@@ -173,7 +173,7 @@ pub fn ActivityPage() -> Html {
                     } else if store.activity.next.is_some() {
                         <button type="button" class="button secondary" {onclick} disabled={store.is_busy()}>{ "Load older events" }</button>
                     } else if events.is_some() {
-                        <p class="hint" role="status">{ format!("All {count} events shown.") }</p>
+                        <p class="hint" role="status">{ if count == 1 { "The one event is shown.".to_owned() } else { format!("All {count} events shown.") } }</p>
                     }
                 </div>
             </section>
