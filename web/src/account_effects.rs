@@ -1,6 +1,6 @@
 //! The asynchronous actions of issue 13's account screens: revoke everything, the activity
 //! log, password change and account deletion, each one request through
-//! [`perform`](crate::effects::perform).
+//! `effects::perform`.
 
 use jitsu_core::protocol;
 use jitsu_core::{validate_password, Credentials, Password, TokenName, Username};
