@@ -22,7 +22,7 @@ use crate::state::{use_store, Action, Busy, Confirm};
 /// Above this many rows, only the rows near the viewport are rendered.
 const LONG: usize = 50;
 /// Rows of a long list rendered beyond each edge of the viewport.
-const BUFFER: usize = 12;
+const BUFFER: usize = 8;
 /// The window's edges move in steps of this many rows (fewer renders while scrolling).
 const STEP: usize = 8;
 
