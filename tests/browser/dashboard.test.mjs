@@ -157,7 +157,7 @@ describe('dashboard with a real server', () => {
     await page.getByRole('button', { name: 'Regenerate', exact: true }).click();
     const dialog = page.getByRole('dialog');
     await dialog.waitFor();
-    assert.match(await dialog.innerText(), /Regenerate\? The old value stops working/);
+    assert.match(await dialog.innerText(), /needs the new value[\s\S]*Old value stops working/);
     await shot(page, '07-confirm-regenerate-1440');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
@@ -168,7 +168,7 @@ describe('dashboard with a real server', () => {
   test('regenerating in place makes the old value fail with 401', async () => {
     await page.getByRole('button', { name: 'Regenerate ci-deploy' }).click();
     const dialog = page.getByRole('dialog');
-    assert.match(await dialog.innerText(), /Regenerate\? The old value stops working/);
+    assert.match(await dialog.innerText(), /needs the new value[\s\S]*Old value stops working/);
     await dialog.getByRole('button', { name: 'Regenerate ci-deploy' }).click();
     await page.locator('#reveal-title', { hasText: 'Token ci-deploy regenerated' }).waitFor();
     const fresh = (await page.locator('#token-value').innerText()).trim();

@@ -68,13 +68,14 @@ describe('dashboard error messages', () => {
   });
 
   test('a failing session check on page load is shown, not swallowed', async () => {
-    await page.route('**/auth', (route) => route.fulfill({
+    // The session check is `GET /session` (sign-in is `POST /session`).
+    await page.route('**/session', (route) => (route.request().method() === 'GET' ? route.fulfill({
       status: 503, contentType: 'application/json', headers: { 'X-Powered-By': 'Nodejitsu' },
       body: JSON.stringify({ error: 'unavailable', message: 'storage is unavailable' }),
-    }));
+    }) : route.continue()));
     await page.reload();
     assert.match(await accountAlert(page), /Nodejitsu Error \(503\): Service Unavailable — storage is unavailable/);
-    await page.unroute('**/auth');
+    await page.unroute('**/session');
   });
 
   test('an unreachable server is reported, not swallowed', async () => {

@@ -6,10 +6,8 @@
 //! ever held by script after sign-in.
 
 use gloo_net::http::{Method as HttpMethod, RequestBuilder};
-use jitsu_core::protocol::{
-    self, AuthInfo, CreatedToken, Destroyed, SessionInfo, TokenList, UserInfo,
-};
-use jitsu_core::{ApiError, Credentials, Method, Password, Request, TokenName, Username};
+use jitsu_core::protocol::{self, ScopeInfo, SessionInfo, SessionState, TokenList, UserInfo};
+use jitsu_core::{ApiError, Credentials, Method, Password, Request, Username};
 use thiserror::Error;
 
 /// Why a request did not succeed.
@@ -65,7 +63,8 @@ impl From<ApiError> for Failure {
 }
 
 /// A raw answer: status, body text and the `Retry-After` seconds.
-struct Answer {
+#[derive(Debug)]
+pub struct Answer {
     status: u16,
     body: String,
     retry_after: Option<u32>,
@@ -74,7 +73,16 @@ struct Answer {
 impl Answer {
     /// Runs one of core's parsers; a refusal keeps the answer's `Retry-After`.
     fn parse<T>(self, parser: fn(u16, &str) -> Result<T, ApiError>) -> Result<T, Failure> {
-        parser(self.status, &self.body).map_err(|error| Failure::Api {
+        self.read(parser)
+    }
+
+    /// Reads the answer with `read` (a core parser and what to make of its result); a refusal
+    /// keeps the answer's `Retry-After`.
+    pub fn read<T>(
+        self,
+        read: impl FnOnce(u16, &str) -> Result<T, ApiError>,
+    ) -> Result<T, Failure> {
+        read(self.status, &self.body).map_err(|error| Failure::Api {
             error,
             retry_after: self.retry_after,
         })
@@ -95,7 +103,7 @@ fn network(error: gloo_net::Error) -> Failure {
 }
 
 /// Performs a request described by core, relative to the page's origin.
-async fn send(request: Request) -> Result<Answer, Failure> {
+pub async fn send(request: Request) -> Result<Answer, Failure> {
     let mut builder = RequestBuilder::new(&request.path).method(http_method(request.method));
     for (name, value) in &request.headers {
         builder = builder.header(name, value);
@@ -118,11 +126,12 @@ async fn send(request: Request) -> Result<Answer, Failure> {
     })
 }
 
-/// Who the session cookie belongs to (`GET /auth` without an `Authorization` header).
-pub async fn current_session() -> Result<AuthInfo, Failure> {
-    send(protocol::auth_session())
+/// Whether the session cookie is signed in, and as whom (`GET /session`, always 200: a first
+/// visit without a session logs no failed request in the browser console).
+pub async fn current_session() -> Result<SessionState, Failure> {
+    send(protocol::session_state())
         .await?
-        .parse(protocol::parse_auth)
+        .parse(protocol::parse_session_state)
 }
 
 /// Exchanges the password for the server's session cookie.
@@ -157,21 +166,9 @@ pub async fn list_tokens(user: &Username) -> Result<TokenList, Failure> {
         .parse(protocol::parse_token_list)
 }
 
-/// Creates (or regenerates) the named token, or one the server names when `name` is `None`.
-pub async fn create_token(
-    user: &Username,
-    name: Option<&TokenName>,
-) -> Result<CreatedToken, Failure> {
-    let request = match name {
-        Some(name) => protocol::create_token(user, name, &Credentials::Session),
-        None => protocol::create_token_unnamed(user, &Credentials::Session),
-    };
-    send(request).await?.parse(protocol::parse_created)
-}
-
-/// Destroys the named token.
-pub async fn destroy_token(user: &Username, name: &TokenName) -> Result<Destroyed, Failure> {
-    send(protocol::destroy_token(user, name, &Credentials::Session))
+/// The server's scope catalogue.
+pub async fn scopes() -> Result<Vec<ScopeInfo>, Failure> {
+    send(protocol::scopes())
         .await?
-        .parse(protocol::parse_destroyed)
+        .parse(protocol::parse_scopes)
 }

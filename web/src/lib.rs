@@ -4,12 +4,17 @@
 //!
 //! - [`state`]: the one reducer ([`state::State`], [`state::Action`]); the root shares it
 //!   through a `ContextProvider`, and components take it with [`state::use_store`].
+//! - [`activity`]: the audit log as far as it is loaded.
+//! - [`screens`]: the small enums the state is made of.
 //! - [`api`]: all HTTP (gloo-net), built and parsed by core.
-//! - [`effects`]: the asynchronous actions components trigger.
+//! - [`effects`], [`account_effects`]: the asynchronous actions components trigger.
 //! - [`countdown`]: the wait a `Retry-After` asks for, ticking down.
 //! - [`handout`]: the shared-access handout for this server.
+//! - [`when`]: times in the viewer's zone, relative and exact.
 //! - [`components`]: small function components.
 
+pub mod account_effects;
+pub mod activity;
 pub mod api;
 pub mod components;
 pub mod countdown;
@@ -17,7 +22,9 @@ pub mod effects;
 pub mod focus;
 pub mod handout;
 pub mod perf;
+pub mod screens;
 pub mod state;
+pub mod when;
 
 /// The heap: talc is a few kilobytes smaller than Rust's default wasm allocator (dlmalloc).
 /// The dashboard is single-threaded (no `atomics`).

@@ -6,11 +6,15 @@
 
 use std::rc::Rc;
 
-use jitsu_core::protocol::{CreatedToken, TokenInfo};
+use jitsu_core::protocol::{
+    CreatedToken, EventPage, PasswordChanged, RevokedAll, ScopeInfo, TokenInfo,
+};
 use jitsu_core::{TokenName, Username};
 use yew::prelude::*;
 
+use crate::activity::Activity;
 use crate::api::Failure;
+pub use crate::screens::{Busy, Confirm, Place, View};
 
 /// The root's reducer handle, which components take from the context with [`use_store`].
 pub type Store = UseReducerHandle<State>;
@@ -29,39 +33,6 @@ pub fn use_store() -> Store {
 /// effect compares an unchanged list by pointer.
 pub type Tokens = Rc<Vec<Rc<TokenInfo>>>;
 
-/// An asynchronous action in flight; its button shows progress and every action button is
-/// disabled meanwhile.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Busy {
-    /// Asking the server whether a session cookie is still valid (page load).
-    CheckingSession,
-    /// `POST /session`.
-    SigningIn,
-    /// Account creation, then sign-in.
-    SigningUp,
-    /// `GET /users/:u/tokens`.
-    Loading,
-    /// Creating a token; `None` lets the server pick the name.
-    Creating(Option<TokenName>),
-    /// Regenerating the named token.
-    Regenerating(TokenName),
-    /// Destroying the named token.
-    Destroying(TokenName),
-    /// `DELETE /session`.
-    SigningOut,
-}
-
-/// Where an error message is shown: next to the thing that failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Place {
-    /// The sign-in / create-account form.
-    Account,
-    /// The create-token form.
-    Create,
-    /// Above the tokens table (loading, regenerate, destroy, sign out).
-    Tokens,
-}
-
 /// A message for the user.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice {
@@ -71,15 +42,6 @@ pub struct Notice {
     pub text: String,
     /// Errors are announced assertively; confirmations are not.
     pub is_error: bool,
-}
-
-/// A question the user must answer before a destructive action.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Confirm {
-    /// Give an existing name a new value.
-    Regenerate(TokenName),
-    /// Delete a token.
-    Destroy(TokenName),
 }
 
 /// A wait the server asked for (`Retry-After`) before the refused action is tried again.
@@ -123,6 +85,16 @@ pub struct State {
     pub expired_user: Option<Username>,
     /// The wait the server asked for, counting down.
     pub wait: Option<Wait>,
+    /// What the filter box holds: the table shows the tokens whose name or a scope contains
+    /// it, ignoring case.
+    pub filter: String,
+    /// The server's scope catalogue (`GET /scopes`); `None` until it arrives, or from a
+    /// server without scopes (the create form then offers none).
+    pub catalogue: Option<Rc<Vec<ScopeInfo>>>,
+    /// The screen shown while signed in.
+    pub view: View,
+    /// The activity log as far as it has been loaded.
+    pub activity: Activity,
 }
 
 /// Every change the dashboard knows.
@@ -161,6 +133,27 @@ pub enum Action {
     CloseReveal,
     /// Remove the current message.
     ClearNotice,
+    /// The filter box changed.
+    Filter(String),
+    /// The scope catalogue arrived.
+    Catalogue(Vec<ScopeInfo>),
+    /// Show another screen.
+    Show(View),
+    /// A page of activity arrived; `fresh` replaces what was loaded (a new token filter).
+    Events {
+        /// The page.
+        page: EventPage,
+        /// Whether it starts the list anew.
+        fresh: bool,
+    },
+    /// Show only the activity of this token (`None`: of every token); the list reloads.
+    EventsOf(Option<TokenName>),
+    /// Every token was destroyed and the other sessions ended.
+    RevokedAll(RevokedAll),
+    /// The password was changed; the other sessions ended.
+    PasswordChanged(PasswordChanged),
+    /// The account is gone: back to the sign-in screen, saying so.
+    AccountDeleted(Username),
 }
 
 impl State {
@@ -282,7 +275,70 @@ impl Reducible for State {
             Action::Dismiss => next.confirm = None,
             Action::CloseReveal => next.reveal = None,
             Action::ClearNotice => next.notice = None,
+            Action::Filter(text) => next.filter = text,
+            Action::Catalogue(scopes) => next.catalogue = Some(Rc::new(scopes)),
+            Action::Show(view) => {
+                next.view = view;
+                next.notice = None;
+            }
+            Action::Events { page, fresh } => {
+                next.busy = None;
+                next.activity = self.activity.with_page(page, fresh);
+            }
+            Action::EventsOf(token) => {
+                next.activity = Activity {
+                    token,
+                    ..Activity::default()
+                }
+            }
+            Action::RevokedAll(done) => {
+                next.busy = None;
+                next.tokens = Some(Rc::new(Vec::new()));
+                next.reveal = None;
+                next.notice = Some(Notice {
+                    place: Place::Tokens,
+                    text: format!(
+                        "Revoked {} token{} and ended {} other session{}: nothing can act as this account without the password now.",
+                        done.tokens,
+                        plural(done.tokens),
+                        done.sessions,
+                        plural(done.sessions)
+                    ),
+                    is_error: false,
+                });
+            }
+            Action::PasswordChanged(done) => {
+                next.busy = None;
+                next.notice = Some(Notice {
+                    place: Place::Settings,
+                    text: format!(
+                        "Password changed. {} other session{} ended; tokens keep working.",
+                        done.sessions,
+                        plural(done.sessions)
+                    ),
+                    is_error: false,
+                });
+            }
+            Action::AccountDeleted(user) => {
+                next = State {
+                    notice: Some(Notice {
+                        place: Place::Account,
+                        text: format!("Account {user} deleted, with its tokens and activity. The name can be registered again."),
+                        is_error: false,
+                    }),
+                    ..State::default()
+                };
+            }
         }
         next.into()
+    }
+}
+
+/// `"s"` unless `n` is 1.
+fn plural(n: u64) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
     }
 }

@@ -8,9 +8,10 @@ use jitsu_core::name::MIN_PASSWORD_LEN;
 use jitsu_core::protocol::{ApiError, CreatedToken, Operation, TokenInfo};
 use jitsu_core::{ApiToken, Remote, TokenName, Username};
 use jitsu_web::api::Failure;
-use jitsu_web::components::{short_time, wording, RevealPanel, RevealPanelProps};
+use jitsu_web::components::{wording, RevealPanel, RevealPanelProps};
 use jitsu_web::handout::remote_from_location;
 use jitsu_web::state::{Action, Busy, Confirm, Place, State, Store};
+use jitsu_web::when::{exact, millis, relative};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 use web_sys::Element;
@@ -53,6 +54,7 @@ fn panel(remote: Remote, operation: Operation) -> RevealPanelProps {
         },
         remote,
         on_close: Callback::noop(),
+        catalogue: None,
     }
 }
 
@@ -126,7 +128,8 @@ fn confirmations_name_the_token_and_the_consequence() {
     let ci = TokenName::parse("ci").unwrap();
     let (title, body, button) = wording(&Confirm::Regenerate(ci.clone()), "alice");
     assert_eq!(title, "Regenerate ci?");
-    assert!(body.starts_with("Regenerate? The old value stops working"));
+    assert!(body.contains("needs the new value"));
+    assert!(body.contains("scopes and expiry stay"));
     assert_eq!(button, "Regenerate ci");
     let (title, body, button) = wording(&Confirm::Destroy(ci), "alice");
     assert_eq!(title, "Destroy token ci?");
@@ -135,9 +138,18 @@ fn confirmations_name_the_token_and_the_consequence() {
 }
 
 #[wasm_bindgen_test]
-fn table_times_are_shown_to_the_minute() {
-    assert_eq!(short_time("2026-11-28T17:06:09Z"), "2026-11-28 17:06");
-    assert_eq!(short_time("garbage"), "garbage");
+fn times_read_relative_with_the_exact_time_in_the_viewers_zone() {
+    assert_eq!(relative(-10.0), "just now");
+    assert_eq!(relative(-60.0), "1 minute ago");
+    assert_eq!(relative(-59.0 * 60.0), "59 minutes ago");
+    assert_eq!(relative(-60.0 * 60.0), "1 hour ago");
+    assert_eq!(relative(7.0 * 86_400.0), "in 7 days");
+    assert_eq!(relative(90.0 * 86_400.0), "in 3 months");
+    assert_eq!(relative(-400.0 * 86_400.0), "1 year ago");
+    let ms = millis("2026-11-28T17:06:09Z").unwrap();
+    assert_eq!(ms, 1_795_885_569_000.0);
+    assert!(exact(ms).contains("2026"), "{}", exact(ms));
+    assert_eq!(millis("garbage"), None);
 }
 
 #[derive(Properties, PartialEq)]

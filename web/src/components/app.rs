@@ -4,7 +4,8 @@
 
 use yew::prelude::*;
 
-use crate::components::{aria, AccountForm, TokensPage};
+use crate::components::signed_in::signed_in;
+use crate::components::{aria, AccountForm};
 use crate::countdown::use_countdown;
 use crate::effects;
 use crate::state::{Busy, State, Store};
@@ -35,8 +36,18 @@ pub fn App() -> Html {
             }
         });
     }
+    {
+        // A new view takes the focus to its heading (not the first one: the page's own start
+        // keeps it).
+        let first = use_mut_ref(|| true);
+        use_effect_with(store.view, move |_| {
+            if !std::mem::replace(&mut *first.borrow_mut(), false) {
+                crate::focus::focus("main h1");
+            }
+        });
+    }
     let screen = if store.session.is_some() {
-        html! { <TokensPage /> }
+        signed_in(&store)
     } else if store.busy == Some(Busy::CheckingSession) {
         html! { <p class="loading" role="status"><span class="spinner" aria-hidden="true"></span>{ "Checking your session…" }</p> }
     } else {

@@ -1,11 +1,17 @@
-//! The create-token form: an optional name validated by core as it is typed. An existing
-//! name asks before regenerating.
+//! The create-token form: an optional name validated by core as it is typed, the scopes of
+//! the server's catalogue and an expiry. An existing name asks before regenerating (which
+//! keeps the token's scopes and expiry).
 
 use jitsu_core::name::MAX_NAME_LEN;
 use jitsu_core::TokenName;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use jitsu_core::protocol::TokenOptions;
+
+use crate::components::token_options::{
+    expiry_fields, scope_boxes, scopes_to_send, Expiry, Picked,
+};
 use crate::components::{aria, retry_wait, Notice};
 use crate::effects;
 use crate::state::{use_store, Action, Busy, Confirm, Place};
@@ -59,6 +65,8 @@ impl NameCheck {
 pub fn CreateForm() -> Html {
     let store = use_store();
     let input = use_state(String::new);
+    let picked = use_state(|| Picked::None);
+    let expiry = use_state(|| Expiry::Never);
     let check = NameCheck::of(&input, |name| store.has_token(name));
     {
         // Once the typed name has been created or regenerated, the field has done its job.
@@ -85,20 +93,33 @@ pub fn CreateForm() -> Html {
     };
     let onsubmit = {
         let (dispatch, check) = (store.dispatcher(), check.clone());
+        let (catalogue, picked, expiry) = (store.catalogue.clone(), picked.clone(), expiry.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let user = session.username.clone();
-            match &check {
-                NameCheck::Invalid(_) => {}
+            let name = match &check {
+                NameCheck::Invalid(_) => return,
                 NameCheck::Existing(name) => {
-                    dispatch.dispatch(Action::Ask(Confirm::Regenerate(name.clone())))
+                    return dispatch.dispatch(Action::Ask(Confirm::Regenerate(name.clone())))
                 }
-                NameCheck::ServerPicks => {
-                    effects::create(dispatch.clone(), user, None, false);
-                }
-                NameCheck::New(name) => {
-                    effects::create(dispatch.clone(), user, Some(name.clone()), false);
-                }
+                NameCheck::ServerPicks => None,
+                NameCheck::New(name) => Some(name.clone()),
+            };
+            let scopes = match catalogue.as_deref().map(|c| scopes_to_send(c, &picked)) {
+                None => Ok(None),
+                Some(result) => result.map(Some),
+            };
+            let options = scopes.and_then(|scopes| {
+                let expires_at = expiry.expires_at(crate::when::now())?;
+                Ok(TokenOptions {
+                    scopes,
+                    expires_at,
+                    grace_seconds: None,
+                })
+            });
+            match options {
+                Ok(options) => effects::create(dispatch.clone(), user, name, options, false),
+                Err(text) => dispatch.dispatch(Action::Failed(Place::Create, text)),
             }
         })
     };
@@ -110,6 +131,18 @@ pub fn CreateForm() -> Html {
         (NameCheck::Existing(_), _) => "Regenerate",
         _ => "Create token",
     };
+    let scopes = store.catalogue.as_ref().map(|catalogue| {
+        let picked_handle = picked.clone();
+        scope_boxes(
+            catalogue,
+            &picked,
+            Callback::from(move |p| picked_handle.set(p)),
+        )
+    });
+    let expiry_choice = {
+        let handle = expiry.clone();
+        expiry_fields(&expiry, Callback::from(move |e| handle.set(e)))
+    };
     html! {
         <section class="card" aria-labelledby="create-title">
             <h2 id="create-title">{ "New token" }</h2>
@@ -120,15 +153,19 @@ pub fn CreateForm() -> Html {
                         maxlength={MAX_NAME_LEN.to_string()} value={(*input).clone()} {oninput}
                         aria-invalid={aria(invalid)} aria-describedby="token-name-help" />
                     <p id="token-name-help" class="hint" aria-live="polite">{ check.message() }</p>
-                    { for wait.map(retry_wait) }
                 </div>
+                if !matches!(check, NameCheck::Existing(_)) {
+                    { for scopes }
+                    { expiry_choice }
+                }
+                { for wait.map(retry_wait) }
+                <Notice place={Place::Create} />
                 <button type="submit" class="button primary" disabled={store.is_busy() || invalid || wait.is_some()}
                     aria-busy={aria(creating)} aria-describedby={wait.map(|_| "retry-wait")}>
                     if creating { <span class="spinner" aria-hidden="true"></span> }
                     { label }
                 </button>
             </form>
-            <Notice place={Place::Create} />
         </section>
     }
 }

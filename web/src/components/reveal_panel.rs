@@ -1,7 +1,9 @@
 //! The one-time reveal: the new token's value with a copy button and, beside it, the
 //! shared-access handout (commands and `.jitsuconf` fragment) from core.
 
-use jitsu_core::protocol::{CreatedToken, Operation};
+use std::rc::Rc;
+
+use jitsu_core::protocol::{CreatedToken, Operation, ScopeInfo, ALL_SCOPES};
 use jitsu_core::{Remote, Username};
 use yew::prelude::*;
 
@@ -19,6 +21,44 @@ pub struct RevealPanelProps {
     pub remote: Remote,
     /// Closes the panel (and forgets the value).
     pub on_close: Callback<()>,
+    /// The server's scope catalogue, to say what each scope allows.
+    #[prop_or_default]
+    pub catalogue: Option<Rc<Vec<ScopeInfo>>>,
+}
+
+/// What the token may do and until when, for whoever receives it.
+fn allowance(created: &CreatedToken, catalogue: Option<&[ScopeInfo]>) -> Html {
+    let describe = |name: &str| {
+        catalogue
+            .and_then(|c| c.iter().find(|s| s.name == name))
+            .map(|s| s.description.clone())
+    };
+    let items = created.scopes.iter().flatten().map(|scope| {
+        let about = if scope == ALL_SCOPES {
+            Some("everything the account can do through jitsu (every scope but tokens:introspect)".to_owned())
+        } else {
+            describe(scope)
+        };
+        html! { <li><code>{ scope }</code>{ for about.map(|a| html! { { format!(" — {a}") } }) }</li> }
+    });
+    let until = match created.expires_at.as_deref().and_then(crate::when::millis) {
+        Some(ms) => html! {
+            <p id="token-until">{ "It works until " }<strong>{ crate::when::exact(ms) }</strong>
+                { format!(" ({}), then it is refused.", crate::when::relative((ms - crate::when::now()) / 1000.0)) }</p>
+        },
+        None => {
+            html! { <p id="token-until">{ "It never expires: it works until it is destroyed or regenerated." }</p> }
+        }
+    };
+    html! {
+        <div class="allowance">
+            if created.scopes.is_some() {
+                <p>{ "It may:" }</p>
+                <ul id="token-scopes">{ for items }</ul>
+            }
+            { until }
+        </div>
+    }
 }
 
 /// Shows the value once.
@@ -51,6 +91,8 @@ pub fn RevealPanel(props: &RevealPanelProps) -> Html {
                 <code id="token-value">{ value.clone() }</code>
                 <CopyButton text={value} label="Copy token" />
             </div>
+            <h3>{ "What it may do" }</h3>
+            { allowance(&props.created, props.catalogue.as_deref().map(|c| c.as_slice())) }
             <h3>{ "Share access" }</h3>
             <div class="share">
                 <div>

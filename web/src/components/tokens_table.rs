@@ -8,29 +8,21 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use jitsu_core::protocol::TokenInfo;
 use jitsu_core::TokenName;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{DomRect, Element};
 use yew::prelude::*;
 
+use crate::components::token_row::{keeps, row, RowWork};
 use crate::components::use_element_ref;
 use crate::perf;
 use crate::state::{use_store, Action, Busy, Confirm};
 
-/// `2026-11-28T17:06:09Z` → `2026-11-28 17:06` (minutes are enough in a table).
-pub fn short_time(rfc3339: &str) -> String {
-    match (rfc3339.get(..10), rfc3339.get(11..16)) {
-        (Some(day), Some(time)) => format!("{day} {time}"),
-        _ => rfc3339.to_owned(),
-    }
-}
-
 /// Above this many rows, only the rows near the viewport are rendered.
 const LONG: usize = 50;
 /// Rows of a long list rendered beyond each edge of the viewport.
-const BUFFER: usize = 20;
+const BUFFER: usize = 8;
 /// The window's edges move in steps of this many rows (fewer renders while scrolling).
 const STEP: usize = 8;
 
@@ -137,7 +129,21 @@ type Sync = dyn Fn(Option<DomRect>);
 #[function_component]
 pub fn TokensTable() -> Html {
     let store = use_store();
-    let len = store.tokens.as_ref().map_or(0, |t| t.len());
+    // The tokens the filter keeps: the list itself (no copy) when the box is empty.
+    let shown = use_memo(
+        (store.tokens.clone(), store.filter.clone()),
+        |(tokens, filter)| {
+            let needle = filter.trim().to_ascii_lowercase();
+            tokens.as_ref().map(|all| {
+                if needle.is_empty() {
+                    all.clone()
+                } else {
+                    Rc::new(all.iter().filter(|t| keeps(t, &needle)).cloned().collect())
+                }
+            })
+        },
+    );
+    let len = shown.as_ref().as_ref().map_or(0, |t| t.len());
     let redraw = use_force_update();
     let body = use_element_ref();
     // The window and the list length, shared with the listeners (a cell, not a state hook:
@@ -175,16 +181,25 @@ pub fn TokensTable() -> Html {
     let window = live.get().0;
     live.set((window, len));
     let (start, end) = window.rows(len);
-    use_effect_with(store.tokens.clone(), move |tokens| {
+    use_effect_with(shown.clone(), move |shown| {
         // Fits the window to the new list (scrolling and resizing move it too).
         follow(None);
-        if tokens.is_some() {
+        if shown.is_some() {
             perf::mark(perf::TOKENS_RENDERED);
         }
     });
-    let Some(tokens) = store.tokens.as_ref() else {
+    use_effect(|| perf::mark(perf::TABLE_RENDERED));
+    let Some(tokens) = shown.as_ref().as_ref() else {
         return html! { <p class="loading" role="status"><span class="spinner" aria-hidden="true"></span>{ "Loading tokens…" }</p> };
     };
+    if tokens.is_empty() && !store.filter.trim().is_empty() {
+        return html! {
+            <div class="empty" role="status">
+                <p><strong>{ format!("No token matches “{}”.", store.filter.trim()) }</strong></p>
+                <p>{ "The filter keeps tokens whose name or a scope contains what you type; clear it to see them all." }</p>
+            </div>
+        };
+    }
     if tokens.is_empty() {
         return html! {
             <div class="empty">
@@ -211,6 +226,7 @@ pub fn TokensTable() -> Html {
         ));
     });
     let disabled = store.is_busy();
+    let now = crate::when::now();
     let rows = tokens[start..end]
         .iter()
         .zip(start + 2..)
@@ -222,18 +238,25 @@ pub fn TokensTable() -> Html {
                 Some(Busy::Destroying(n)) if n.as_str() == info.name => Some(RowWork::Destroying),
                 _ => None,
             };
-            row(info, index, disabled, working)
+            row(info, index, now, disabled, working)
         });
     // An ARIA table of grid rows rather than <table>: rows are ordinary blocks, and the
     // spacers around the body stand in for the rows of a long list that are not rendered
     // (`aria-rowcount`/`aria-rowindex` tell assistive technology where the rendered ones are).
+    let all = store.tokens.as_ref().map_or(0, |t| t.len());
+    let filtered = !store.filter.trim().is_empty();
     html! {
         <div class="table-wrap">
-            <div class="tokens" role="table" aria-label="Tokens, sorted by name" aria-rowcount={(len + 1).to_string()}>
+            if filtered {
+                <p id="filter-count" class="hint" role="status">{ format!("{len} of {all} tokens match.") }</p>
+            }
+            <div id="tokens-table" class="tokens" role="table" aria-label="Tokens, sorted by name" aria-rowcount={(len + 1).to_string()}>
             <div role="rowgroup">
                 <div role="row" class="head" aria-rowindex="1">
                     <span role="columnheader">{ "Name" }</span>
                     <span role="columnheader">{ "Value" }</span>
+                    <span role="columnheader">{ "Scopes" }</span>
+                    <span role="columnheader">{ "Expires" }</span>
                     <span role="columnheader">{ "Created" }</span>
                     <span role="columnheader">{ "Last used" }</span>
                     <span role="columnheader"><span class="visually-hidden">{ "Actions" }</span></span>
@@ -243,46 +266,6 @@ pub fn TokensTable() -> Html {
             <div role="rowgroup" class="body" ref={body} {onclick} {onfocusin}>{ for rows }</div>
             <svg aria-hidden="true" height={((len - end) * window.row_px).to_string()}></svg>
             </div>
-        </div>
-    }
-}
-
-/// What a row's own action is doing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RowWork {
-    /// Its regeneration is in flight.
-    Regenerating,
-    /// Its destruction is in flight.
-    Destroying,
-}
-
-/// One token, as a plain view function rather than a component per row: the table renders
-/// the rows of its window together.
-fn row(t: &TokenInfo, index: usize, disabled: bool, working: Option<RowWork>) -> Html {
-    let created = t
-        .created_at
-        .as_deref()
-        .map_or_else(|| "—".to_owned(), short_time);
-    let used = t
-        .last_used_at
-        .as_deref()
-        .map_or_else(|| "never".to_owned(), short_time);
-    let (regenerate, destroy) = match working {
-        Some(RowWork::Regenerating) => ("Regenerating…", "Destroy"),
-        Some(RowWork::Destroying) => ("Regenerate", "Destroying…"),
-        None => ("Regenerate", "Destroy"),
-    };
-    // Cells and buttons carry no classes: the stylesheet finds them by role and position.
-    html! {
-        <div key={t.name.as_str()} role="row" aria-rowindex={index.to_string()} data-name={t.name.clone()}>
-            <span role="rowheader">{ &t.name }</span>
-            <span role="cell">{ &t.mask }</span>
-            <span role="cell">{ created }</span>
-            <span role="cell">{ used }</span>
-            <span role="cell">
-                <button data-action="regenerate" {disabled} aria-label={format!("Regenerate {}", t.name)}>{ regenerate }</button>
-                <button data-action="destroy" {disabled} aria-label={format!("Destroy {}", t.name)}>{ destroy }</button>
-            </span>
         </div>
     }
 }
