@@ -126,3 +126,65 @@ pub(crate) async fn purge(store: &Store, now: i64, retention_days: u32) {
         Err(e) => tracing::warn!(error = %e, "could not purge old audit events"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::{AuditSettings, AuditState, QUEUE};
+    use crate::storage::{NewEvent, SqliteStorage, Store};
+    use crate::time::ManualClock;
+
+    /// Attacker: first uses faster than the writer stores them hold at most `QUEUE` events in
+    /// memory; the rest are dropped and counted.
+    #[test]
+    fn the_token_use_queue_is_bounded() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::Embedded(Arc::new(SqliteStorage::open(dir.path()).unwrap()));
+        let state = AuditState::new(
+            &AuditSettings::default(),
+            10,
+            Arc::new(ManualClock::default()),
+        );
+        let event = NewEvent {
+            user_id: 1,
+            at: 0,
+            action: "token_use",
+            token_name: Some("t".to_owned()),
+            credential: "token",
+            ip: None,
+            user_agent: None,
+        };
+        // On a current-thread runtime the writer task cannot run while this loop holds it.
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            for _ in 0..QUEUE + 500 {
+                state.enqueue(&store, event.clone());
+            }
+        });
+        assert_eq!(state.dropped(), 500);
+    }
+
+    #[test]
+    fn the_budgets_are_per_account_and_per_kind() {
+        let settings = AuditSettings {
+            failures_per_minute: 2,
+            events_per_minute: 3,
+            ..AuditSettings::default()
+        };
+        let clock = ManualClock::default();
+        let state = AuditState::new(&settings, 100, Arc::new(clock.clone()));
+        let allowed = |user, failed| {
+            (0..10)
+                .filter(|_| state.allow(&settings, user, failed))
+                .count()
+        };
+        assert_eq!(allowed(1, true), 2);
+        assert_eq!(allowed(1, false), 3);
+        assert_eq!(allowed(2, true), 2, "another account has its own budget");
+        clock.advance(std::time::Duration::from_secs(61));
+        assert_eq!(allowed(1, true), 2, "a new minute, a new budget");
+    }
+}

@@ -92,6 +92,27 @@ pub(crate) fn run(
     })
 }
 
+/// SQL `NULL` for a column of any type (`Option::<i64>::None` only fits integer columns, and
+/// the audit log has nullable text columns).
+#[derive(Debug)]
+struct Null;
+
+impl ToSql for Null {
+    fn to_sql(
+        &self,
+        _: &tokio_postgres::types::Type,
+        _: &mut tokio_postgres::types::private::BytesMut,
+    ) -> Result<tokio_postgres::types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        Ok(tokio_postgres::types::IsNull::Yes)
+    }
+
+    fn accepts(_: &tokio_postgres::types::Type) -> bool {
+        true
+    }
+
+    tokio_postgres::types::to_sql_checked!();
+}
+
 /// A SQLite value as a PostgreSQL parameter.
 fn param(v: &Value) -> &(dyn ToSql + Sync) {
     match v {
