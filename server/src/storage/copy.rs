@@ -123,27 +123,6 @@ fn param(v: &Value) -> &(dyn ToSql + Sync) {
     }
 }
 
-/// SQL `NULL` for a column of any type (`Option<i64>` would only fit integer columns, and
-/// nullable text and bytea columns are copied too).
-#[derive(Debug)]
-struct Null;
-
-impl ToSql for Null {
-    fn to_sql(
-        &self,
-        _: &tokio_postgres::types::Type,
-        _: &mut tokio_postgres::types::private::BytesMut,
-    ) -> Result<tokio_postgres::types::IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(tokio_postgres::types::IsNull::Yes)
-    }
-
-    fn accepts(_: &tokio_postgres::types::Type) -> bool {
-        true
-    }
-
-    tokio_postgres::types::to_sql_checked!();
-}
-
 async fn copy(
     source: &SqliteStorage,
     target: &PgStorage,
