@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use common::jitsu015::{jitsu, write_conf};
 use common::{Req, TestServer, PASSWORD};
+use jitsu_core::protocol::basic_auth;
 use jitsu_server::time::{rfc3339, Clock as _, ManualClock};
 use jitsu_server::Settings;
 use nginx_support::{example, free_port, AppsService, Nginx, NGINX};
@@ -281,4 +282,43 @@ fn everything_else_goes_to_the_jitsu_server_and_a_lost_server_is_503() {
     assert_eq!(r.status, 503, "{}", r.body);
     r.assert_nodejitsu();
     assert_eq!(r.header("retry-after"), Some("1"));
+}
+
+/// Every file under `dir`, read as bytes (nginx's answer cache keeps its key in each file).
+fn cache_files(dir: &Path) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(cache_files(&path));
+        } else if let Ok(bytes) = std::fs::read(&path) {
+            out.push(bytes);
+        }
+    }
+    out
+}
+
+#[test]
+fn an_account_password_is_never_written_to_the_answer_cache_but_a_token_is_cached() {
+    let stack = Stack::start();
+    stack.jitsu.signup("alice");
+    let reader = stack.token("alice", "reader", r#"["apps:read"]"#, None);
+    assert_eq!(stack.list_status("alice", PASSWORD), 200);
+    assert_eq!(stack.list_status("alice", &reader), 200);
+    let cache = stack.nginx.dir.path().join("auth-cache");
+    let files = cache_files(&cache);
+    let password_key = basic_auth("alice", PASSWORD);
+    let token_key = basic_auth("alice", &reader);
+    let holds = |needle: &str| {
+        files
+            .iter()
+            .any(|f| f.windows(needle.len()).any(|w| w == needle.as_bytes()))
+    };
+    // Both answers were fetched within the same second or two: the token's is in a file
+    // (the cache works), the password's in none.
+    assert!(holds(&token_key), "the token's answer is cached");
+    assert!(!holds(&password_key), "no cache file holds the password");
 }

@@ -132,7 +132,13 @@ pub(crate) fn read_introspection(
             "this token is not valid: it is wrong, expired or destroyed".into(),
         ));
     }
-    if found.username.as_deref() != Some(user) {
+    // Usernames are one account whatever their case (`Alice` is `alice`), as the server
+    // compares them.
+    if !found
+        .username
+        .as_deref()
+        .is_some_and(|u| u.eq_ignore_ascii_case(user))
+    {
         return Err(Refusal::Unauthorized(
             "this token does not belong to the account named in Authorization".into(),
         ));

@@ -57,6 +57,9 @@ async fn passwords_destroyed_tokens_and_another_accounts_token_are_401() {
     let r = get(basic_auth("alice", &bobs)).await;
     assert_eq!(r.status, 401, "{}", r.body);
     assert_eq!(get(basic_auth("alice", &alices)).await.status, 200);
+    // The server compares usernames without regard to case; so does the layer.
+    let r = get(basic_auth("ALICE", &alices)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
     jitsu.destroy("alice", "reader");
     assert_eq!(get(basic_auth("alice", &alices)).await.status, 401);
 }
