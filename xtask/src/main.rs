@@ -139,6 +139,12 @@ type Step<'a> = (&'a str, Box<dyn Fn() -> Result + 'a>);
 
 fn test(args: &[&str]) -> Result {
     let keep_going = args.contains(&"--keep-going");
+    // `--from TEXT`: start at the first step whose name contains TEXT (to resume a run).
+    let from = args
+        .iter()
+        .position(|a| *a == "--from")
+        .and_then(|i| args.get(i + 1))
+        .copied();
     let tools = tools::ensure_all()?;
     let t = &tools;
     let steps: Vec<Step<'_>> = vec![
@@ -203,7 +209,14 @@ fn test(args: &[&str]) -> Result {
     let started = Instant::now();
     let mut passed = 0;
     let mut failed = Vec::new();
-    for (name, step) in &steps {
+    let start = match from {
+        Some(text) => steps
+            .iter()
+            .position(|(name, _)| name.contains(text))
+            .ok_or_else(|| Failed(format!("no step's name contains {text:?}")))?,
+        None => 0,
+    };
+    for (name, step) in &steps[start..] {
         println!("\nxtask: ==> {name}");
         let t0 = Instant::now();
         match step() {
