@@ -69,6 +69,13 @@ pub enum Limited {
     /// Failed password attempts (per account and address, per address, or per account).
     #[error("too many failed password attempts")]
     Passwords,
+    /// Introspected values that were no live token (the same numbers as passwords, counted
+    /// apart).
+    #[error(
+        "too many introspected values were not live tokens — check that the service sends \
+         the tokens its clients gave"
+    )]
+    IntrospectionMisses,
     /// Password checks queued at once by one address.
     #[error("too many password checks from your address are still being answered")]
     PasswordChecksInFlight,

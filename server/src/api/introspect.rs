@@ -2,8 +2,10 @@
 //!
 //! The caller authenticates with a token that holds `tokens:introspect` (a password or a
 //! session is 403: a service should not hold its account's password). Every value that is not
-//! a live token counts as a failed password attempt of the caller's account from the caller's
-//! address, so introspection cannot be used to guess tokens faster than passwords.
+//! a live token is a miss, counted against the caller's account from the caller's address with
+//! the same numbers as failed passwords but on limits of its own (`introspect:` windows), so
+//! introspection cannot be used to guess tokens faster than passwords, while misses never slow
+//! down or refuse the account's password, nor the introspection of a live token.
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -14,7 +16,7 @@ use jitsu_core::{ApiToken, Username};
 use percent_encoding::percent_decode_str;
 use serde_json::{Map, Value};
 
-use crate::attempts::PasswordAttempt;
+use crate::attempts::{Kind, PasswordAttempt};
 use crate::auth::{refusal, Caller};
 use crate::client_addr::client_ip;
 use crate::error::AppError;
@@ -37,21 +39,23 @@ pub(crate) async fn introspect(
     }
     caller.require_scope(INTROSPECT_SCOPE)?;
     let value = form_token(&body)?;
-    // Counted before the lookup, as a password is before its hash: parallel guesses cannot
-    // all pass the limit. A live token takes its count back.
-    let account = Username::parse(&caller.username)?;
-    let ip = client_ip(&parts, &state.settings().trusted_proxies);
-    let attempt = PasswordAttempt::reserve(&state, &account, ip).await?;
     let live = match ApiToken::parse(&value) {
         Ok(token) => live_token(&state, &token).await?,
         Err(_) => None,
     };
-    let Some(owner) = live else {
-        tracing::info!(client = %ip, "introspection of a value that is no live token");
-        return Ok(Json(inactive()));
-    };
-    attempt.release(&state).await;
-    Ok(Json(active(&state, &owner)))
+    if let Some(owner) = live {
+        // A live token is never counted, slowed down or refused: junk sent to a service
+        // cannot stop it from checking its real clients' tokens.
+        return Ok(Json(active(&state, &owner)));
+    }
+    // A miss is counted (atomically, so parallel guesses cannot all pass the limit) before it
+    // is answered; past the limit it is refused, past the account's soft limit slowed down.
+    let account = Username::parse(&caller.username)?;
+    let ip = client_ip(&parts, &state.settings().trusted_proxies);
+    let _miss =
+        PasswordAttempt::reserve_kind(&state, Kind::IntrospectionMiss, &account, ip).await?;
+    tracing::info!(client = %ip, "introspection of a value that is no live token");
+    Ok(Json(inactive()))
 }
 
 /// The token `value` names, when it is live now (not expired, not an old value past its
