@@ -129,6 +129,11 @@ impl From<StorageError> for AppError {
                 "this account holds {max} tokens, the most it may have — destroy tokens it no \
                  longer needs (`jitsu tokens destroy NAME`), then create this one"
             )),
+            StorageError::KeptExpiryPassed { at } => AppError::BadRequest(format!(
+                "this token expired at {} and regenerating keeps its expiry — give a new \
+                 expiresAt (jitsu tokens create NAME --expires 30d), or destroy it",
+                crate::time::rfc3339(at)
+            )),
             // Logged once per outage by the backend, not per request.
             StorageError::Unavailable(_) => AppError::StorageDown { retry_after: 2 },
             other => AppError::Internal(other.to_string()),
