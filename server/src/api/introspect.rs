@@ -88,11 +88,9 @@ fn active(state: &AppState, owner: &TokenOwner) -> Value {
     if let Some(exp) = owner.expires_at {
         m.insert("exp".to_owned(), exp.into());
     }
-    // The previous value of a token in its grace period was issued before the current one,
-    // at a time not kept.
-    if !owner.previous {
-        m.insert("iat".to_owned(), owner.created_at.into());
-    }
+    // The previous value of a token in its grace period was issued at a time not kept; its
+    // `iat` is when it was replaced (the current value's issue time), the latest it can be.
+    m.insert("iat".to_owned(), owner.created_at.into());
     Value::Object(m)
 }
 
