@@ -86,3 +86,25 @@ fn misses_from_many_addresses_slow_down_neither_the_password_nor_a_live_token() 
     );
     assert!(started.elapsed() >= BACKOFF);
 }
+
+#[test]
+fn misses_from_many_addresses_hold_a_bounded_number_of_limiter_keys() {
+    let s = TestServer::with_settings(Settings {
+        trusted_proxies: vec!["127.0.0.1".parse().unwrap()],
+        limiter_capacity: 8,
+        account_backoff: Duration::ZERO,
+        ..Settings::default()
+    });
+    s.signup("svc");
+    let svc = scoped(&s, "svc", "gateway", &["tokens:introspect"]);
+    let (before, in_memory) = (s.limiter_keys(), s.state.limiter_keys());
+    for i in 0..40 {
+        let r = introspect_from(&s, &format!("198.51.100.{i}"), &svc, "junk");
+        assert!(matches!(r.status, 200 | 429), "{}", r.body);
+    }
+    // In memory each limiter holds at most its capacity; on PostgreSQL the shared windows are
+    // at most three per miss, removed when their window ends.
+    let held = s.state.limiter_keys() - in_memory;
+    assert!(held <= 3 * 8, "{held}");
+    assert!(s.limiter_keys() - before <= 3 * 40, "{}", s.limiter_keys());
+}
