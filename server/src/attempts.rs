@@ -83,6 +83,24 @@ impl PasswordAttempt {
         user: &Username,
         ip: IpAddr,
     ) -> Result<Self, AppError> {
+        let (attempt, slow) = Self::reserve_unslowed(state, kind, user, ip).await?;
+        if slow {
+            tokio::time::sleep(state.settings().account_backoff).await;
+        }
+        Ok(attempt)
+    }
+
+    /// [`PasswordAttempt::reserve_kind`] without the account's backoff: the second value says
+    /// whether the account is past its soft limit, so the caller waits
+    /// [`Settings::account_backoff`] only once it knows the attempt failed.
+    ///
+    /// [`Settings::account_backoff`]: crate::Settings::account_backoff
+    pub(crate) async fn reserve_unslowed(
+        state: &AppState,
+        kind: Kind,
+        user: &Username,
+        ip: IpAddr,
+    ) -> Result<(Self, bool), AppError> {
         let account = user.as_str().to_ascii_lowercase();
         let address = address_key(ip);
         let pair = (account.clone(), address);
@@ -108,10 +126,7 @@ impl PasswordAttempt {
                 [Some(s.failure_window.as_secs().max(1)), None, None],
             ));
         }
-        if counts.account > s.failures_per_account {
-            tokio::time::sleep(s.account_backoff).await;
-        }
-        Ok(attempt)
+        Ok((attempt, counts.account > s.failures_per_account))
     }
 
     fn reserve_memory(

@@ -1,6 +1,7 @@
 //! Introspection misses are limited like failed passwords but on limits of their own: junk
-//! sent to a service can neither lock out its owner's password nor stop it from checking a
-//! live token, and neither is slowed down by the account's backoff.
+//! sent to a service never locks out its owner's password, a caller past its limit is refused
+//! whatever it sends (no hit/miss oracle), and a live token is never slowed down by the
+//! account's backoff.
 
 mod common;
 
@@ -44,7 +45,7 @@ fn server() -> (TestServer, String, String) {
 }
 
 #[test]
-fn junk_from_one_address_locks_out_neither_the_password_nor_a_live_token() {
+fn junk_from_one_address_is_refused_there_but_never_locks_out_the_password() {
     let (s, svc, live) = server();
     let junk = "198.51.100.7";
     let statuses: Vec<u16> = (0..12)
@@ -56,7 +57,13 @@ fn junk_from_one_address_locks_out_neither_the_password_nor_a_live_token() {
         [429, 429],
         "guessing is limited: {statuses:?}"
     );
+    // Past the limit everything the caller sends from there is refused, a live token
+    // included: a refusal tells a guesser nothing about the value it sent.
     let r = introspect_from(&s, junk, &svc, &live);
+    assert_eq!(r.status, 429, "{}", r.body);
+    assert!(r.body.contains("introspected"), "{}", r.body);
+    // From another address the live token is checked at once.
+    let r = introspect_from(&s, "203.0.113.9", &svc, &live);
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.json()["active"], true);
     let owner = auth_from(&s, junk, "svc", PASSWORD);

@@ -39,21 +39,27 @@ pub(crate) async fn introspect(
     }
     caller.require_scope(INTROSPECT_SCOPE)?;
     let value = form_token(&body)?;
+    // Counted before the lookup, as a password is before its hash: a caller past its limit is
+    // refused whatever it sends (a live token included), so a guesser learns nothing from the
+    // refusals, and parallel guesses cannot all pass the limit. A live token takes its count
+    // back and is never slowed down; only a miss waits the account's backoff. The windows are
+    // those of introspection misses, never the password's: junk sent to a service does not
+    // slow down or refuse its owner's password.
+    let account = Username::parse(&caller.username)?;
+    let ip = client_ip(&parts, &state.settings().trusted_proxies);
+    let (attempt, slow) =
+        PasswordAttempt::reserve_unslowed(&state, Kind::IntrospectionMiss, &account, ip).await?;
     let live = match ApiToken::parse(&value) {
         Ok(token) => live_token(&state, &token).await?,
         Err(_) => None,
     };
     if let Some(owner) = live {
-        // A live token is never counted, slowed down or refused: junk sent to a service
-        // cannot stop it from checking its real clients' tokens.
+        attempt.release(&state).await;
         return Ok(Json(active(&state, &owner)));
     }
-    // A miss is counted (atomically, so parallel guesses cannot all pass the limit) before it
-    // is answered; past the limit it is refused, past the account's soft limit slowed down.
-    let account = Username::parse(&caller.username)?;
-    let ip = client_ip(&parts, &state.settings().trusted_proxies);
-    let _miss =
-        PasswordAttempt::reserve_kind(&state, Kind::IntrospectionMiss, &account, ip).await?;
+    if slow {
+        tokio::time::sleep(state.settings().account_backoff).await;
+    }
     tracing::info!(client = %ip, "introspection of a value that is no live token");
     Ok(Json(inactive()))
 }
