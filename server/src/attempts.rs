@@ -1,5 +1,7 @@
 //! One password attempt, counted on the three failure limits before anything is hashed (so
-//! parallel guesses cannot all pass the check) and uncounted when it succeeds.
+//! parallel guesses cannot all pass the check) and uncounted when it succeeds; or one
+//! introspection miss (a value that is no live token), counted with the same numbers on limits
+//! of its own, so misses never slow down or refuse the owner's password.
 //!
 //! On SQLite the windows are the in-memory [`FailureLimiter`]s of this one process; on
 //! PostgreSQL they are rows every process shares (`rate_windows`), so guesses spread over
@@ -14,6 +16,7 @@ use jitsu_core::Username;
 
 use crate::client_addr::address_key;
 use crate::error::{AppError, Limited};
+pub(crate) use crate::limiter::FailureKind as Kind;
 use crate::limiter::Reservation;
 use crate::state::AppState;
 use crate::storage::postgres::Window;
@@ -26,6 +29,21 @@ struct Counts {
     account: u32,
 }
 
+/// The 429 reason and shared-window key prefix of `kind`.
+fn limited(kind: Kind) -> Limited {
+    match kind {
+        Kind::Password => Limited::Passwords,
+        Kind::IntrospectionMiss => Limited::IntrospectionMisses,
+    }
+}
+
+fn prefix(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Password => "pw",
+        Kind::IntrospectionMiss => "introspect",
+    }
+}
+
 /// What an attempt holds on each limit.
 #[derive(Debug)]
 enum Held {
@@ -36,6 +54,7 @@ enum Held {
 /// A counted attempt; [`PasswordAttempt::release`] it when it succeeds.
 #[derive(Debug)]
 pub(crate) struct PasswordAttempt {
+    kind: Kind,
     pair: (String, IpAddr),
     address: IpAddr,
     account: String,
@@ -54,14 +73,43 @@ impl PasswordAttempt {
         user: &Username,
         ip: IpAddr,
     ) -> Result<Self, AppError> {
+        Self::reserve_kind(state, Kind::Password, user, ip).await
+    }
+
+    /// [`PasswordAttempt::reserve`] on the limits of `kind`.
+    pub(crate) async fn reserve_kind(
+        state: &AppState,
+        kind: Kind,
+        user: &Username,
+        ip: IpAddr,
+    ) -> Result<Self, AppError> {
+        let (attempt, slow) = Self::reserve_unslowed(state, kind, user, ip).await?;
+        if slow {
+            tokio::time::sleep(state.settings().account_backoff).await;
+        }
+        Ok(attempt)
+    }
+
+    /// [`PasswordAttempt::reserve_kind`] without the account's backoff: the second value says
+    /// whether the account is past its soft limit, so the caller waits
+    /// [`Settings::account_backoff`] only once it knows the attempt failed.
+    ///
+    /// [`Settings::account_backoff`]: crate::Settings::account_backoff
+    pub(crate) async fn reserve_unslowed(
+        state: &AppState,
+        kind: Kind,
+        user: &Username,
+        ip: IpAddr,
+    ) -> Result<(Self, bool), AppError> {
         let account = user.as_str().to_ascii_lowercase();
         let address = address_key(ip);
         let pair = (account.clone(), address);
         let (held, counts) = match state.store().postgres() {
-            None => Self::reserve_memory(state, &pair, &address, &account)?,
-            Some(pg) => Self::reserve_shared(state, pg, &pair, &address, &account).await?,
+            None => Self::reserve_memory(state, kind, &pair, &address, &account)?,
+            Some(pg) => Self::reserve_shared(state, kind, pg, &pair, &address, &account).await?,
         };
         let attempt = Self {
+            kind,
             pair,
             address,
             account,
@@ -73,25 +121,22 @@ impl PasswordAttempt {
         let s = state.settings();
         if counts.account > s.failures_per_account_ceiling && counts.pair > 1 {
             attempt.cancel(state).await;
-            return Err(refused([
-                Some(s.failure_window.as_secs().max(1)),
-                None,
-                None,
-            ]));
+            return Err(refused(
+                kind,
+                [Some(s.failure_window.as_secs().max(1)), None, None],
+            ));
         }
-        if counts.account > s.failures_per_account {
-            tokio::time::sleep(s.account_backoff).await;
-        }
-        Ok(attempt)
+        Ok((attempt, counts.account > s.failures_per_account))
     }
 
     fn reserve_memory(
         state: &AppState,
+        kind: Kind,
         pair: &(String, IpAddr),
         address: &IpAddr,
         account: &String,
     ) -> Result<(Held, Counts), AppError> {
-        let limits = state.password_limits();
+        let limits = state.failure_limits(kind);
         let a = limits.pair.reserve(pair);
         let b = limits.address.reserve(address);
         let c = limits.account.reserve(account);
@@ -113,20 +158,21 @@ impl PasswordAttempt {
                 if let Ok(c) = c {
                     limits.account.cancel(account, c);
                 }
-                Err(refused([a.err(), b.err(), c.err()]))
+                Err(refused(kind, [a.err(), b.err(), c.err()]))
             }
         }
     }
 
     async fn reserve_shared(
         state: &AppState,
+        kind: Kind,
         pg: &Arc<PgStorage>,
         pair: &(String, IpAddr),
         address: &IpAddr,
         account: &str,
     ) -> Result<(Held, Counts), AppError> {
         let s = state.settings();
-        let keys = shared_keys(pair, address, account);
+        let keys = shared_keys(kind, pair, address, account);
         // The account's window only counts; its ceiling is applied by `reserve`.
         let maxes = [
             s.failures_per_account_address,
@@ -154,20 +200,20 @@ impl PasswordAttempt {
         for (i, w) in got {
             pg.cancel_window(&keys[i], w).await?;
         }
-        Err(refused(waits))
+        Err(refused(kind, waits))
     }
 
     /// Takes the attempt back as if it had never been made (it was refused after all).
     async fn cancel(self, state: &AppState) {
         match self.held {
             Held::Memory(a, b, c) => {
-                let limits = state.password_limits();
+                let limits = state.failure_limits(self.kind);
                 limits.pair.cancel(&self.pair, a);
                 limits.address.cancel(&self.address, b);
                 limits.account.cancel(&self.account, c);
             }
             Held::Shared(pg, windows) => {
-                let keys = shared_keys(&self.pair, &self.address, &self.account);
+                let keys = shared_keys(self.kind, &self.pair, &self.address, &self.account);
                 for (key, w) in keys.iter().zip(windows) {
                     if let Err(e) = pg.cancel_window(key, w).await {
                         tracing::warn!(error = %e, "could not uncount a refused password");
@@ -181,13 +227,13 @@ impl PasswordAttempt {
     pub(crate) async fn release(self, state: &AppState) {
         match self.held {
             Held::Memory(a, b, c) => {
-                let limits = state.password_limits();
+                let limits = state.failure_limits(self.kind);
                 limits.pair.release(&self.pair, a);
                 limits.address.release(&self.address, b);
                 limits.account.release(&self.account, c);
             }
             Held::Shared(pg, windows) => {
-                let keys = shared_keys(&self.pair, &self.address, &self.account);
+                let keys = shared_keys(self.kind, &self.pair, &self.address, &self.account);
                 for (key, w) in keys.iter().zip(windows) {
                     if let Err(e) = pg.release_window(key, w).await {
                         tracing::warn!(error = %e, "could not uncount a successful password");
@@ -198,19 +244,25 @@ impl PasswordAttempt {
     }
 }
 
-/// The shared windows' keys: (account, address), address, account.
-fn shared_keys(pair: &(String, IpAddr), address: &IpAddr, account: &str) -> [String; 3] {
+/// The shared windows' keys of `kind`: (account, address), address, account.
+fn shared_keys(
+    kind: Kind,
+    pair: &(String, IpAddr),
+    address: &IpAddr,
+    account: &str,
+) -> [String; 3] {
+    let k = prefix(kind);
     [
-        format!("pw-pair:{}:{}", pair.0, pair.1),
-        format!("pw-addr:{address}"),
-        format!("pw-acct:{account}"),
+        format!("{k}-pair:{}:{}", pair.0, pair.1),
+        format!("{k}-addr:{address}"),
+        format!("{k}-acct:{account}"),
     ]
 }
 
 /// The 429 of a refused attempt: wait for the latest limit to reopen.
-fn refused(waits: [Option<u64>; 3]) -> AppError {
+fn refused(kind: Kind, waits: [Option<u64>; 3]) -> AppError {
     AppError::TooManyRequests {
         retry_after: waits.into_iter().flatten().max().unwrap_or(1),
-        what: Limited::Passwords,
+        what: limited(kind),
     }
 }

@@ -211,16 +211,27 @@ pub(crate) async fn by_token(
 }
 
 /// Why a token that exists is refused now (401): expired, or an old value whose grace period
-/// is over. `None` when it is live.
+/// is over (or has no end, which storage never writes: refused rather than kept forever).
+/// `None` when it is live.
 pub(crate) fn refusal(owner: &TokenOwner, now: i64) -> Option<AppError> {
-    if let Some(until) = owner.prev_valid_until.filter(|_| owner.previous) {
-        if now >= until {
-            return Some(AppError::NotAuthorized(format!(
-                "this token was replaced by a new value at {} and the old value stopped working \
-                 at {} — use the new value, or ask the account owner for it",
-                time::rfc3339(owner.created_at),
-                time::rfc3339(until)
-            )));
+    if owner.previous {
+        match owner.prev_valid_until {
+            Some(until) if now < until => {}
+            Some(until) => {
+                return Some(AppError::NotAuthorized(format!(
+                    "this token was replaced by a new value at {} and the old value stopped \
+                     working at {} — use the new value, or ask the account owner for it",
+                    time::rfc3339(owner.created_at),
+                    time::rfc3339(until)
+                )))
+            }
+            None => {
+                return Some(AppError::NotAuthorized(format!(
+                    "this token was replaced by a new value at {} — use the new value, or ask \
+                     the account owner for it",
+                    time::rfc3339(owner.created_at)
+                )))
+            }
         }
     }
     if let Some(at) = owner.expires_at.filter(|at| now >= *at) {
@@ -331,4 +342,33 @@ async fn session_caller(parts: &Parts, state: &AppState, id: &str) -> Result<Cal
         scopes: None,
         expires_at: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn previous(prev_valid_until: Option<i64>) -> TokenOwner {
+        TokenOwner {
+            token_id: 1,
+            hash: SecretDigest::of(b"old value"),
+            name: "ci".to_owned(),
+            user_id: 1,
+            username: "alice".to_owned(),
+            last_used_at: None,
+            created_at: 1_000,
+            scopes: "all".to_owned(),
+            expires_at: None,
+            previous: true,
+            prev_valid_until,
+        }
+    }
+
+    #[test]
+    fn a_previous_value_without_an_end_is_refused() {
+        let refused = refusal(&previous(None), 1_001).expect("refused");
+        assert!(refused.to_string().contains("replaced"), "{refused}");
+        assert!(refusal(&previous(Some(1_600)), 1_599).is_none());
+        assert!(refusal(&previous(Some(1_600)), 1_600).is_some());
+    }
 }

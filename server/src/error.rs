@@ -69,6 +69,13 @@ pub enum Limited {
     /// Failed password attempts (per account and address, per address, or per account).
     #[error("too many failed password attempts")]
     Passwords,
+    /// Introspected values that were no live token (the same numbers as passwords, counted
+    /// apart).
+    #[error(
+        "too many introspected values were not live tokens — check that the service sends \
+         the tokens its clients gave"
+    )]
+    IntrospectionMisses,
     /// Password checks queued at once by one address.
     #[error("too many password checks from your address are still being answered")]
     PasswordChecksInFlight,
@@ -121,6 +128,11 @@ impl From<StorageError> for AppError {
             StorageError::TooManyTokens { max } => AppError::Conflict(format!(
                 "this account holds {max} tokens, the most it may have — destroy tokens it no \
                  longer needs (`jitsu tokens destroy NAME`), then create this one"
+            )),
+            StorageError::KeptExpiryPassed { at } => AppError::BadRequest(format!(
+                "this token expired at {} and regenerating keeps its expiry — give a new \
+                 expiresAt (jitsu tokens create NAME --expires 30d), or destroy it",
+                crate::time::rfc3339(at)
             )),
             // Logged once per outage by the backend, not per request.
             StorageError::Unavailable(_) => AppError::StorageDown { retry_after: 2 },

@@ -21,6 +21,15 @@ use crate::time::Clock;
 /// Most keys one limiter holds (per window), whatever the traffic.
 pub(crate) const DEFAULT_CAPACITY: usize = 100_000;
 
+/// Which failures an attempt counts: each kind has its own limiters (the same numbers).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum FailureKind {
+    /// A password that was tried.
+    Password,
+    /// A value given to `POST /introspect` that is no live token.
+    IntrospectionMiss,
+}
+
 #[derive(Debug, Clone, Copy)]
 struct Window {
     /// Unix milliseconds.

@@ -10,7 +10,7 @@ use crate::audit::budget::{purge as purge_events, AuditSettings, AuditState};
 use crate::catalogue::TokenPolicy;
 use crate::client_addr::Cidr;
 use crate::conn::ConnectionLimits;
-use crate::limiter::{self, FailureLimiter};
+use crate::limiter::{self, FailureKind, FailureLimiter};
 use crate::password::Passwords;
 use crate::storage::{PgStorage, SqliteStorage, Storage, Store, TokenCache};
 use crate::time::{Clock, SystemClock};
@@ -144,6 +144,17 @@ pub(crate) struct PasswordLimits {
     pub(crate) account: FailureLimiter<String>,
 }
 
+impl PasswordLimits {
+    fn new(settings: &Settings) -> Self {
+        Self {
+            pair: failure_limiter(settings.failures_per_account_address, settings),
+            address: failure_limiter(settings.failures_per_address, settings),
+            // Counts only: the ceiling is applied per address by `PasswordAttempt::reserve`.
+            account: failure_limiter(u32::MAX, settings),
+        }
+    }
+}
+
 /// The limits of signups (see [`Settings`]).
 #[derive(Debug)]
 pub(crate) struct SignupLimits {
@@ -162,6 +173,7 @@ struct Inner {
     storage: Store,
     passwords: Passwords,
     password_limits: PasswordLimits,
+    introspect_limits: PasswordLimits,
     signup_limits: SignupLimits,
     settings: Settings,
     /// Tokens whose `lastUsedAt` write is in flight.
@@ -185,12 +197,8 @@ impl AppState {
                     settings.hash_queue,
                     settings.password_checks_per_address,
                 )?,
-                password_limits: PasswordLimits {
-                    pair: failure_limiter(settings.failures_per_account_address, &settings),
-                    address: failure_limiter(settings.failures_per_address, &settings),
-                    // Counts only: the ceiling is applied per address by `PasswordAttempt::reserve`.
-                    account: failure_limiter(u32::MAX, &settings),
-                },
+                password_limits: PasswordLimits::new(&settings),
+                introspect_limits: PasswordLimits::new(&settings),
                 signup_limits: SignupLimits {
                     address: FailureLimiter::new(
                         settings.signups_per_address,
@@ -272,11 +280,11 @@ impl AppState {
     /// Keys held by the password and signup limiters, for tests that check their bound.
     #[doc(hidden)]
     pub fn limiter_keys(&self) -> usize {
-        let p = &self.inner.password_limits;
         let s = &self.inner.signup_limits;
-        p.pair.len()
-            + p.address.len()
-            + p.account.len()
+        [&self.inner.password_limits, &self.inner.introspect_limits]
+            .iter()
+            .map(|p| p.pair.len() + p.address.len() + p.account.len())
+            .sum::<usize>()
             + s.address.len()
             + s.total.len()
             + self.inner.audit.len()
@@ -286,8 +294,12 @@ impl AppState {
         &self.inner.passwords
     }
 
-    pub(crate) fn password_limits(&self) -> &PasswordLimits {
-        &self.inner.password_limits
+    /// The failure limiters of `kind`.
+    pub(crate) fn failure_limits(&self, kind: FailureKind) -> &PasswordLimits {
+        match kind {
+            FailureKind::Password => &self.inner.password_limits,
+            FailureKind::IntrospectionMiss => &self.inner.introspect_limits,
+        }
     }
 
     pub(crate) fn signup_limits(&self) -> &SignupLimits {

@@ -2,8 +2,10 @@
 //!
 //! The caller authenticates with a token that holds `tokens:introspect` (a password or a
 //! session is 403: a service should not hold its account's password). Every value that is not
-//! a live token counts as a failed password attempt of the caller's account from the caller's
-//! address, so introspection cannot be used to guess tokens faster than passwords.
+//! a live token is a miss, counted against the caller's account from the caller's address with
+//! the same numbers as failed passwords but on limits of its own (`introspect:` windows), so
+//! introspection cannot be used to guess tokens faster than passwords, while misses never slow
+//! down or refuse the account's password, nor the introspection of a live token.
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -14,7 +16,7 @@ use jitsu_core::{ApiToken, Username};
 use percent_encoding::percent_decode_str;
 use serde_json::{Map, Value};
 
-use crate::attempts::PasswordAttempt;
+use crate::attempts::{Kind, PasswordAttempt};
 use crate::auth::{refusal, Caller};
 use crate::client_addr::client_ip;
 use crate::error::AppError;
@@ -37,21 +39,29 @@ pub(crate) async fn introspect(
     }
     caller.require_scope(INTROSPECT_SCOPE)?;
     let value = form_token(&body)?;
-    // Counted before the lookup, as a password is before its hash: parallel guesses cannot
-    // all pass the limit. A live token takes its count back.
+    // Counted before the lookup, as a password is before its hash: a caller past its limit is
+    // refused whatever it sends (a live token included), so a guesser learns nothing from the
+    // refusals, and parallel guesses cannot all pass the limit. A live token takes its count
+    // back and is never slowed down; only a miss waits the account's backoff. The windows are
+    // those of introspection misses, never the password's: junk sent to a service does not
+    // slow down or refuse its owner's password.
     let account = Username::parse(&caller.username)?;
     let ip = client_ip(&parts, &state.settings().trusted_proxies);
-    let attempt = PasswordAttempt::reserve(&state, &account, ip).await?;
+    let (attempt, slow) =
+        PasswordAttempt::reserve_unslowed(&state, Kind::IntrospectionMiss, &account, ip).await?;
     let live = match ApiToken::parse(&value) {
         Ok(token) => live_token(&state, &token).await?,
         Err(_) => None,
     };
-    let Some(owner) = live else {
-        tracing::info!(client = %ip, "introspection of a value that is no live token");
-        return Ok(Json(inactive()));
-    };
-    attempt.release(&state).await;
-    Ok(Json(active(&state, &owner)))
+    if let Some(owner) = live {
+        attempt.release(&state).await;
+        return Ok(Json(active(&state, &owner)));
+    }
+    if slow {
+        tokio::time::sleep(state.settings().account_backoff).await;
+    }
+    tracing::info!(client = %ip, "introspection of a value that is no live token");
+    Ok(Json(inactive()))
 }
 
 /// The token `value` names, when it is live now (not expired, not an old value past its
@@ -84,11 +94,9 @@ fn active(state: &AppState, owner: &TokenOwner) -> Value {
     if let Some(exp) = owner.expires_at {
         m.insert("exp".to_owned(), exp.into());
     }
-    // The previous value of a token in its grace period was issued before the current one,
-    // at a time not kept.
-    if !owner.previous {
-        m.insert("iat".to_owned(), owner.created_at.into());
-    }
+    // The previous value of a token in its grace period was issued at a time not kept; its
+    // `iat` is when it was replaced (the current value's issue time), the latest it can be.
+    m.insert("iat".to_owned(), owner.created_at.into());
     Value::Object(m)
 }
 

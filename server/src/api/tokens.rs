@@ -17,6 +17,10 @@ use crate::state::AppState;
 use crate::storage::{Granted, NewToken};
 use crate::time;
 
+/// The key of the 201 answer that says insert or update; no token may take it as its name
+/// (the original clients read the value under the last key that is not this one).
+const RESERVED_NAME: &str = "operation";
+
 fn manage(caller: &Caller, username: &Username) -> Result<(), AppError> {
     caller.require_owner(username)?;
     caller.require_password()
@@ -95,6 +99,12 @@ pub(crate) async fn create_named(
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), AppError> {
     let (token, stored) = prepare_create(&state, &caller, &username, &body)?;
+    if name.as_str() == RESERVED_NAME {
+        return Err(AppError::BadRequest(format!(
+            "a token cannot be named \"{RESERVED_NAME}\": the answer to a creation uses that \
+             key, so clients could not read the value — choose another name"
+        )));
+    }
     let (user_id, max) = (caller.user_id, state.settings().max_tokens_per_account);
     let (operation, granted) = state
         .store()

@@ -50,6 +50,12 @@ pub enum StorageError {
         /// The limit.
         max: usize,
     },
+    /// A regeneration without `expiresAt` would keep an expiry that has passed.
+    #[error("the token expired at unix {at}")]
+    KeptExpiryPassed {
+        /// Unix seconds of the kept expiry (capped by the lifetime policy).
+        at: i64,
+    },
     /// The database refused or failed.
     #[error("database error: {0}")]
     Database(String),
@@ -189,10 +195,12 @@ pub struct NewToken {
     pub created_at: i64,
     /// Scopes to store; `None` keeps a regenerated token's, and gives a new one `all`.
     pub scopes: Option<String>,
-    /// Expiry asked for; `None` keeps a regenerated token's, and gives a new one
+    /// Expiry asked for; `None` keeps a regenerated token's (capped at
+    /// `default_expires_at`, refused when it has passed), and gives a new one
     /// `default_expires_at`.
     pub expires_at: Option<i64>,
-    /// Expiry of a new token that asked for none (the server's maximum lifetime).
+    /// The server's maximum lifetime from now: the expiry of a new token that asked for none,
+    /// and the latest a regenerated token keeps.
     pub default_expires_at: Option<i64>,
     /// On regeneration: the old value keeps working until then (`None`: it stops at once).
     pub grace_until: Option<i64>,

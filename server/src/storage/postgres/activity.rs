@@ -140,10 +140,15 @@ impl PgStorage {
             let mut c = self.client().await?;
             let tx = within(c.transaction()).await?;
             within(tx.execute("SELECT 1 FROM users WHERE id = $1 FOR UPDATE", &[&user])).await?;
+            // Both values of every token, the previous one of a token in its grace period
+            // too, are destroyed: none may answer "replaced, use the new value".
             within(tx.execute(
-                "INSERT INTO retired_tokens (token_hash, user_id, retired_at)
-                 SELECT token_hash, user_id, $2 FROM tokens WHERE user_id = $1
-                 ON CONFLICT DO NOTHING",
+                "INSERT INTO retired_tokens (token_hash, user_id, retired_at, reason)
+                 SELECT h, user_id, $2, 'destroyed' FROM tokens,
+                        LATERAL (VALUES (token_hash), (prev_hash)) AS v(h)
+                 WHERE user_id = $1 AND h IS NOT NULL
+                 ON CONFLICT (token_hash)
+                 DO UPDATE SET reason = 'destroyed', retired_at = EXCLUDED.retired_at",
                 &[&user, &now],
             ))
             .await?;

@@ -140,7 +140,7 @@ impl PgStorage {
                     token_hash = $3, mask = $4, created_at = $5,
                     last_used_at = NULL, last_used_ip = NULL, last_used_agent = NULL,
                     scopes = COALESCE($7, scopes),
-                    expires_at = COALESCE($8, expires_at)
+                    expires_at = COALESCE($8, LEAST(COALESCE(expires_at, $9), $9))
                  WHERE user_id = $1 AND name = $2
                  RETURNING scopes, expires_at",
                 &[
@@ -152,17 +152,22 @@ impl PgStorage {
                     &token.grace_until,
                     &token.scopes,
                     &token.expires_at,
+                    &token.default_expires_at,
                 ],
             ))
             .await?;
             let result = match updated {
-                Some(r) => (
-                    Operation::Update,
-                    Granted {
+                Some(r) => {
+                    let granted = Granted {
                         scopes: r.get(0),
                         expires_at: r.get(1),
-                    },
-                ),
+                    };
+                    // Returning drops the transaction: the regeneration is rolled back.
+                    if let Some(at) = granted.expires_at.filter(|at| *at <= token.created_at) {
+                        return Err(StorageError::KeptExpiryPassed { at });
+                    }
+                    (Operation::Update, granted)
+                }
                 None => {
                     check_room(&tx, user, max).await?;
                     (

@@ -115,12 +115,19 @@ impl ActivityStorage for SqliteStorage {
     ) -> Result<Revoked, StorageError> {
         let mut c = self.writer();
         let tx = c.transaction().map_err(db_err)?;
-        tx.execute(
-            "INSERT OR IGNORE INTO retired_tokens (token_hash, user_id, retired_at)
-             SELECT token_hash, user_id, ?2 FROM tokens WHERE user_id = ?1",
-            params![user, now],
-        )
-        .map_err(db_err)?;
+        // Both values of every token, the previous one of a token in its grace period too,
+        // are destroyed: none of them may answer "replaced, use the new value".
+        for column in ["token_hash", "prev_hash"] {
+            tx.execute(
+                &format!(
+                    "INSERT OR REPLACE INTO retired_tokens (token_hash, user_id, retired_at, reason)
+                     SELECT {column}, user_id, ?2, 'destroyed' FROM tokens
+                     WHERE user_id = ?1 AND {column} IS NOT NULL"
+                ),
+                params![user, now],
+            )
+            .map_err(db_err)?;
+        }
         tx.execute(
             "DELETE FROM retired_tokens WHERE user_id = ?1 AND token_hash NOT IN
                (SELECT token_hash FROM retired_tokens WHERE user_id = ?1

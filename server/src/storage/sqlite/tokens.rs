@@ -123,7 +123,8 @@ impl SqliteStorage {
                     token_hash = ?3, mask = ?4, created_at = ?5,
                     last_used_at = NULL, last_used_ip = NULL, last_used_agent = NULL,
                     scopes = COALESCE(?7, scopes),
-                    expires_at = COALESCE(?8, expires_at)
+                    expires_at = COALESCE(?8, CASE WHEN ?9 IS NULL THEN expires_at
+                        ELSE MIN(COALESCE(expires_at, ?9), ?9) END)
                  WHERE user_id = ?1 AND name = ?2
                  RETURNING scopes, expires_at",
                 params![
@@ -134,7 +135,8 @@ impl SqliteStorage {
                     token.created_at,
                     token.grace_until,
                     token.scopes,
-                    token.expires_at
+                    token.expires_at,
+                    token.default_expires_at
                 ],
                 |r| {
                     Ok(Granted {
@@ -146,6 +148,11 @@ impl SqliteStorage {
             .optional()
             .map_err(db_err)?;
         let result = match updated {
+            // Dropping the transaction rolls the regeneration back.
+            Some(Granted {
+                expires_at: Some(at),
+                ..
+            }) if at <= token.created_at => return Err(StorageError::KeptExpiryPassed { at }),
             Some(granted) => (Operation::Update, granted),
             None => {
                 check_room(&tx, user, max)?;
