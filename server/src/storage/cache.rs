@@ -277,7 +277,7 @@ impl<S: Storage> ActivityStorage for TokenCache<S> {
         self.inner.record_event(event)
     }
 
-    fn record_events(&self, events: &[NewEvent]) -> Result<(), StorageError> {
+    fn record_events(&self, events: &[NewEvent]) -> Result<usize, StorageError> {
         self.inner.record_events(events)
     }
 
@@ -287,6 +287,14 @@ impl<S: Storage> ActivityStorage for TokenCache<S> {
 
     fn purge_events(&self, before: i64) -> Result<usize, StorageError> {
         self.inner.purge_events(before)
+    }
+
+    fn accounts_over(&self, keep: u32) -> Result<Vec<UserId>, StorageError> {
+        self.inner.accounts_over(keep)
+    }
+
+    fn trim_events(&self, user: UserId, keep: u32, batch: u32) -> Result<usize, StorageError> {
+        self.inner.trim_events(user, keep, batch)
     }
 
     fn revoke_all(

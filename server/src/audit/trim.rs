@@ -1,0 +1,45 @@
+//! The per-account bound of the audit log: the housekeeping timer deletes each account's
+//! oldest events beyond [`AuditSettings::max_events_per_account`](super::AuditSettings), in
+//! batches of [`TRIM_BATCH`], each its own short write, so a trim never holds the writer (or
+//! PostgreSQL row locks) for long and requests' writes go between the batches.
+//!
+//! Between two runs an account can add at most its per-minute budgets times the timer's
+//! period, so what it holds stays within the bound plus one period's budget.
+
+use crate::storage::Store;
+
+/// Events deleted per statement at most.
+pub(crate) const TRIM_BATCH: u32 = 5_000;
+
+/// Trims every account holding more than `keep` events down to its newest `keep`.
+pub(super) async fn trim(store: &Store, keep: u32) {
+    let accounts = match store.accounts_over(keep).await {
+        Ok(accounts) => accounts,
+        Err(e) => {
+            tracing::warn!(error = %e, "could not find the accounts over the audit log's bound");
+            return;
+        }
+    };
+    for user in accounts {
+        let mut deleted = 0;
+        loop {
+            match store.trim_events(user, keep, TRIM_BATCH).await {
+                Ok(n) => {
+                    deleted += n;
+                    if n < TRIM_BATCH as usize {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, user, "could not trim an account's audit events");
+                    break;
+                }
+            }
+        }
+        tracing::debug!(
+            user,
+            events = deleted,
+            "deleted an account's oldest audit events beyond the bound"
+        );
+    }
+}
