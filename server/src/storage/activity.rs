@@ -105,9 +105,11 @@ pub trait ActivityStorage {
     fn purge_events(&self, before: i64) -> Result<usize, StorageError>;
     /// The accounts that hold more than `keep` events.
     fn accounts_over(&self, keep: u32) -> Result<Vec<UserId>, StorageError>;
-    /// Deletes at most `batch` of the account's oldest events beyond its newest `keep`;
-    /// how many.
-    fn trim_events(&self, user: UserId, keep: u32, batch: u32) -> Result<usize, StorageError>;
+    /// The id of the account's `keep`-th newest event (`None`: it holds fewer).
+    fn oldest_kept(&self, user: UserId, keep: u32) -> Result<Option<i64>, StorageError>;
+    /// Deletes at most `batch` of the account's events with an id below `before`, oldest
+    /// first; how many.
+    fn trim_events(&self, user: UserId, before: i64, batch: u32) -> Result<usize, StorageError>;
     /// Destroys every token of the account (their digests are remembered as retired) and
     /// ends its sessions except `keep` (the caller's own, by digest).
     fn revoke_all(

@@ -293,8 +293,12 @@ impl<S: Storage> ActivityStorage for TokenCache<S> {
         self.inner.accounts_over(keep)
     }
 
-    fn trim_events(&self, user: UserId, keep: u32, batch: u32) -> Result<usize, StorageError> {
-        self.inner.trim_events(user, keep, batch)
+    fn oldest_kept(&self, user: UserId, keep: u32) -> Result<Option<i64>, StorageError> {
+        self.inner.oldest_kept(user, keep)
+    }
+
+    fn trim_events(&self, user: UserId, before: i64, batch: u32) -> Result<usize, StorageError> {
+        self.inner.trim_events(user, before, batch)
     }
 
     fn revoke_all(

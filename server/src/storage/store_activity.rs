@@ -61,18 +61,32 @@ impl Store {
         }
     }
 
+    /// See [`ActivityStorage::oldest_kept`](super::ActivityStorage::oldest_kept): on the
+    /// blocking pool for SQLite (a walk of up to `keep` index entries).
+    pub async fn oldest_kept(&self, user: UserId, keep: u32) -> Result<Option<i64>, StorageError> {
+        match self {
+            Store::Embedded(s) => {
+                let s = s.clone();
+                tokio::task::spawn_blocking(move || s.oldest_kept(user, keep))
+                    .await
+                    .map_err(|e| StorageError::Database(format!("audit trim: {e}")))?
+            }
+            Store::Postgres(p) => p.oldest_kept(user, keep).await,
+        }
+    }
+
     /// See [`ActivityStorage::trim_events`](super::ActivityStorage::trim_events).
     pub async fn trim_events(
         &self,
         user: UserId,
-        keep: u32,
+        before: i64,
         batch: u32,
     ) -> Result<usize, StorageError> {
         match self {
             Store::Embedded(s) => {
-                Self::blocking(s, move |s| s.trim_events(user, keep, batch)).await
+                Self::blocking(s, move |s| s.trim_events(user, before, batch)).await
             }
-            Store::Postgres(p) => p.trim_events(user, keep, batch).await,
+            Store::Postgres(p) => p.trim_events(user, before, batch).await,
         }
     }
 

@@ -189,20 +189,34 @@ impl PgStorage {
         self.seen(result)
     }
 
-    /// Deletes at most `batch` of the account's oldest events beyond its newest `keep`.
+    /// The id of the account's `keep`-th newest event (`None`: it holds fewer).
+    pub async fn oldest_kept(&self, user: UserId, keep: u32) -> Result<Option<i64>, StorageError> {
+        let result = async {
+            let c = self.client().await?;
+            let row = within(c.query_opt(
+                "SELECT id FROM events WHERE user_id = $1 ORDER BY id DESC LIMIT 1 OFFSET $2",
+                &[&user, &i64::from(keep.max(1) - 1)],
+            ))
+            .await?;
+            Ok(row.map(|r| r.get(0)))
+        }
+        .await;
+        self.seen(result)
+    }
+
+    /// Deletes at most `batch` of the account's events with an id below `before`, oldest
+    /// first.
     pub async fn trim_events(
         &self,
         user: UserId,
-        keep: u32,
+        before: i64,
         batch: u32,
     ) -> Result<usize, StorageError> {
         let n = self
             .execute(
                 "DELETE FROM events WHERE id IN (
-                   SELECT id FROM events WHERE user_id = $1 AND id < (
-                     SELECT id FROM events WHERE user_id = $1 ORDER BY id DESC LIMIT 1 OFFSET $2)
-                   ORDER BY id LIMIT $3)",
-                &[&user, &i64::from(keep.max(1) - 1), &i64::from(batch)],
+                   SELECT id FROM events WHERE user_id = $1 AND id < $2 ORDER BY id LIMIT $3)",
+                &[&user, &before, &i64::from(batch)],
             )
             .await?;
         Ok(usize::try_from(n).unwrap_or(usize::MAX))

@@ -124,17 +124,27 @@ impl ActivityStorage for SqliteStorage {
             .map_err(db_err)
     }
 
-    fn trim_events(&self, user: UserId, keep: u32, batch: u32) -> Result<usize, StorageError> {
-        // The `keep`-th newest id, found by the (user_id, id) index; older ones go, oldest
-        // first. Fewer than `keep` events: no such id, nothing deleted.
+    fn oldest_kept(&self, user: UserId, keep: u32) -> Result<Option<i64>, StorageError> {
+        // Read through the (user_id, id) index on a reader: the writer is not held.
+        self.reader()
+            .prepare_cached(
+                "SELECT id FROM events WHERE user_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2",
+            )
+            .and_then(|mut s| {
+                s.query_map(params![user, keep.max(1) - 1], |r| r.get(0))?
+                    .next()
+                    .transpose()
+            })
+            .map_err(db_err)
+    }
+
+    fn trim_events(&self, user: UserId, before: i64, batch: u32) -> Result<usize, StorageError> {
         self.writer()
             .prepare_cached(
                 "DELETE FROM events WHERE id IN (
-                   SELECT id FROM events WHERE user_id = ?1 AND id < (
-                     SELECT id FROM events WHERE user_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2)
-                   ORDER BY id LIMIT ?3)",
+                   SELECT id FROM events WHERE user_id = ?1 AND id < ?2 ORDER BY id LIMIT ?3)",
             )
-            .and_then(|mut s| s.execute(params![user, keep.max(1) - 1, batch]))
+            .and_then(|mut s| s.execute(params![user, before, batch]))
             .map_err(db_err)
     }
 
