@@ -82,6 +82,10 @@ pub struct ServerArgs {
     #[arg(long, value_name = "DAYS", default_value_t = 90,
           value_parser = clap::value_parser!(u32).range(1..=3650))]
     pub audit_retention_days: u32,
+    /// Audit events kept per account at most: older ones beyond are deleted every few minutes.
+    #[arg(long, value_name = "N", default_value_t = 100_000,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub audit_max_events: u32,
     /// Record no audit events (token management, sign-ins and token use are then not logged;
     /// for measurements).
     #[arg(long)]
@@ -141,6 +145,7 @@ impl ServerArgs {
             audit: crate::audit::AuditSettings {
                 enabled: !self.no_audit_log,
                 retention_days: self.audit_retention_days,
+                max_events_per_account: self.audit_max_events,
                 ..crate::audit::AuditSettings::default()
             },
             dashboard_dir,

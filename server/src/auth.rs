@@ -275,7 +275,7 @@ fn record_token_use(parts: &Parts, state: &AppState, owner: &TokenOwner, now: i6
     let Some(claim) = due.then(|| state.begin_touch(owner.token_id)).flatten() else {
         return;
     };
-    crate::audit::token_used(state, parts, owner.user_id, &owner.name);
+    crate::audit::token_used(state, parts, owner);
     let used = TokenUse {
         at: now,
         ip: Some(client_ip(parts, &state.settings().trusted_proxies).to_string()),

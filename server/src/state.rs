@@ -330,7 +330,7 @@ impl AppState {
                     Ok(n) => tracing::debug!(sessions = n, "purged ended sessions"),
                     Err(e) => tracing::warn!(error = %e, "could not purge ended sessions"),
                 }
-                purge_events(state.store(), now, s.audit.retention_days).await;
+                purge_events(state.store(), now, &s.audit).await;
                 if let Some(pg) = state.store().postgres() {
                     let window = s.failure_window.as_millis() as i64;
                     let before = s.clock.now_millis() - window;

@@ -23,6 +23,13 @@ pub struct AuditSettings {
     pub failures_per_minute: u32,
     /// Other events (but `token_use`) recorded per account and minute at most.
     pub events_per_minute: u32,
+    /// `token_use` events recorded per account and minute at most; the second half of the
+    /// budget is kept for first uses (a token never used before), so an account whose many
+    /// tokens are in steady use still records when a new one is first used.
+    pub token_uses_per_minute: u32,
+    /// Events kept per account at most (`--audit-max-events`): the housekeeping timer deletes
+    /// an account's oldest beyond that, in batches.
+    pub max_events_per_account: u32,
 }
 
 impl Default for AuditSettings {
@@ -32,8 +39,18 @@ impl Default for AuditSettings {
             retention_days: 90,
             failures_per_minute: 10,
             events_per_minute: 300,
+            token_uses_per_minute: 120,
+            max_events_per_account: 100_000,
         }
     }
+}
+
+/// The limiter key of a budget (first and repeated token uses count together).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Kind {
+    Failure,
+    TokenUse,
+    Other,
 }
 
 /// `token_use` events waiting for the writer at most; beyond, new ones are dropped (and the
@@ -42,12 +59,26 @@ const QUEUE: usize = 8_192;
 /// Events the writer stores per transaction at most.
 const BATCH: usize = 512;
 
+/// Which budget of an account an event draws on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Budget {
+    /// `password_failed`: anyone can cause those.
+    Failure,
+    /// `token_use`, first use of a token or not.
+    TokenUse {
+        /// The token was never used before.
+        first: bool,
+    },
+    /// Any other event.
+    Other,
+}
+
 /// The audit log's share of the server state: the per-account budgets of [`AuditSettings`]
 /// and the queue of the `token_use` writer.
 #[derive(Debug)]
 pub(crate) struct AuditState {
-    /// Keyed by (account, whether the event is a `password_failed`).
-    per_account: FailureLimiter<(UserId, bool)>,
+    /// Keyed by (account, kind of budget: first and other token uses share one).
+    per_account: FailureLimiter<(UserId, Kind)>,
     /// Started with the first token use (on the server's runtime).
     queue: OnceLock<mpsc::Sender<NewEvent>>,
     dropped: AtomicU64,
@@ -57,7 +88,9 @@ impl AuditState {
     pub(crate) fn new(a: &AuditSettings, capacity: usize, clock: Arc<dyn Clock>) -> Self {
         Self {
             per_account: FailureLimiter::new(
-                a.failures_per_minute.max(a.events_per_minute),
+                a.failures_per_minute
+                    .max(a.events_per_minute)
+                    .max(a.token_uses_per_minute),
                 Duration::from_secs(60),
                 capacity,
                 clock,
@@ -83,16 +116,19 @@ impl AuditState {
         }
     }
 
-    /// Whether the account may record one more event now: a `password_failed` when
-    /// `failed`, another kind otherwise.
-    pub(super) fn allow(&self, settings: &AuditSettings, user: UserId, failed: bool) -> bool {
-        let max = if failed {
-            settings.failures_per_minute
-        } else {
-            settings.events_per_minute
+    /// Whether the account may record one more event drawing on `budget` now.
+    pub(super) fn allow(&self, settings: &AuditSettings, user: UserId, budget: Budget) -> bool {
+        let (kind, max) = match budget {
+            Budget::Failure => (Kind::Failure, settings.failures_per_minute),
+            Budget::Other => (Kind::Other, settings.events_per_minute),
+            Budget::TokenUse { first: true } => (Kind::TokenUse, settings.token_uses_per_minute),
+            // Repeated uses stop at half the budget: the rest is kept for first uses.
+            Budget::TokenUse { first: false } => {
+                (Kind::TokenUse, settings.token_uses_per_minute / 2)
+            }
         };
-        let key = (user, failed);
-        // One limiter for both kinds: the smaller budget is checked against its count.
+        let key = (user, kind);
+        // One limiter for every kind: a smaller budget is checked against its count.
         self.per_account.count(&key) < max && self.per_account.reserve(&key).is_ok()
     }
 
@@ -111,27 +147,35 @@ impl AuditState {
 async fn write_batches(store: Store, mut rx: mpsc::Receiver<NewEvent>) {
     let mut batch = Vec::with_capacity(BATCH);
     while rx.recv_many(&mut batch, BATCH).await > 0 {
-        if let Err(e) = store.record_events(std::mem::take(&mut batch)).await {
-            tracing::warn!(error = %e, "could not record token_use events");
+        let queued = batch.len();
+        match store.record_events(std::mem::take(&mut batch)).await {
+            Ok(stored) if stored < queued => tracing::debug!(
+                dropped = queued - stored,
+                "token_use events of deleted accounts not recorded"
+            ),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "could not record token_use events"),
         }
     }
 }
 
-/// Deletes events older than `retention_days` before `now` (run by the housekeeping timer).
-pub(crate) async fn purge(store: &Store, now: i64, retention_days: u32) {
-    let before = now - i64::from(retention_days) * 24 * 60 * 60;
+/// Deletes events older than the retention before `now`, then each account's oldest beyond
+/// [`AuditSettings::max_events_per_account`] (run by the housekeeping timer).
+pub(crate) async fn purge(store: &Store, now: i64, settings: &AuditSettings) {
+    let before = now - i64::from(settings.retention_days) * 24 * 60 * 60;
     match store.purge_events(before).await {
         Ok(0) => {}
         Ok(n) => tracing::debug!(events = n, "purged audit events past their retention"),
         Err(e) => tracing::warn!(error = %e, "could not purge old audit events"),
     }
+    super::trim::trim(store, settings.max_events_per_account).await;
 }
 
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
 
-    use super::{AuditSettings, AuditState, QUEUE};
+    use super::{AuditSettings, AuditState, Budget, QUEUE};
     use crate::storage::{NewEvent, SqliteStorage, Store};
     use crate::time::ManualClock;
 
@@ -148,6 +192,7 @@ mod tests {
         );
         let event = NewEvent {
             user_id: 1,
+            username: None,
             at: 0,
             action: "token_use",
             token_name: Some("t".to_owned()),
@@ -176,15 +221,45 @@ mod tests {
         };
         let clock = ManualClock::default();
         let state = AuditState::new(&settings, 100, Arc::new(clock.clone()));
-        let allowed = |user, failed| {
+        let allowed = |user, budget| {
             (0..10)
-                .filter(|_| state.allow(&settings, user, failed))
+                .filter(|_| state.allow(&settings, user, budget))
                 .count()
         };
-        assert_eq!(allowed(1, true), 2);
-        assert_eq!(allowed(1, false), 3);
-        assert_eq!(allowed(2, true), 2, "another account has its own budget");
+        assert_eq!(allowed(1, Budget::Failure), 2);
+        assert_eq!(allowed(1, Budget::Other), 3);
+        assert_eq!(
+            allowed(2, Budget::Failure),
+            2,
+            "another account has its own budget"
+        );
         clock.advance(std::time::Duration::from_secs(61));
-        assert_eq!(allowed(1, true), 2, "a new minute, a new budget");
+        assert_eq!(allowed(1, Budget::Failure), 2, "a new minute, a new budget");
+    }
+
+    /// Repeated token uses take half the budget at most; first uses can take the rest.
+    #[test]
+    fn first_token_uses_have_half_the_budget_kept_for_them() {
+        let settings = AuditSettings {
+            token_uses_per_minute: 6,
+            ..AuditSettings::default()
+        };
+        let clock = ManualClock::default();
+        let state = AuditState::new(&settings, 100, Arc::new(clock.clone()));
+        let allowed = |budget| {
+            (0..10)
+                .filter(|_| state.allow(&settings, 1, budget))
+                .count()
+        };
+        assert_eq!(allowed(Budget::TokenUse { first: false }), 3);
+        assert_eq!(allowed(Budget::TokenUse { first: true }), 3);
+        assert_eq!(
+            allowed(Budget::TokenUse { first: true }),
+            0,
+            "the budget is spent"
+        );
+        assert_eq!(allowed(Budget::Other), 10, "other events have their own");
+        clock.advance(std::time::Duration::from_secs(61));
+        assert_eq!(allowed(Budget::TokenUse { first: true }), 6);
     }
 }

@@ -6,15 +6,22 @@
 //! authenticated, the client's address and its user agent (cut to
 //! [`MAX_USER_AGENT`](crate::storage::activity::MAX_USER_AGENT) bytes).
 //!
-//! Bounded: events older than [`AuditSettings::retention_days`] are purged by the
-//! housekeeping timer, and each account may record at most
-//! [`AuditSettings::failures_per_minute`] `password_failed` events (anyone can cause those,
-//! from any number of addresses) and [`AuditSettings::events_per_minute`] other events per
-//! minute; beyond, events are counted in the server log instead. `token_use` needs no budget:
-//! it is written at most once a minute per token, and an account holds a bounded number of
-//! tokens.
+//! Bounded: each account may record at most [`AuditSettings::failures_per_minute`]
+//! `password_failed` events (anyone can cause those, from any number of addresses),
+//! [`AuditSettings::token_uses_per_minute`] `token_use` events (half of them kept for first
+//! uses: `lastUsedAt` on the token stays exact either way) and
+//! [`AuditSettings::events_per_minute`] other events per minute; beyond, events are counted
+//! in the server log instead. The housekeeping timer deletes events older than
+//! [`AuditSettings::retention_days`] and each account's oldest beyond
+//! [`AuditSettings::max_events_per_account`] (`trim.rs`).
+//!
+//! A `token_use` is written later, by a queue: it carries the account's name and is stored
+//! only if the account still exists under that name (and, on SQLite, which reuses the id of
+//! a deleted account, was created before the event), so an event of a deleted account is
+//! neither lost with its batch nor given to a newer account.
 
 pub(crate) mod budget;
+mod trim;
 
 use std::net::IpAddr;
 
@@ -27,9 +34,10 @@ use crate::client_addr::client_ip;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::storage::activity::clean_user_agent;
-use crate::storage::{NewEvent, UserId};
+use crate::storage::{NewEvent, TokenOwner, UserId};
 
 pub use budget::AuditSettings;
+use budget::Budget;
 
 /// What happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,11 +136,12 @@ pub(crate) async fn record(
     if !settings.enabled {
         return;
     }
-    if action != Action::TokenUse
-        && !state
-            .audit()
-            .allow(settings, user, action == Action::PasswordFailed)
-    {
+    let budget = match action {
+        Action::PasswordFailed => Budget::Failure,
+        Action::TokenUse => Budget::TokenUse { first: false },
+        _ => Budget::Other,
+    };
+    if !state.audit().allow(settings, user, budget) {
         tracing::info!(
             user,
             action = action.as_str(),
@@ -142,6 +151,7 @@ pub(crate) async fn record(
     }
     let event = NewEvent {
         user_id: user,
+        username: None,
         at: state.now(),
         action: action.as_str(),
         token_name: token_name.map(str::to_owned),
@@ -154,18 +164,32 @@ pub(crate) async fn record(
     }
 }
 
-/// Records a `token_use` without delaying the request (called where `lastUsedAt` is due):
-/// queued for the writer.
-pub(crate) fn token_used(state: &AppState, parts: &Parts, user: UserId, token_name: &str) {
-    if !state.settings().audit.enabled {
+/// Records a `token_use` of `owner`'s token without delaying the request (called where
+/// `lastUsedAt` is due): queued for the writer, within the account's budget.
+pub(crate) fn token_used(state: &AppState, parts: &Parts, owner: &TokenOwner) {
+    let settings = &state.settings().audit;
+    if !settings.enabled {
+        return;
+    }
+    let first = owner.last_used_at.is_none();
+    if !state
+        .audit()
+        .allow(settings, owner.user_id, Budget::TokenUse { first })
+    {
+        tracing::debug!(
+            user = owner.user_id,
+            first,
+            "token_use not recorded: the account's budget for this minute is spent"
+        );
         return;
     }
     let client = Client::of(parts, state);
     let event = NewEvent {
-        user_id: user,
+        user_id: owner.user_id,
+        username: Some(owner.username.clone()),
         at: state.now(),
         action: Action::TokenUse.as_str(),
-        token_name: Some(token_name.to_owned()),
+        token_name: Some(owner.name.clone()),
         credential: "token",
         ip: Some(client.ip.to_string()),
         user_agent: client.user_agent,

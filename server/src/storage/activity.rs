@@ -19,6 +19,11 @@ pub const MAX_USER_AGENT: usize = 256;
 pub struct NewEvent {
     /// The account.
     pub user_id: UserId,
+    /// The account's name when the event happened, for events written later (`token_use`):
+    /// then the event is stored only if `user_id` still has this name (compared folded)
+    /// and, on SQLite, which reuses the id of a deleted account, was created at `at` or
+    /// before. `None`: stored whenever the account exists.
+    pub username: Option<String>,
     /// Unix seconds.
     pub at: i64,
     /// One of `jitsu_core::protocol::EVENT_ACTIONS`.
@@ -89,14 +94,22 @@ pub struct Revoked {
 
 /// The issue-13 operations of a blocking backend.
 pub trait ActivityStorage {
-    /// Appends one event.
+    /// Appends one event, if its account exists (see [`NewEvent::username`]).
     fn record_event(&self, event: &NewEvent) -> Result<(), StorageError>;
-    /// Appends events in one transaction.
-    fn record_events(&self, events: &[NewEvent]) -> Result<(), StorageError>;
+    /// Appends events in one transaction, each if its account exists (an event of a deleted
+    /// account is skipped, not the batch's failure); how many were stored.
+    fn record_events(&self, events: &[NewEvent]) -> Result<usize, StorageError>;
     /// A page of an account's events, newest first.
     fn events(&self, query: &EventQuery<'_>) -> Result<Vec<EventRecord>, StorageError>;
     /// Deletes events that happened before `before` (unix seconds); how many.
     fn purge_events(&self, before: i64) -> Result<usize, StorageError>;
+    /// The accounts that hold more than `keep` events.
+    fn accounts_over(&self, keep: u32) -> Result<Vec<UserId>, StorageError>;
+    /// The id of the account's `keep`-th newest event (`None`: it holds fewer).
+    fn oldest_kept(&self, user: UserId, keep: u32) -> Result<Option<i64>, StorageError>;
+    /// Deletes at most `batch` of the account's events with an id below `before`, oldest
+    /// first; how many.
+    fn trim_events(&self, user: UserId, before: i64, batch: u32) -> Result<usize, StorageError>;
     /// Destroys every token of the account (their digests are remembered as retired) and
     /// ends its sessions except `keep` (the caller's own, by digest).
     fn revoke_all(

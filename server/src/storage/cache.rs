@@ -277,7 +277,7 @@ impl<S: Storage> ActivityStorage for TokenCache<S> {
         self.inner.record_event(event)
     }
 
-    fn record_events(&self, events: &[NewEvent]) -> Result<(), StorageError> {
+    fn record_events(&self, events: &[NewEvent]) -> Result<usize, StorageError> {
         self.inner.record_events(events)
     }
 
@@ -287,6 +287,18 @@ impl<S: Storage> ActivityStorage for TokenCache<S> {
 
     fn purge_events(&self, before: i64) -> Result<usize, StorageError> {
         self.inner.purge_events(before)
+    }
+
+    fn accounts_over(&self, keep: u32) -> Result<Vec<UserId>, StorageError> {
+        self.inner.accounts_over(keep)
+    }
+
+    fn oldest_kept(&self, user: UserId, keep: u32) -> Result<Option<i64>, StorageError> {
+        self.inner.oldest_kept(user, keep)
+    }
+
+    fn trim_events(&self, user: UserId, before: i64, batch: u32) -> Result<usize, StorageError> {
+        self.inner.trim_events(user, before, batch)
     }
 
     fn revoke_all(

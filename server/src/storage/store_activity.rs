@@ -19,7 +19,7 @@ impl Store {
     /// by the audit log's one writer task only, so on SQLite it runs beside the queue of
     /// writes rather than in it (one thread more at most): a backlog of `lastUsedAt` writes
     /// does not hold its batch back until the audit queue overflows.
-    pub async fn record_events(&self, events: Vec<NewEvent>) -> Result<(), StorageError> {
+    pub async fn record_events(&self, events: Vec<NewEvent>) -> Result<usize, StorageError> {
         match self {
             Store::Embedded(s) => {
                 let s = s.clone();
@@ -44,6 +44,49 @@ impl Store {
         match self {
             Store::Embedded(s) => Self::blocking(s, move |s| s.purge_events(before)).await,
             Store::Postgres(p) => p.purge_events(before).await,
+        }
+    }
+
+    /// See [`ActivityStorage::accounts_over`](super::ActivityStorage::accounts_over): a scan
+    /// of the events index, on the blocking pool for SQLite.
+    pub async fn accounts_over(&self, keep: u32) -> Result<Vec<UserId>, StorageError> {
+        match self {
+            Store::Embedded(s) => {
+                let s = s.clone();
+                tokio::task::spawn_blocking(move || s.accounts_over(keep))
+                    .await
+                    .map_err(|e| StorageError::Database(format!("audit trim: {e}")))?
+            }
+            Store::Postgres(p) => p.accounts_over(keep).await,
+        }
+    }
+
+    /// See [`ActivityStorage::oldest_kept`](super::ActivityStorage::oldest_kept): on the
+    /// blocking pool for SQLite (a walk of up to `keep` index entries).
+    pub async fn oldest_kept(&self, user: UserId, keep: u32) -> Result<Option<i64>, StorageError> {
+        match self {
+            Store::Embedded(s) => {
+                let s = s.clone();
+                tokio::task::spawn_blocking(move || s.oldest_kept(user, keep))
+                    .await
+                    .map_err(|e| StorageError::Database(format!("audit trim: {e}")))?
+            }
+            Store::Postgres(p) => p.oldest_kept(user, keep).await,
+        }
+    }
+
+    /// See [`ActivityStorage::trim_events`](super::ActivityStorage::trim_events).
+    pub async fn trim_events(
+        &self,
+        user: UserId,
+        before: i64,
+        batch: u32,
+    ) -> Result<usize, StorageError> {
+        match self {
+            Store::Embedded(s) => {
+                Self::blocking(s, move |s| s.trim_events(user, before, batch)).await
+            }
+            Store::Postgres(p) => p.trim_events(user, before, batch).await,
         }
     }
 

@@ -37,6 +37,7 @@ pub(crate) fn paging(
             let storage = SqliteStorage::open(&dir.0)?;
             let mut events = (0..EVENTS).map(|i| NewEvent {
                 user_id: user,
+                username: None,
                 at: base_at + i as i64,
                 action: "token_use",
                 token_name: Some(format!("t{}", i % EVENT_TOKENS)),

@@ -36,11 +36,18 @@ fn keep_param(keep: Option<&SecretDigest>) -> Option<&[u8]> {
 }
 
 impl PgStorage {
-    /// Appends one event.
+    /// Appends one event, if its account exists (see [`NewEvent::username`]; an identity
+    /// column never reuses the id of a deleted account).
     pub async fn record_event(&self, e: &NewEvent) -> Result<(), StorageError> {
+        self.insert_one(e).await.map(drop)
+    }
+
+    /// Whether the event was stored.
+    async fn insert_one(&self, e: &NewEvent) -> Result<bool, StorageError> {
         self.execute(
             "INSERT INTO events (user_id, at, action, token_name, credential, ip, user_agent)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+             SELECT id, $2, $3, $4, $5, $6, $7 FROM users
+             WHERE id = $1 AND ($8::TEXT IS NULL OR lower(username) = lower($8))",
             &[
                 &e.user_id,
                 &e.at,
@@ -49,19 +56,43 @@ impl PgStorage {
                 &e.credential,
                 &e.ip,
                 &e.user_agent,
+                &e.username,
             ],
         )
         .await
-        .map(drop)
+        .map(|n| n > 0)
     }
 
-    /// Appends events, 10,000 per statement (the audit writer's batches).
-    pub async fn record_events(&self, events: Vec<NewEvent>) -> Result<(), StorageError> {
-        let result = self.import_events(&mut events.into_iter()).await;
-        self.seen(result).map(drop)
+    /// Appends events, 10,000 per statement (the audit writer's batches), each if its
+    /// account exists; how many were stored. An account deleted between the check and the
+    /// insert fails the statement's foreign key: then its events are stored one by one, so
+    /// only that account's are lost.
+    pub async fn record_events(&self, events: Vec<NewEvent>) -> Result<usize, StorageError> {
+        let mut n = 0;
+        for chunk in events.chunks(IMPORT_BATCH) {
+            n += match self.import_events(&mut chunk.iter().cloned()).await {
+                Err(StorageError::Database(why)) => {
+                    tracing::debug!(error = %why, "audit batch refused: storing it one by one");
+                    let mut stored = 0;
+                    for e in chunk {
+                        match self.insert_one(e).await {
+                            Ok(one) => stored += usize::from(one),
+                            Err(StorageError::Database(why)) => {
+                                tracing::debug!(error = %why, user = e.user_id, "event dropped");
+                            }
+                            Err(other) => return Err(other),
+                        }
+                    }
+                    stored
+                }
+                other => self.seen(other)?,
+            };
+        }
+        Ok(n)
     }
 
-    /// Stores many events, 10,000 per statement (benchmarks store a million).
+    /// Stores many events, 10,000 per statement (benchmarks store a million), each if its
+    /// account exists (see [`NewEvent::username`]); how many were stored.
     pub async fn import_events(
         &self,
         events: &mut (dyn Iterator<Item = NewEvent> + Send),
@@ -73,7 +104,6 @@ impl PgStorage {
             if batch.is_empty() {
                 return Ok(n);
             }
-            n += batch.len();
             let col = |f: fn(&NewEvent) -> Option<String>| batch.iter().map(f).collect::<Vec<_>>();
             let users: Vec<i64> = batch.iter().map(|e| e.user_id).collect();
             let ats: Vec<i64> = batch.iter().map(|e| e.at).collect();
@@ -82,13 +112,28 @@ impl PgStorage {
             let credentials = col(|e| Some(e.credential.to_owned()));
             let ips = col(|e| e.ip.clone());
             let agents = col(|e| e.user_agent.clone());
-            within(c.execute(
+            let usernames = col(|e| e.username.clone());
+            let stored = within(c.execute(
                 "INSERT INTO events (user_id, at, action, token_name, credential, ip, user_agent)
-                 SELECT * FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::TEXT[], $4::TEXT[],
-                                      $5::TEXT[], $6::TEXT[], $7::TEXT[])",
-                &[&users, &ats, &actions, &names, &credentials, &ips, &agents],
+                 SELECT e.user_id, e.at, e.action, e.token_name, e.credential, e.ip, e.user_agent
+                 FROM UNNEST($1::BIGINT[], $2::BIGINT[], $3::TEXT[], $4::TEXT[],
+                             $5::TEXT[], $6::TEXT[], $7::TEXT[], $8::TEXT[])
+                      AS e(user_id, at, action, token_name, credential, ip, user_agent, username)
+                 JOIN users u ON u.id = e.user_id
+                 WHERE e.username IS NULL OR lower(u.username) = lower(e.username)",
+                &[
+                    &users,
+                    &ats,
+                    &actions,
+                    &names,
+                    &credentials,
+                    &ips,
+                    &agents,
+                    &usernames,
+                ],
             ))
             .await?;
+            n += usize::try_from(stored).unwrap_or(usize::MAX);
         }
     }
 
@@ -125,6 +170,54 @@ impl PgStorage {
     pub async fn purge_events(&self, before: i64) -> Result<usize, StorageError> {
         let n = self
             .execute("DELETE FROM events WHERE at < $1", &[&before])
+            .await?;
+        Ok(usize::try_from(n).unwrap_or(usize::MAX))
+    }
+
+    /// The accounts that hold more than `keep` events.
+    pub async fn accounts_over(&self, keep: u32) -> Result<Vec<UserId>, StorageError> {
+        let result = async {
+            let c = self.client().await?;
+            let rows = within(c.query(
+                "SELECT user_id FROM events GROUP BY user_id HAVING count(*) > $1",
+                &[&i64::from(keep)],
+            ))
+            .await?;
+            Ok(rows.iter().map(|r| r.get(0)).collect())
+        }
+        .await;
+        self.seen(result)
+    }
+
+    /// The id of the account's `keep`-th newest event (`None`: it holds fewer).
+    pub async fn oldest_kept(&self, user: UserId, keep: u32) -> Result<Option<i64>, StorageError> {
+        let result = async {
+            let c = self.client().await?;
+            let row = within(c.query_opt(
+                "SELECT id FROM events WHERE user_id = $1 ORDER BY id DESC LIMIT 1 OFFSET $2",
+                &[&user, &i64::from(keep.max(1) - 1)],
+            ))
+            .await?;
+            Ok(row.map(|r| r.get(0)))
+        }
+        .await;
+        self.seen(result)
+    }
+
+    /// Deletes at most `batch` of the account's events with an id below `before`, oldest
+    /// first.
+    pub async fn trim_events(
+        &self,
+        user: UserId,
+        before: i64,
+        batch: u32,
+    ) -> Result<usize, StorageError> {
+        let n = self
+            .execute(
+                "DELETE FROM events WHERE id IN (
+                   SELECT id FROM events WHERE user_id = $1 AND id < $2 ORDER BY id LIMIT $3)",
+                &[&user, &before, &i64::from(batch)],
+            )
             .await?;
         Ok(usize::try_from(n).unwrap_or(usize::MAX))
     }

@@ -8,11 +8,17 @@ use crate::storage::activity::{ActivityStorage, EventQuery, EventRecord, NewEven
 use crate::storage::migrations::MAX_RETIRED_PER_ACCOUNT;
 use crate::storage::{StorageError, UserId};
 
+/// Per row, only where the account exists (no foreign-key failure for a deleted one) and,
+/// for an event that names its account, still has that name and was created by then: this
+/// backend reuses the id of a deleted account (`INTEGER PRIMARY KEY`).
 const INSERT: &str =
     "INSERT INTO events (user_id, at, action, token_name, credential, ip, user_agent)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+     SELECT id, ?2, ?3, ?4, ?5, ?6, ?7 FROM users
+     WHERE id = ?1
+       AND (?8 IS NULL OR (lower(username) = lower(?8) AND created_at <= ?2))";
 
-fn insert(c: &rusqlite::Connection, e: &NewEvent) -> Result<(), StorageError> {
+/// Whether the event was stored.
+fn insert(c: &rusqlite::Connection, e: &NewEvent) -> Result<bool, StorageError> {
     c.prepare_cached(INSERT)
         .and_then(|mut s| {
             s.execute(params![
@@ -22,10 +28,11 @@ fn insert(c: &rusqlite::Connection, e: &NewEvent) -> Result<(), StorageError> {
                 e.token_name,
                 e.credential,
                 e.ip,
-                e.user_agent
+                e.user_agent,
+                e.username
             ])
         })
-        .map(drop)
+        .map(|n| n > 0)
         .map_err(db_err)
 }
 
@@ -47,7 +54,8 @@ fn keep_param(keep: Option<&SecretDigest>) -> Option<&[u8]> {
 }
 
 impl SqliteStorage {
-    /// Stores many events in one transaction, for benchmarks.
+    /// Stores many events in one transaction (benchmarks, the audit writer's batches); how
+    /// many were stored (see [`NewEvent::username`]).
     pub fn import_events(
         &self,
         events: &mut dyn Iterator<Item = NewEvent>,
@@ -56,8 +64,7 @@ impl SqliteStorage {
         let tx = c.transaction().map_err(db_err)?;
         let mut n = 0;
         for e in events {
-            insert(&tx, &e)?;
-            n += 1;
+            n += usize::from(insert(&tx, &e)?);
         }
         tx.commit().map_err(db_err)?;
         Ok(n)
@@ -66,11 +73,11 @@ impl SqliteStorage {
 
 impl ActivityStorage for SqliteStorage {
     fn record_event(&self, event: &NewEvent) -> Result<(), StorageError> {
-        insert(&self.writer(), event)
+        insert(&self.writer(), event).map(drop)
     }
 
-    fn record_events(&self, events: &[NewEvent]) -> Result<(), StorageError> {
-        self.import_events(&mut events.iter().cloned()).map(drop)
+    fn record_events(&self, events: &[NewEvent]) -> Result<usize, StorageError> {
+        self.import_events(&mut events.iter().cloned())
     }
 
     fn events(&self, q: &EventQuery<'_>) -> Result<Vec<EventRecord>, StorageError> {
@@ -104,6 +111,40 @@ impl ActivityStorage for SqliteStorage {
     fn purge_events(&self, before: i64) -> Result<usize, StorageError> {
         self.writer()
             .execute("DELETE FROM events WHERE at < ?1", [before])
+            .map_err(db_err)
+    }
+
+    fn accounts_over(&self, keep: u32) -> Result<Vec<UserId>, StorageError> {
+        self.reader()
+            .prepare_cached("SELECT user_id FROM events GROUP BY user_id HAVING count(*) > ?1")
+            .and_then(|mut s| {
+                s.query_map([keep], |r| r.get(0))?
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .map_err(db_err)
+    }
+
+    fn oldest_kept(&self, user: UserId, keep: u32) -> Result<Option<i64>, StorageError> {
+        // Read through the (user_id, id) index on a reader: the writer is not held.
+        self.reader()
+            .prepare_cached(
+                "SELECT id FROM events WHERE user_id = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2",
+            )
+            .and_then(|mut s| {
+                s.query_map(params![user, keep.max(1) - 1], |r| r.get(0))?
+                    .next()
+                    .transpose()
+            })
+            .map_err(db_err)
+    }
+
+    fn trim_events(&self, user: UserId, before: i64, batch: u32) -> Result<usize, StorageError> {
+        self.writer()
+            .prepare_cached(
+                "DELETE FROM events WHERE id IN (
+                   SELECT id FROM events WHERE user_id = ?1 AND id < ?2 ORDER BY id LIMIT ?3)",
+            )
+            .and_then(|mut s| s.execute(params![user, before, batch]))
             .map_err(db_err)
     }
 
