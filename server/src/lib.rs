@@ -125,6 +125,7 @@ pub enum ServerError {
 pub fn run(config: ServerConfig) -> Result<(), ServerError> {
     init_tracing();
     let runtime = tokio::runtime::Builder::new_multi_thread()
+        .max_blocking_threads(storage::BLOCKING_THREADS)
         .enable_all()
         .build()?;
     runtime.block_on(async move {

@@ -86,6 +86,7 @@ impl InProcess {
         let thread = std::thread::spawn(move || {
             let runtime = match tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
+                .max_blocking_threads(crate::storage::BLOCKING_THREADS)
                 .enable_all()
                 .build()
             {

@@ -33,7 +33,7 @@ pub use activity::{ActivityStorage, EventQuery, EventRecord, NewEvent, Revoked};
 pub use cache::TokenCache;
 pub use postgres::{DatabaseUrl, PgStorage};
 pub use sqlite::{SqliteStorage, DB_FILE};
-pub use store::Store;
+pub use store::{Store, BLOCKING_THREADS};
 
 /// Primary key of an account.
 pub type UserId = i64;

@@ -21,6 +21,13 @@ use super::{
 /// Blocking storage calls running at once, per process.
 pub(crate) const WRITES_AT_ONCE: usize = 8;
 
+/// Most threads of tokio's blocking pool, set on the server's runtime: the storage writes
+/// ([`WRITES_AT_ONCE`]), the dashboard's file reads (4 at a time), the audit log's batch writer
+/// and the housekeeping timer's reads. Past it, blocking work queues instead of starting
+/// threads (tokio's default is 512), so no burst of requests, and no hand-over between one
+/// write and the next, can grow the process by more than this.
+pub const BLOCKING_THREADS: usize = WRITES_AT_ONCE + 4 + 2;
+
 /// The storage the server runs on.
 #[derive(Debug, Clone)]
 pub enum Store {
@@ -46,13 +53,15 @@ impl Store {
             .await
             .map_err(|e| StorageError::Database(format!("storage queue: {e}")))?;
         let s = s.clone();
-        tokio::task::spawn_blocking(move || {
-            let out = call(s.as_ref());
-            drop(permit);
-            out
-        })
-        .await
-        .map_err(|e| StorageError::Database(format!("storage task: {e}")))?
+        // The permit comes back with the result and is dropped here, once the thread has
+        // handed its result over: the next write then finds that thread idle instead of
+        // starting another one. When the request was dropped meanwhile, the permit still ends
+        // with the work (tokio drops the unclaimed result when the closure returns).
+        let (out, permit) = tokio::task::spawn_blocking(move || (call(s.as_ref()), permit))
+            .await
+            .map_err(|e| StorageError::Database(format!("storage task: {e}")))?;
+        drop(permit);
+        out
     }
 
     /// The PostgreSQL backend, when that is what runs (for the shared limiter).
