@@ -4,78 +4,13 @@
 //! installs it).
 
 mod common;
+mod nginx_support;
 
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command};
-use std::time::{Duration, Instant};
+use std::path::Path;
 
 use common::jitsu015::{conf, data_token, jitsu, write_conf};
 use common::{spawn_server, Backend, Req, PASSWORD};
-
-const NGINX: &str = "/usr/sbin/nginx";
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// A private nginx on the example configuration, ports rewritten; stopped on drop.
-struct Nginx {
-    child: Child,
-    port: u16,
-    _dir: tempfile::TempDir,
-}
-
-impl Nginx {
-    fn start(upstreams: [u16; 2]) -> Self {
-        let example =
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/nginx/nginx.conf");
-        let port = free_port();
-        let text = std::fs::read_to_string(example)
-            .unwrap()
-            .replace("127.0.0.1:8080", &format!("127.0.0.1:{port}"))
-            .replace("127.0.0.1:8081", &format!("127.0.0.1:{}", upstreams[0]))
-            .replace("127.0.0.1:8082", &format!("127.0.0.1:{}", upstreams[1]));
-        let dir = tempfile::tempdir().unwrap();
-        let conf = dir.path().join("nginx.conf");
-        std::fs::write(&conf, text).unwrap();
-        let child = Command::new(NGINX)
-            .arg("-p")
-            .arg(dir.path())
-            .arg("-c")
-            .arg(&conf)
-            .args(["-g", "daemon off;"])
-            .spawn()
-            .expect("nginx starts");
-        let until = Instant::now() + Duration::from_secs(10);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < until, "nginx does not listen");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        Self {
-            child,
-            port,
-            _dir: dir,
-        }
-    }
-
-    fn url(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-}
-
-impl Drop for Nginx {
-    fn drop(&mut self) {
-        // TERM lets the master stop its workers.
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let _ = self.child.wait();
-    }
-}
+use nginx_support::{example, free_port, Nginx, NGINX};
 
 fn available(home: &Path) -> bool {
     home.join(".jitsuconf").exists()
@@ -91,7 +26,15 @@ fn the_original_cli_works_through_nginx_while_one_of_two_processes_is_killed() {
     let trusted = ["--trusted-proxy", "127.0.0.1"];
     let a = spawn_server(&backend, &trusted);
     let b = spawn_server(&backend, &trusted);
-    let nginx = Nginx::start([a.addr().port(), b.addr().port()]);
+    let nginx = Nginx::start(
+        &example("nginx.conf"),
+        8080,
+        &[
+            (8080, free_port()),
+            (8081, a.addr().port()),
+            (8082, b.addr().port()),
+        ],
+    );
     let r = Req::new(&nginx.url(), "GET", "/healthz").send();
     assert_eq!(r.status, 200);
     r.assert_nodejitsu();

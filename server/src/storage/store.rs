@@ -22,7 +22,7 @@ use super::{
 pub(crate) const WRITES_AT_ONCE: usize = 8;
 
 /// Most threads of tokio's blocking pool, set on the server's runtime: the storage writes
-/// ([`WRITES_AT_ONCE`]), the dashboard's file reads (4 at a time), the audit log's batch writer
+/// (`WRITES_AT_ONCE`), the dashboard's file reads (4 at a time), the audit log's batch writer
 /// and the housekeeping timer's reads. Past it, blocking work queues instead of starting
 /// threads (tokio's default is 512), so no burst of requests, and no hand-over between one
 /// write and the next, can grow the process by more than this.

@@ -1,6 +1,6 @@
 //! Debian's nginx on a configuration of `examples/nginx/`, with its ports rewritten to free
 //! ones, and the stand-in "apps" platform service behind it. Used by
-//! `nginx_forward_auth.rs` and by the nginx bench (`verify/benches/nginx.rs`).
+//! `nginx.rs`, `nginx_forward_auth.rs` and the nginx bench (`verify/benches/nginx.rs`).
 #![allow(dead_code, unreachable_pub)]
 
 use std::net::SocketAddr;
