@@ -56,7 +56,8 @@ use std::path::PathBuf;
 use thiserror::Error;
 use tokio::net::TcpListener;
 
-pub use api::router;
+pub use api::misc::OPENAPI_JSON;
+pub use api::{operations, router};
 pub use args::{
     parse_origin, CopyArgs, OriginError, ServerArgs, ServerCommand, DEFAULT_DASHBOARD_DIR,
     DEFAULT_DATA_DIR,

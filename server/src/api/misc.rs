@@ -1,5 +1,7 @@
-//! `GET /healthz` and the answers for unknown paths and methods.
+//! `GET /healthz`, `GET /openapi.json` and the answers for unknown paths and methods.
 
+use axum::http::header;
+use axum::response::IntoResponse;
 use axum::Json;
 use serde_json::{json, Value};
 
@@ -8,6 +10,14 @@ use crate::error::AppError;
 /// `GET /healthz`: the cheapest answer, the ceiling of the benchmark.
 pub(crate) async fn healthz() -> Json<Value> {
     Json(json!({ "ok": true }))
+}
+
+/// The OpenAPI 3.1 description of the API, `server/openapi.json` as committed.
+pub const OPENAPI_JSON: &str = include_str!("../../openapi.json");
+
+/// `GET /openapi.json`: [`OPENAPI_JSON`], as it is.
+pub(crate) async fn openapi() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI_JSON)
 }
 
 /// Any unknown path.

@@ -3,7 +3,7 @@
 mod account;
 mod activity;
 mod introspect;
-mod misc;
+pub(crate) mod misc;
 mod scopes;
 mod session;
 mod token_options;
@@ -16,46 +16,89 @@ use std::sync::Arc;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{Method, Uri};
 use axum::response::IntoResponse;
-use axum::routing::{get, post, put};
+use axum::routing::{delete, get, post, put, MethodRouter};
 use axum::{middleware, Router};
 
 use crate::dashboard::Dashboard;
 use crate::layers;
 use crate::state::{AppState, BODY_LIMIT};
 
+/// Every operation of the API: method, path and handler. The router is built from this one
+/// table and [`operations`] lists it, so the OpenAPI drift test (`server/tests/openapi.rs`)
+/// compares `server/openapi.json` with what is really routed.
+fn table() -> Vec<(Method, &'static str, MethodRouter<AppState>)> {
+    vec![
+        (Method::GET, "/healthz", get(misc::healthz)),
+        (Method::GET, "/openapi.json", get(misc::openapi)),
+        (Method::GET, "/auth", get(scopes::auth)),
+        (Method::GET, "/scopes", get(scopes::list)),
+        (Method::POST, "/introspect", post(introspect::introspect)),
+        (Method::POST, "/session", post(session::start)),
+        (Method::GET, "/session", get(activity::session_state)),
+        (Method::DELETE, "/session", delete(session::end)),
+        (Method::POST, "/users/{username}", post(users::signup)),
+        (Method::GET, "/users/{username}", get(users::get_user)),
+        (
+            Method::DELETE,
+            "/users/{username}",
+            delete(account::delete_account),
+        ),
+        (
+            Method::GET,
+            "/users/{username}/available",
+            get(users::available),
+        ),
+        (Method::GET, "/users/{username}/tokens", get(tokens::list)),
+        (
+            Method::POST,
+            "/users/{username}/tokens",
+            post(tokens::create_unnamed),
+        ),
+        (
+            Method::DELETE,
+            "/users/{username}/tokens",
+            delete(account::revoke_all),
+        ),
+        (
+            Method::GET,
+            "/users/{username}/events",
+            get(activity::events),
+        ),
+        (
+            Method::PUT,
+            "/users/{username}/password",
+            put(account::change_password),
+        ),
+        (
+            Method::PUT,
+            "/users/{username}/tokens/{name}",
+            put(tokens::create_named),
+        ),
+        (
+            Method::DELETE,
+            "/users/{username}/tokens/{name}",
+            delete(tokens::destroy),
+        ),
+    ]
+}
+
+/// The method and path (axum's `{param}` syntax, as in OpenAPI) of every operation the router
+/// serves. `GET` routes answer `HEAD` too; every other method on these paths is 405.
+pub fn operations() -> Vec<(Method, &'static str)> {
+    table()
+        .into_iter()
+        .map(|(method, path, _)| (method, path))
+        .collect()
+}
+
 /// The whole application: API routes, dashboard files (when configured), and the layers that
 /// give every answer `X-Powered-By: Nodejitsu` and a JSON error body.
 pub fn router(state: AppState) -> Router {
-    let api = Router::new()
-        .route("/healthz", get(misc::healthz))
-        .route("/auth", get(scopes::auth))
-        .route("/scopes", get(scopes::list))
-        .route("/introspect", post(introspect::introspect))
-        .route(
-            "/session",
-            post(session::start)
-                .delete(session::end)
-                .get(activity::session_state),
-        )
-        .route(
-            "/users/{username}",
-            post(users::signup)
-                .get(users::get_user)
-                .delete(account::delete_account),
-        )
-        .route("/users/{username}/available", get(users::available))
-        .route(
-            "/users/{username}/tokens",
-            get(tokens::list)
-                .post(tokens::create_unnamed)
-                .delete(account::revoke_all),
-        )
-        .route("/users/{username}/events", get(activity::events))
-        .route("/users/{username}/password", put(account::change_password))
-        .route(
-            "/users/{username}/tokens/{name}",
-            put(tokens::create_named).delete(tokens::destroy),
-        )
+    let api = table()
+        .into_iter()
+        .fold(Router::new(), |api, (_, path, handler)| {
+            api.route(path, handler)
+        })
         .method_not_allowed_fallback(misc::method_not_allowed);
     let mut app = with_dashboard(api, state.settings().dashboard_dir.as_deref())
         .layer(DefaultBodyLimit::max(BODY_LIMIT))

@@ -9,6 +9,7 @@
 pub mod activity;
 mod backend;
 pub mod jitsu015;
+pub mod openapi;
 pub mod scoped;
 
 pub use backend::Backend;
@@ -307,6 +308,13 @@ impl Req {
             .limit(1 << 20)
             .read_to_string()
             .unwrap_or_default();
+        // Every answer of a documented operation must match server/openapi.json.
+        let path = self.url.splitn(4, '/').nth(3).unwrap_or("");
+        if let Err(why) =
+            openapi::check_answer(&self.method, &format!("/{path}"), status, &headers, &body)
+        {
+            panic!("the answer breaks server/openapi.json: {why}");
+        }
         Resp {
             status,
             headers,
