@@ -4,6 +4,7 @@
 //! wasm-bindgen CLI, Debian's Chromium, npm's binaryen and esbuild, and the npm test packages), so a fresh
 //! machine needs nothing but Rust, Node and root access to apt.
 
+mod schemathesis;
 mod size;
 mod structure;
 // One way to start a throwaway PostgreSQL, shared with the server's test harness.
@@ -34,6 +35,9 @@ commands:
   bench [core|server [--database postgres|URL]|cli|nginx]
                      criterion benchmarks of jitsu-core, the server load test, CLI start-up,
                      forward auth through nginx against auth_basic (wrk)
+  schemathesis [SECONDS]
+                     schemathesis (pinned, in .tools/) against a real server from
+                     server/openapi.json (default 110 s; also a step of `test`)
   structure          no source file over 400 lines, no import cycles between files
   setup              install the toolchain pieces only";
 
@@ -90,6 +94,7 @@ fn main() -> ExitCode {
         ["bench", rest @ ..] => bench(rest),
         ["setup"] => tools::ensure_all().map(|_| ()),
         ["structure"] => structure::check(),
+        ["schemathesis", rest @ ..] => schemathesis::command(rest),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -191,6 +196,10 @@ fn test(args: &[&str]) -> Result {
         ("docs", Box::new(docs)),
         ("native tests", Box::new(native_tests)),
         ("server tests (PostgreSQL)", Box::new(postgres_tests)),
+        (
+            "schemathesis (server/openapi.json)",
+            Box::new(|| schemathesis::command(&[])),
+        ),
         ("wasm tests (Node)", Box::new(|| web::wasm_tests_node(t))),
         (
             "wasm tests (Chromium)",
