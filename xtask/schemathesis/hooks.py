@@ -8,10 +8,12 @@ the credentials its operation needs and the real account in its `username` path 
 - the owner's token (scopes `all tokens:introspect`, with an expiry so that
   X-Jitsu-Token-Expires is on its answers): GET /auth, GET /users/{username}, POST /introspect;
 - the owner's session cookie: GET /session;
-- a second account ("victim") for what destroys or locks: DELETE /users/{username},
-  PUT /users/{username}/password (a wrong password in the body counts as a failed password,
-  and the account is refused for a minute after 10) and DELETE /users/{username}/tokens
-  (which would destroy the owner's token);
+- a second account ("victim"), signed in with its session cookie and sending the server's own
+  `Origin`, for what destroys or locks: DELETE /users/{username}, PUT /users/{username}/password
+  (a wrong password in the body counts as a failed password, and the account's password is
+  refused for a minute after 10 — a session itself is never refused for that, so the body
+  checks before the password stay reachable) and DELETE /users/{username}/tokens (which would
+  destroy the owner's token);
 - no credentials: signup, availability, health, scopes, the description, DELETE /session.
 """
 
@@ -44,12 +46,15 @@ def _setup():
     r = s.put(f"{BASE}/users/{OWNER}/tokens/{TOKEN_NAME}", json=body, headers=owner)
     assert r.status_code == 201, f"token: {r.status_code} {r.text}"
     token = r.json()[TOKEN_NAME]
-    r = s.post(f"{BASE}/session", headers=owner)
-    assert r.status_code == 200, f"session: {r.status_code} {r.text}"
-    return token, r.cookies["jitsu_session"]
+    cookies = []
+    for user in (OWNER, VICTIM):
+        r = s.post(f"{BASE}/session", headers={"Authorization": _basic(user, PASSWORD)})
+        assert r.status_code == 200, f"session of {user}: {r.status_code} {r.text}"
+        cookies.append(r.cookies["jitsu_session"])
+    return token, cookies[0], cookies[1]
 
 
-TOKEN, COOKIE = _setup()
+TOKEN, COOKIE, VICTIM_COOKIE = _setup()
 
 TOKEN_OPS = {("GET", "/auth"), ("GET", "/users/{username}"), ("POST", "/introspect")}
 VICTIM_OPS = {
@@ -70,10 +75,15 @@ OWNER_OPS = {
 @schemathesis.hook
 def before_call(ctx, case, kwargs):
     op = (case.operation.method.upper(), case.operation.path)
+    if op in VICTIM_OPS:
+        headers = {k: v for k, v in (case.headers or {}).items() if k.lower() != "authorization"}
+        case.headers = {**headers, "Origin": BASE}
+        case.cookies = {**(case.cookies or {}), "jitsu_session": VICTIM_COOKIE}
+        if case.path_parameters is not None:
+            case.path_parameters["username"] = VICTIM
+        return
     if op in TOKEN_OPS:
         user, secret = OWNER, TOKEN
-    elif op in VICTIM_OPS:
-        user, secret = VICTIM, PASSWORD
     elif op in OWNER_OPS:
         user, secret = OWNER, PASSWORD
     else:
