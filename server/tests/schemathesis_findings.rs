@@ -92,12 +92,23 @@ fn the_description_refuses_control_characters_in_new_passwords() {
     let new = &spec()["components"]["schemas"]["PasswordChange"]["properties"]["new"];
     let signup = &spec()["components"]["schemas"]["SignupBody"]["properties"]["password"];
     let server = TestServer::start();
-    for (i, password) in ["abc\u{7}defgh", "line\nbreak!", "del\u{7f}eted1", "c1\u{85}chars"]
-        .into_iter()
-        .enumerate()
+    for (i, password) in [
+        "abc\u{7}defgh",
+        "line\nbreak!",
+        "del\u{7f}eted1",
+        "c1\u{85}chars",
+    ]
+    .into_iter()
+    .enumerate()
     {
-        assert!(validate(&Value::from(password), new).is_err(), "{password:?}");
-        assert!(validate(&Value::from(password), signup).is_err(), "{password:?}");
+        assert!(
+            validate(&Value::from(password), new).is_err(),
+            "{password:?}"
+        );
+        assert!(
+            validate(&Value::from(password), signup).is_err(),
+            "{password:?}"
+        );
         let body = serde_json::json!({"email": "a@example.com", "password": password});
         let r = server
             .req("POST", &format!("/users/user{i}"))

@@ -153,17 +153,30 @@ impl TokenOptions {
                 }
                 ("expiresAt", _) => return Err(wrong("expiresAt", "an RFC 3339 time")),
                 ("graceSeconds", Json::Number(n)) => {
-                    let n: u64 = n.parse().map_err(|_| ScopeError::GraceTooLong)?;
-                    if n > u64::from(MAX_GRACE_SECONDS) {
-                        return Err(ScopeError::GraceTooLong);
-                    }
-                    options.grace_seconds = Some(n as u32);
+                    options.grace_seconds = Some(grace_seconds(n)?);
                 }
                 ("graceSeconds", _) => return Err(wrong("graceSeconds", "a number of seconds")),
                 (other, _) => return Err(ScopeError::UnknownField(other.to_owned())),
             }
         }
         Ok(options)
+    }
+}
+
+/// A JSON number as whole seconds from 0 to [`MAX_GRACE_SECONDS`]: `60`, and also `60.0` or
+/// `6e1`, which JSON (and JSON Schema's `integer`) take for the same whole number.
+fn grace_seconds(n: &str) -> Result<u32, ScopeError> {
+    if let Ok(whole) = n.parse::<u64>() {
+        return u32::try_from(whole)
+            .ok()
+            .filter(|s| *s <= MAX_GRACE_SECONDS)
+            .ok_or(ScopeError::GraceTooLong);
+    }
+    let x: f64 = n.parse().map_err(|_| ScopeError::GraceTooLong)?;
+    if x.is_finite() && x.fract() == 0.0 && (0.0..=f64::from(MAX_GRACE_SECONDS)).contains(&x) {
+        Ok(x as u32)
+    } else {
+        Err(ScopeError::GraceTooLong)
     }
 }
 
