@@ -7,7 +7,8 @@ the credentials its operation needs and the real account in its `username` path 
 - the owner's password: token management, the audit log, starting a session;
 - the owner's token (scopes `all tokens:introspect`, with an expiry so that
   X-Jitsu-Token-Expires is on its answers): GET /auth, GET /users/{username}, POST /introspect;
-- the owner's session cookie: GET /session;
+- the second account's session cookie: GET /session (the owner's sessions are ended by the
+  21st POST /session, which starts one each time);
 - a second account ("victim"), signed in with its session cookie and sending the server's own
   `Origin`, for what destroys or locks: DELETE /users/{username}, PUT /users/{username}/password
   (a wrong password in the body counts as a failed password, and the account's password is
@@ -46,15 +47,12 @@ def _setup():
     r = s.put(f"{BASE}/users/{OWNER}/tokens/{TOKEN_NAME}", json=body, headers=owner)
     assert r.status_code == 201, f"token: {r.status_code} {r.text}"
     token = r.json()[TOKEN_NAME]
-    cookies = []
-    for user in (OWNER, VICTIM):
-        r = s.post(f"{BASE}/session", headers={"Authorization": _basic(user, PASSWORD)})
-        assert r.status_code == 200, f"session of {user}: {r.status_code} {r.text}"
-        cookies.append(r.cookies["jitsu_session"])
-    return token, cookies[0], cookies[1]
+    r = s.post(f"{BASE}/session", headers={"Authorization": _basic(VICTIM, PASSWORD)})
+    assert r.status_code == 200, f"session: {r.status_code} {r.text}"
+    return token, r.cookies["jitsu_session"]
 
 
-TOKEN, COOKIE, VICTIM_COOKIE = _setup()
+TOKEN, VICTIM_COOKIE = _setup()
 
 TOKEN_OPS = {("GET", "/auth"), ("GET", "/users/{username}"), ("POST", "/introspect")}
 VICTIM_OPS = {
@@ -72,12 +70,15 @@ OWNER_OPS = {
 }
 
 
+def _without_authorization(headers):
+    return {k: v for k, v in (headers or {}).items() if k.lower() != "authorization"}
+
+
 @schemathesis.hook
 def before_call(ctx, case, kwargs):
     op = (case.operation.method.upper(), case.operation.path)
     if op in VICTIM_OPS:
-        headers = {k: v for k, v in (case.headers or {}).items() if k.lower() != "authorization"}
-        case.headers = {**headers, "Origin": BASE}
+        case.headers = {**_without_authorization(case.headers), "Origin": BASE}
         case.cookies = {**(case.cookies or {}), "jitsu_session": VICTIM_COOKIE}
         if case.path_parameters is not None:
             case.path_parameters["username"] = VICTIM
@@ -88,9 +89,9 @@ def before_call(ctx, case, kwargs):
         user, secret = OWNER, PASSWORD
     else:
         if op == ("GET", "/session"):
-            case.cookies = {**(case.cookies or {}), "jitsu_session": COOKIE}
+            case.cookies = {**(case.cookies or {}), "jitsu_session": VICTIM_COOKIE}
         return
-    case.headers = {**(case.headers or {}), "Authorization": _basic(user, secret)}
+    case.headers = {**_without_authorization(case.headers), "Authorization": _basic(user, secret)}
     params = case.path_parameters
     if params is not None and "username" in params:
         params["username"] = user

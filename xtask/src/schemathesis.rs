@@ -23,7 +23,9 @@ pub(crate) const DEFAULT_SECONDS: u64 = 110;
 
 /// The virtualenv, named by the version so that a new pin installs afresh.
 fn venv() -> PathBuf {
-    root().join(".tools").join(format!("schemathesis-{VERSION}"))
+    root()
+        .join(".tools")
+        .join(format!("schemathesis-{VERSION}"))
 }
 
 /// The `schemathesis` binary of the pinned version, installed when missing.
@@ -61,7 +63,11 @@ pub(crate) fn command(args: &[&str]) -> Result {
             .ok()
             .filter(|n| *n > 0)
             .ok_or_else(|| Failed(format!("schemathesis takes [SECONDS] (> 0), got {n:?}")))?,
-        _ => return Err(Failed(format!("schemathesis takes [SECONDS], got {args:?}"))),
+        _ => {
+            return Err(Failed(format!(
+                "schemathesis takes [SECONDS], got {args:?}"
+            )))
+        }
     };
     check(seconds)
 }
@@ -88,7 +94,13 @@ fn free_port() -> Result<u16> {
 }
 
 fn start_server(work: &Path) -> Result<(Server, SocketAddr)> {
-    run(cargo(&["build", "-p", "jitsu-server", "--bin", "jitsu-server"]))?;
+    run(cargo(&[
+        "build",
+        "-p",
+        "jitsu-server",
+        "--bin",
+        "jitsu-server",
+    ]))?;
     let data = work.join(format!("data-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&data);
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, free_port()?));
@@ -121,8 +133,7 @@ fn start_server(work: &Path) -> Result<(Server, SocketAddr)> {
 fn check(seconds: u64) -> Result {
     let bin = ensure()?;
     let work = root().join("target").join("schemathesis");
-    std::fs::create_dir_all(&work)
-        .map_err(|e| Failed(format!("mkdir {}: {e}", work.display())))?;
+    std::fs::create_dir_all(&work).map_err(|e| Failed(format!("mkdir {}: {e}", work.display())))?;
     let (server, addr) = start_server(&work)?;
     let base = format!("http://{addr}");
     let started = Instant::now();
