@@ -214,3 +214,52 @@ fn every_operation_answers_as_described() {
     let missed: Vec<_> = documented.difference(&seen).collect();
     assert!(missed.is_empty(), "operations not exercised: {missed:?}");
 }
+
+#[test]
+fn the_described_limits_and_names_are_the_codes_constants() {
+    use jitsu_core::name::{MAX_EMAIL_BYTES, MAX_NAME_LEN, MIN_PASSWORD_LEN};
+    use jitsu_core::protocol::{
+        error_code, DEFAULT_EVENTS_LIMIT, EVENT_ACTIONS, MAX_EVENTS_LIMIT, MAX_GRACE_SECONDS,
+        MAX_SCOPE_LEN,
+    };
+    let doc = openapi::spec();
+    let schemas = &doc["components"]["schemas"];
+    assert_eq!(doc["info"]["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(schemas["Username"]["maxLength"], MAX_NAME_LEN);
+    assert_eq!(schemas["TokenName"]["maxLength"], MAX_NAME_LEN);
+    assert_eq!(schemas["ScopeName"]["maxLength"], MAX_SCOPE_LEN);
+    assert_eq!(schemas["Email"]["maxLength"], MAX_EMAIL_BYTES);
+    let new_password = &schemas["PasswordChange"]["properties"]["new"];
+    assert_eq!(new_password["minLength"], MIN_PASSWORD_LEN);
+    assert_eq!(
+        schemas["SignupBody"]["properties"]["password"]["minLength"],
+        MIN_PASSWORD_LEN
+    );
+    let grace = &schemas["TokenOptions"]["properties"]["graceSeconds"]["anyOf"][0];
+    assert_eq!(grace["maximum"], MAX_GRACE_SECONDS);
+    let actions: Vec<&str> = schemas["Event"]["properties"]["action"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap())
+        .collect();
+    assert_eq!(actions, EVENT_ACTIONS);
+    assert_eq!(
+        schemas["EventPage"]["properties"]["events"]["maxItems"],
+        MAX_EVENTS_LIMIT
+    );
+    let limit = doc["paths"]["/users/{username}/events"]["get"]["parameters"][1]["schema"].clone();
+    assert_eq!(limit["maximum"], MAX_EVENTS_LIMIT);
+    assert_eq!(limit["default"], DEFAULT_EVENTS_LIMIT);
+    // Every code the server can put in an error body is in the description's list.
+    let codes = schemas["Error"]["properties"]["error"]["enum"]
+        .as_array()
+        .unwrap();
+    for status in 400..600 {
+        assert!(
+            codes.iter().any(|c| c == error_code(status)),
+            "{status}: {}",
+            error_code(status)
+        );
+    }
+}
