@@ -5,6 +5,7 @@
 //! machine needs nothing but Rust, Node and root access to apt.
 
 mod size;
+mod soak;
 mod structure;
 // One way to start a throwaway PostgreSQL, shared with the server's test harness.
 #[allow(unreachable_pub, dead_code)]
@@ -22,7 +23,7 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   test               fmt, structure, clippy (native + wasm32), docs, native tests, the server
                      tests again on PostgreSQL (JITSU_TEST_DATABASE_URL, or a throwaway
-                     server), wasm tests in Node and headless Chromium, JS tests of the npm
+                     server), a 60 s soak with faults, wasm tests in Node and headless Chromium, JS tests of the npm
                      package, the package in Vite, esbuild, Chromium, Node and tsc, browser
                      end-to-end tests
   test-pg            only the server tests on PostgreSQL (as in `test`)
@@ -34,6 +35,10 @@ commands:
   bench [core|server [--database postgres|URL]|cli|nginx]
                      criterion benchmarks of jitsu-core, the server load test, CLI start-up,
                      forward auth through nginx against auth_basic (wrk)
+  soak [MINUTES] [--seed N] [--release]
+                     mixed load on two servers sharing a throwaway PostgreSQL and one on
+                     SQLite while a server is killed (-9) and PostgreSQL restarted at seeded
+                     random moments; checks writes, 5xx, RSS/fds (default 10 minutes)
   structure          no source file over 400 lines, no import cycles between files
   setup              install the toolchain pieces only";
 
@@ -90,6 +95,7 @@ fn main() -> ExitCode {
         ["bench", rest @ ..] => bench(rest),
         ["setup"] => tools::ensure_all().map(|_| ()),
         ["structure"] => structure::check(),
+        ["soak", rest @ ..] => soak::command(rest),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -191,6 +197,10 @@ fn test(args: &[&str]) -> Result {
         ("docs", Box::new(docs)),
         ("native tests", Box::new(native_tests)),
         ("server tests (PostgreSQL)", Box::new(postgres_tests)),
+        (
+            "soak with faults (60 s)",
+            Box::new(|| soak::soak(soak::TEST_SECONDS, None, false)),
+        ),
         ("wasm tests (Node)", Box::new(|| web::wasm_tests_node(t))),
         (
             "wasm tests (Chromium)",

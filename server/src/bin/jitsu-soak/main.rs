@@ -54,7 +54,7 @@ struct Args {
     #[arg(long, default_value_t = 2)]
     pause_ms: u64,
     /// Seconds a fault window lasts after the server or database is back.
-    #[arg(long, default_value_t = 5)]
+    #[arg(long, default_value_t = 2)]
     settle: u64,
 }
 
@@ -161,7 +161,11 @@ fn run(args: &Args) -> Result<bool, String> {
     let plan = FaultPlan {
         from: duration.mul_f64(0.1),
         until: duration.saturating_sub(Duration::from_secs_f64((secs * 0.1).max(10.0))),
-        gap: if secs <= 120.0 { (10.0, 20.0) } else { (30.0, 75.0) },
+        gap: if secs <= 120.0 {
+            (10.0, 20.0)
+        } else {
+            (30.0, 75.0)
+        },
         settle: Duration::from_secs(args.settle),
     };
     let started = Instant::now();
@@ -172,7 +176,8 @@ fn run(args: &Args) -> Result<bool, String> {
         let faults =
             scope.spawn(|| cluster::inject(&cluster, &recorder, plan, root.fork(0), started));
         let sampler = scope.spawn(|| {
-            cluster::sample_loop(&cluster, started, Duration::from_secs(2), &stop_sampling)
+            let every = Duration::from_secs(if secs <= 120.0 { 1 } else { 2 });
+            cluster::sample_loop(&cluster, started, every, &stop_sampling)
         });
         let workers = runtime.block_on(async {
             let tasks: Vec<_> = workers

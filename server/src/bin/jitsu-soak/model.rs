@@ -42,7 +42,7 @@ pub(crate) struct Account {
     pub(crate) tokens: BTreeMap<String, TokenState>,
     /// Values replaced or destroyed by a 2xx write (or by a write repeated after an
     /// unanswered one): every server must refuse them.
-    pub(crate) retired: Vec<String>,
+    pub(crate) retired: Vec<(String, Instant)>,
     pub(crate) introspector: String,
     /// `jitsu_session=…` of the open session.
     pub(crate) session: Option<String>,
@@ -88,6 +88,17 @@ impl Account {
         })
     }
 
+    /// A value retired at least `age` ago, if any.
+    pub(crate) fn retired_before(&self, age: Duration, pick: u64) -> Option<String> {
+        let now = Instant::now();
+        let old = self
+            .retired
+            .iter()
+            .rposition(|(_, at)| now.duration_since(*at) >= age)?;
+        let (value, _) = &self.retired[pick as usize % (old + 1)];
+        Some(value.clone())
+    }
+
     /// A name that holds no token.
     pub(crate) fn free_name(&self, pick: u64) -> Option<String> {
         let free: Vec<String> = (0..NAMES)
@@ -100,7 +111,7 @@ impl Account {
     /// The write of `name` was not answered: its value is unknown, the old one on its way out.
     pub(crate) fn lost_write(&mut self, name: &str, destroying: bool) {
         if let Some(TokenState::Live(old)) = self.tokens.get(name) {
-            self.retired.push(old.clone());
+            self.retired.push((old.clone(), Instant::now()));
         }
         self.tokens
             .insert(name.to_owned(), TokenState::Unknown { destroying });
@@ -108,15 +119,17 @@ impl Account {
 
     /// A 2xx creation or regeneration of `name` with `value`.
     pub(crate) fn stored(&mut self, name: &str, value: String) {
-        if let Some(TokenState::Live(old)) = self.tokens.insert(name.to_owned(), TokenState::Live(value)) {
-            self.retired.push(old);
+        if let Some(TokenState::Live(old)) =
+            self.tokens.insert(name.to_owned(), TokenState::Live(value))
+        {
+            self.retired.push((old, Instant::now()));
         }
     }
 
     /// A 2xx destroy of `name` (or a 404 after an unanswered destroy).
     pub(crate) fn destroyed(&mut self, name: &str) {
         if let Some(TokenState::Live(old)) = self.tokens.remove(name) {
-            self.retired.push(old);
+            self.retired.push((old, Instant::now()));
         }
     }
 
@@ -139,7 +152,12 @@ impl Account {
 
     /// Credentials of a token-management request: the session cookie (with our origin) when
     /// `use_session` and there is one, else the password.
-    pub(crate) fn manage<'a>(&self, req: Request<'a>, to: SocketAddr, use_session: bool) -> Request<'a> {
+    pub(crate) fn manage<'a>(
+        &self,
+        req: Request<'a>,
+        to: SocketAddr,
+        use_session: bool,
+    ) -> Request<'a> {
         match (&self.session, use_session) {
             (Some(cookie), true) => req
                 .header("Cookie", cookie.clone())

@@ -63,6 +63,22 @@ pub(crate) fn print(i: &Inputs<'_>) -> bool {
     for f in i.faults {
         println!("  {f}");
     }
+    for w in i.recorder.windows() {
+        let back = w.back.map(|b| b.duration_since(w.start).as_secs_f64());
+        let last = w.last_failure.map(|l| match w.back {
+            Some(b) if l > b => format!(
+                "{:.2} s after it was back",
+                l.duration_since(b).as_secs_f64()
+            ),
+            _ => "before it was back".to_owned(),
+        });
+        println!(
+            "  window {}: back after {:.1} s; last 5xx or unanswered request {}",
+            w.what,
+            back.unwrap_or(f64::NAN),
+            last.unwrap_or_else(|| "none".to_owned())
+        );
+    }
     println!(
         "soak: 5xx inside fault windows {in5}, outside {out5}; unanswered inside {tin}, outside {tout}; unexpected answers {wrong}"
     );
@@ -89,18 +105,43 @@ pub(crate) fn print(i: &Inputs<'_>) -> bool {
     ok
 }
 
-/// RSS and descriptors of the processes never killed, at the warm-up point and at the end.
+/// Half-width of the bands whose medians are compared, as a share of the run: one sample
+/// is noisy (the database pool opens and closes connections with the load).
+const BAND: f64 = 0.05;
+
+/// The median RSS and descriptor count of the samples taken between `from` and `to`
+/// (`at` is the band's middle).
+fn median(series: &[Sample], from: f64, to: f64) -> Option<Sample> {
+    let inside: Vec<&Sample> = series
+        .iter()
+        .filter(|s| s.at >= from && s.at <= to)
+        .collect();
+    let mid = |mut v: Vec<u64>| {
+        v.sort_unstable();
+        v[v.len() / 2]
+    };
+    let last = inside.last()?;
+    Some(Sample {
+        at: (from + to.min(last.at)) / 2.0,
+        pid: last.pid,
+        rss_kib: mid(inside.iter().map(|s| s.rss_kib).collect()),
+        fds: mid(inside.iter().map(|s| s.fds).collect()),
+    })
+}
+
+/// RSS and descriptors of the processes never killed, at the warm-up point and at the end
+/// (medians of the samples around each).
 fn resources(i: &Inputs<'_>) -> bool {
     let mut ok = true;
     let warm = i.warm_up.as_secs_f64();
     println!("soak: resources (warm-up point {warm:.0} s; growth allowed < 10 %):");
+    let band = i.elapsed.as_secs_f64() * BAND;
+    let end = i.samples.iter().flatten().map(|s| s.at).fold(0.0, f64::max);
     for (t, series) in i.samples.iter().enumerate() {
         let name = i.cluster.targets[t].name;
         let (Some(first), Some(last)) = (
-            series
-                .iter()
-                .min_by(|a, b| (a.at - warm).abs().total_cmp(&(b.at - warm).abs())),
-            series.last(),
+            median(series, warm - band, warm + band),
+            median(series, end - band, end + 1.0),
         ) else {
             println!("  {name}: no samples");
             ok &= !matches!(t, PG_B | SQLITE);
@@ -122,7 +163,7 @@ fn resources(i: &Inputs<'_>) -> bool {
             "GREW"
         };
         println!(
-            "  {name}: RSS {:.1} MiB at {:.0} s (pid {}) → {:.1} MiB at {:.0} s ({:+.1} %, peak {:.1} MiB); fds {} → {} ({:+.1} %): {verdict}",
+            "  {name}: RSS {:.1} MiB around {:.0} s (pid {}) → {:.1} MiB around {:.0} s ({:+.1} %, peak {:.1} MiB); fds {} → {} ({:+.1} %): {verdict}",
             first.rss_kib as f64 / 1024.0,
             first.at,
             first.pid,

@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Kind {
     TokenAuth,
+    RetiredAuth,
     PasswordLogin,
     WrongPassword,
     Create,
@@ -20,8 +21,9 @@ pub(crate) enum Kind {
 }
 
 impl Kind {
-    pub(crate) const ALL: [Kind; 10] = [
+    pub(crate) const ALL: [Kind; 11] = [
         Kind::TokenAuth,
+        Kind::RetiredAuth,
         Kind::PasswordLogin,
         Kind::WrongPassword,
         Kind::Create,
@@ -36,6 +38,7 @@ impl Kind {
     pub(crate) fn label(self) -> &'static str {
         match self {
             Kind::TokenAuth => "token auth (GET /auth)",
+            Kind::RetiredAuth => "retired token (401)",
             Kind::PasswordLogin => "password login",
             Kind::WrongPassword => "wrong password",
             Kind::Create => "create (PUT)",
@@ -56,7 +59,11 @@ pub(crate) struct Window {
     pub(crate) what: String,
     pub(crate) targets: Vec<usize>,
     pub(crate) start: Instant,
+    /// When the server or database was back (the window ends `settle` later).
+    pub(crate) back: Option<Instant>,
     pub(crate) end: Option<Instant>,
+    /// The end of the last request in it that got a 5xx or no answer.
+    pub(crate) last_failure: Option<Instant>,
 }
 
 /// Counters of one kind.
@@ -130,7 +137,9 @@ impl Recorder {
             what,
             targets,
             start: Instant::now(),
+            back: None,
             end: None,
+            last_failure: None,
         });
         windows.len() - 1
     }
@@ -139,7 +148,9 @@ impl Recorder {
     pub(crate) fn close(&self, index: usize, settle: Duration) {
         let mut windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(w) = windows.get_mut(index) {
-            w.end = Some(Instant::now() + settle);
+            let now = Instant::now();
+            w.back = Some(now);
+            w.end = Some(now + settle);
         }
     }
 
@@ -150,12 +161,20 @@ impl Recorder {
             .clone()
     }
 
-    /// Whether a request to `target` between `start` and `end` overlapped a fault window.
-    pub(crate) fn in_window(&self, target: usize, start: Instant, end: Instant) -> bool {
-        let windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
-        windows.iter().any(|w| {
+    /// Whether a request to `target` between `start` and `end` overlapped a fault window;
+    /// when `failed`, the windows it overlapped note it as their last failure.
+    fn in_window(&self, target: usize, start: Instant, end: Instant, failed: bool) -> bool {
+        let mut windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
+        let mut inside = false;
+        for w in windows.iter_mut().filter(|w| {
             w.targets.contains(&target) && w.start <= end && w.end.is_none_or(|e| e >= start)
-        })
+        }) {
+            inside = true;
+            if failed {
+                w.last_failure = Some(w.last_failure.map_or(end, |l| l.max(end)));
+            }
+        }
+        inside
     }
 
     /// Records one request.
@@ -168,7 +187,8 @@ impl Recorder {
         detail: impl FnOnce() -> String,
     ) {
         let end = Instant::now();
-        let in_window = self.in_window(target, start, end);
+        let failed = matches!(outcome, Outcome::ServerError(_) | Outcome::Transport);
+        let in_window = self.in_window(target, start, end, failed);
         let mut kinds = self.kinds.lock().unwrap_or_else(|p| p.into_inner());
         let Some(k) = kinds.get_mut(kind as usize) else {
             return;

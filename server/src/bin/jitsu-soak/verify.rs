@@ -73,7 +73,7 @@ pub(crate) async fn check(w: &mut Worker) -> Verdict {
                     ));
                 }
             }
-            for value in &retired {
+            for (value, _) in &retired {
                 v.retired_checked += 1;
                 let status = auth_status(w, to, &user, value).await;
                 if status != Some(401) {
@@ -94,8 +94,10 @@ async fn auth_status(
     user: &str,
     value: &str,
 ) -> Option<u16> {
-    let req = Request::new("GET", "/auth")
-        .header("Authorization", jitsu_core::protocol::basic_auth(user, value));
+    let req = Request::new("GET", "/auth").header(
+        "Authorization",
+        jitsu_core::protocol::basic_auth(user, value),
+    );
     for _ in 0..2 {
         if let Some(r) = w.plain(to, &req).await {
             return Some(r.status);
