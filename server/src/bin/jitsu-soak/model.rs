@@ -44,6 +44,10 @@ pub(crate) struct Account {
     /// unanswered one): every server must refuse them.
     pub(crate) retired: Vec<(String, Instant)>,
     pub(crate) introspector: String,
+    /// Token writes and session starts answered 2xx: each must have its audit event.
+    pub(crate) audited: u64,
+    /// Those that got no definite answer: their event may or may not be there.
+    pub(crate) maybe_audited: u64,
     /// `jitsu_session=…` of the open session.
     pub(crate) session: Option<String>,
     wrong_at: VecDeque<Instant>,
@@ -58,6 +62,8 @@ impl Account {
             tokens: BTreeMap::new(),
             retired: Vec::new(),
             introspector: String::new(),
+            audited: 0,
+            maybe_audited: 0,
             session: None,
             wrong_at: VecDeque::new(),
         }
@@ -110,6 +116,7 @@ impl Account {
 
     /// The write of `name` was not answered: its value is unknown, the old one on its way out.
     pub(crate) fn lost_write(&mut self, name: &str, destroying: bool) {
+        self.maybe_audited += 1;
         if let Some(TokenState::Live(old)) = self.tokens.get(name) {
             self.retired.push((old.clone(), Instant::now()));
         }
@@ -119,6 +126,7 @@ impl Account {
 
     /// A 2xx creation or regeneration of `name` with `value`.
     pub(crate) fn stored(&mut self, name: &str, value: String) {
+        self.audited += 1;
         if let Some(TokenState::Live(old)) =
             self.tokens.insert(name.to_owned(), TokenState::Live(value))
         {

@@ -95,6 +95,10 @@ pub(crate) fn print(i: &Inputs<'_>) -> bool {
         v.failures.len(),
         i.unresolved
     );
+    println!(
+        "soak: audit log: {} events of token writes and sign-ins found for {} answered 2xx (and {} unanswered)",
+        v.events, v.audited, v.maybe_audited
+    );
     for f in v.failures.iter().take(20) {
         println!("  ! {f}");
     }
@@ -198,6 +202,27 @@ fn logs(cluster: &Cluster) -> bool {
             .take(5)
         {
             println!("  | {line}");
+        }
+        // Warnings grouped by their message (the part after the level, fields cut off).
+        let mut kinds: Vec<(String, usize)> = Vec::new();
+        for line in log.lines().filter(|l| l.contains("WARN")) {
+            let text = line.split("WARN").nth(1).unwrap_or(line);
+            let text: String = text
+                .split(" error=")
+                .next()
+                .unwrap_or(text)
+                .trim()
+                .chars()
+                .take(90)
+                .collect();
+            match kinds.iter_mut().find(|(k, _)| *k == text) {
+                Some((_, n)) => *n += 1,
+                None => kinds.push((text, 1)),
+            }
+        }
+        kinds.sort_by(|a, b| b.1.cmp(&a.1));
+        for (text, n) in kinds.iter().take(6) {
+            println!("  {n:>5} × {text}");
         }
         ok &= panics == 0;
     }

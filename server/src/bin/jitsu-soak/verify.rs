@@ -12,6 +12,11 @@ pub(crate) struct Verdict {
     pub(crate) lists: u64,
     pub(crate) live_checked: u64,
     pub(crate) retired_checked: u64,
+    /// Audit events of token writes and session starts found, and the 2xx answers (plus
+    /// the unanswered ones) that should have made them.
+    pub(crate) events: u64,
+    pub(crate) audited: u64,
+    pub(crate) maybe_audited: u64,
     pub(crate) failures: Vec<String>,
 }
 
@@ -20,6 +25,9 @@ impl Verdict {
         self.lists += other.lists;
         self.live_checked += other.live_checked;
         self.retired_checked += other.retired_checked;
+        self.events += other.events;
+        self.audited += other.audited;
+        self.maybe_audited += other.maybe_audited;
         self.failures.extend(other.failures);
     }
 }
@@ -28,6 +36,7 @@ impl Verdict {
 pub(crate) async fn check(w: &mut Worker) -> Verdict {
     let mut v = Verdict::default();
     for a in 0..w.accounts.len() {
+        audit_trail(w, a, &mut v).await;
         for t in w.accounts[a].targets.clone() {
             let target = &w.cluster.targets[t];
             let (server, to) = (target.name, target.addr());
@@ -85,6 +94,58 @@ pub(crate) async fn check(w: &mut Worker) -> Verdict {
         }
     }
     v
+}
+
+/// Actions whose event the handler writes before it answers 2xx.
+const AUDITED: [&str; 4] = [
+    "token_create",
+    "token_regenerate",
+    "token_destroy",
+    "session_start",
+];
+
+/// Every token write and session start answered 2xx has its event in the audit log (the
+/// handler records it before answering); writes that got no answer may have one.
+async fn audit_trail(w: &mut Worker, a: usize, v: &mut Verdict) {
+    let t = w.accounts[a].targets[0];
+    let target = &w.cluster.targets[t];
+    let (server, to) = (target.name, target.addr());
+    let acct = &w.accounts[a];
+    let (user, auth) = (acct.name.clone(), acct.password_auth());
+    let (want, maybe) = (acct.audited, acct.maybe_audited);
+    let mut found = 0;
+    let mut before: Option<String> = None;
+    loop {
+        let mut path = format!("/users/{user}/events?limit=1000");
+        if let Some(cursor) = &before {
+            path.push_str(&format!("&before={cursor}"));
+        }
+        let req = Request::new("GET", path).header("Authorization", auth.clone());
+        let Some(page) = w.plain(to, &req).await.filter(|r| r.status == 200) else {
+            v.failures
+                .push(format!("{server}: reading {user}'s audit log failed"));
+            return;
+        };
+        let json = page.json();
+        let events = json["events"].as_array().cloned().unwrap_or_default();
+        found += events
+            .iter()
+            .filter(|e| e["action"].as_str().is_some_and(|a| AUDITED.contains(&a)))
+            .count() as u64;
+        match json["next"].as_str() {
+            Some(next) if !events.is_empty() => before = Some(next.to_owned()),
+            _ => break,
+        }
+    }
+    v.events += found;
+    v.audited += want;
+    v.maybe_audited += maybe;
+    if found < want || found > want + maybe {
+        v.failures.push(format!(
+            "{server}: {user}'s audit log holds {found} token-write and sign-in events; the \
+             2xx answers made {want} (and {maybe} unanswered ones may have made one each)"
+        ));
+    }
 }
 
 /// `GET /auth` with `user:value` (one retry when unanswered).

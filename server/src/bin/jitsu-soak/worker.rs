@@ -268,7 +268,11 @@ impl Worker {
             .await;
         let acct = &mut self.accounts[a];
         match answer {
-            Some(r) if r.status == 200 || r.status == 404 => acct.destroyed(name),
+            Some(r) if r.status == 200 => {
+                acct.audited += 1;
+                acct.destroyed(name);
+            }
+            Some(r) if r.status == 404 => acct.destroyed(name),
             Some(r) if r.status < 500 => {}
             _ => acct.lost_write(name, true),
         }
@@ -283,6 +287,12 @@ impl Worker {
                 r.status == 200 && r.set_cookie.is_some()
             })
             .await;
+        let acct = &mut self.accounts[a];
+        match answer.as_ref().map(|r| r.status) {
+            Some(200) => acct.audited += 1,
+            Some(s) if s < 500 => {}
+            _ => acct.maybe_audited += 1,
+        }
         let cookie = answer
             .filter(|r| r.status == 200)
             .and_then(|r| r.set_cookie)
@@ -348,6 +358,7 @@ impl Worker {
             };
             let acct = &mut self.accounts[a];
             acct.introspector = value;
+            acct.audited += 1;
         }
         Ok(())
     }
