@@ -138,7 +138,8 @@ pub(crate) struct FaultPlan {
 }
 
 /// Injects faults at random moments until `plan.until`; returns the list of what it did.
-/// The first two faults are one of each kind, in random order.
+/// Each pair of faults is one of each kind, in random order (coin flips alone gave runs of
+/// eight restarts and one kill).
 pub(crate) fn inject(
     cluster: &Cluster,
     recorder: &Recorder,
@@ -147,7 +148,7 @@ pub(crate) fn inject(
     started: Instant,
 ) -> Result<Vec<String>, String> {
     let mut done = Vec::new();
-    let first_kill = rng.chance(0.5);
+    let mut kill = false;
     let mut at = plan.from.as_secs_f64() + rng.between(0.0, plan.gap.0);
     loop {
         if at > plan.until.as_secs_f64() {
@@ -155,10 +156,10 @@ pub(crate) fn inject(
         }
         let wait = Duration::from_secs_f64(at).saturating_sub(started.elapsed());
         std::thread::sleep(wait);
-        let kill = match done.len() {
-            0 => first_kill,
-            1 => !first_kill,
-            _ => rng.chance(0.5),
+        kill = if done.len() % 2 == 0 {
+            rng.chance(0.5)
+        } else {
+            !kill
         };
         let pause = Duration::from_secs_f64(rng.between(0.2, 3.0));
         let t = started.elapsed().as_secs_f64();
