@@ -220,7 +220,7 @@ fn logs(cluster: &Cluster) -> bool {
                 None => kinds.push((text, 1)),
             }
         }
-        kinds.sort_by(|a, b| b.1.cmp(&a.1));
+        kinds.sort_by_key(|k| std::cmp::Reverse(k.1));
         for (text, n) in kinds.iter().take(6) {
             println!("  {n:>5} × {text}");
         }

@@ -55,9 +55,14 @@ impl Worker {
         (t, self.cluster.targets[t].addr())
     }
 
-    /// Sends without recording (set-up and final checks); `None` when unanswered.
+    /// Sends without recording (set-up and final checks); `None` when unanswered twice. The
+    /// retry is on a new connection: the server closes one idle for 60 s (its idle timeout),
+    /// and the final checks of the last workers start after that.
     pub(crate) async fn plain(&mut self, to: SocketAddr, req: &Request<'_>) -> Option<Answer> {
-        self.conn.send(to, req).await.ok()
+        match self.conn.send(to, req).await {
+            Ok(answer) => Some(answer),
+            Err(_) => self.conn.send(to, req).await.ok(),
+        }
     }
 
     /// Sends and records: the answer is as expected when `check` holds.
