@@ -6,6 +6,7 @@
 
 mod schemathesis;
 mod size;
+mod soak;
 mod structure;
 // One way to start a throwaway PostgreSQL, shared with the server's test harness.
 #[allow(unreachable_pub, dead_code)]
@@ -23,7 +24,7 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   test               fmt, structure, clippy (native + wasm32), docs, native tests, the server
                      tests again on PostgreSQL (JITSU_TEST_DATABASE_URL, or a throwaway
-                     server), wasm tests in Node and headless Chromium, JS tests of the npm
+                     server), a 60 s soak with faults, wasm tests in Node and headless Chromium, JS tests of the npm
                      package, the package in Vite, esbuild, Chromium, Node and tsc, browser
                      end-to-end tests
   test-pg            only the server tests on PostgreSQL (as in `test`)
@@ -38,6 +39,10 @@ commands:
   schemathesis [SECONDS]
                      schemathesis (pinned, in .tools/) against a real server from
                      server/openapi.json (default 110 s; also a step of `test`)
+  soak [MINUTES] [--seed N] [--release]
+                     mixed load on two servers sharing a throwaway PostgreSQL and one on
+                     SQLite while a server is killed (-9) and PostgreSQL restarted at seeded
+                     random moments; checks writes, 5xx, RSS/fds (default 10 minutes)
   structure          no source file over 400 lines, no import cycles between files
   setup              install the toolchain pieces only";
 
@@ -95,6 +100,7 @@ fn main() -> ExitCode {
         ["setup"] => tools::ensure_all().map(|_| ()),
         ["structure"] => structure::check(),
         ["schemathesis", rest @ ..] => schemathesis::command(rest),
+        ["soak", rest @ ..] => soak::command(rest),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -199,6 +205,10 @@ fn test(args: &[&str]) -> Result {
         (
             "schemathesis (server/openapi.json)",
             Box::new(|| schemathesis::command(&[])),
+        ),
+        (
+            "soak with faults (60 s)",
+            Box::new(|| soak::soak(soak::TEST_SECONDS, None, false)),
         ),
         ("wasm tests (Node)", Box::new(|| web::wasm_tests_node(t))),
         (

@@ -53,8 +53,9 @@ enum Kind {
     Other,
 }
 
-/// `token_use` events waiting for the writer at most; beyond, new ones are dropped (and the
-/// drops logged), so a flood of first uses cannot grow memory.
+/// Events waiting for the writer at most (`token_use`, and events whose first write failed);
+/// beyond, new ones are dropped (and the drops logged), so a flood of first uses or a long
+/// outage cannot grow memory.
 const QUEUE: usize = 8_192;
 /// Events the writer stores per transaction at most.
 const BATCH: usize = 512;
@@ -147,14 +148,41 @@ impl AuditState {
 async fn write_batches(store: Store, mut rx: mpsc::Receiver<NewEvent>) {
     let mut batch = Vec::with_capacity(BATCH);
     while rx.recv_many(&mut batch, BATCH).await > 0 {
-        let queued = batch.len();
-        match store.record_events(std::mem::take(&mut batch)).await {
-            Ok(stored) if stored < queued => tracing::debug!(
-                dropped = queued - stored,
-                "token_use events of deleted accounts not recorded"
-            ),
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "could not record token_use events"),
+        store_with_retries(&store, std::mem::take(&mut batch)).await;
+    }
+}
+
+/// How long the writer retries a batch whose write failed (a database restart) before it
+/// drops it; the queue fills meanwhile, and beyond [`QUEUE`] new events are dropped.
+const RETRY_FOR: Duration = Duration::from_secs(60);
+/// The longest wait between two tries.
+const RETRY_WAIT_MAX: Duration = Duration::from_secs(5);
+
+/// Stores `batch`, retrying with a growing wait while the database refuses it.
+async fn store_with_retries(store: &Store, batch: Vec<NewEvent>) {
+    let queued = batch.len();
+    let started = std::time::Instant::now();
+    let mut wait = Duration::from_millis(100);
+    loop {
+        match store.record_events(batch.clone()).await {
+            Ok(stored) => {
+                if stored < queued {
+                    tracing::debug!(
+                        dropped = queued - stored,
+                        "events of deleted accounts not recorded"
+                    );
+                }
+                return;
+            }
+            Err(e) if started.elapsed() < RETRY_FOR => {
+                tracing::debug!(error = %e, events = queued, "audit events not stored yet: retrying");
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(RETRY_WAIT_MAX);
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, events = queued, "could not record audit events: dropped after retrying for a minute");
+                return;
+            }
         }
     }
 }

@@ -122,8 +122,8 @@ impl FromRequestParts<AppState> for Client {
 }
 
 /// Records an event of `user` (unless the log is off or the account's budget for this kind
-/// of event is spent). A failed write is logged, never the request's failure: what the
-/// event records has happened already.
+/// of event is spent). A failed write is logged and the event queued for the writer, which
+/// retries it; never the request's failure: what the event records has happened already.
 pub(crate) async fn record(
     state: &AppState,
     client: &Client,
@@ -159,8 +159,12 @@ pub(crate) async fn record(
         ip: Some(client.ip.to_string()),
         user_agent: client.user_agent.clone(),
     };
-    if let Err(e) = state.store().record_event(event).await {
-        tracing::warn!(error = %e, action = action.as_str(), "could not record an audit event");
+    // A failed write (the database restarting between the change and its event) hands the
+    // event to the writer, which retries it: the change happened and was answered 2xx, so
+    // its event must not be lost (the soak test found 201s without their event).
+    if let Err(e) = state.store().record_event(event.clone()).await {
+        tracing::warn!(error = %e, action = action.as_str(), "could not record an audit event yet: queued to retry");
+        state.audit().enqueue(state.store(), event);
     }
 }
 
