@@ -56,6 +56,8 @@ use std::path::PathBuf;
 use thiserror::Error;
 use tokio::net::TcpListener;
 
+#[doc(hidden)]
+pub use api::fuzzing;
 pub use api::router;
 pub use args::{
     parse_origin, CopyArgs, OriginError, ServerArgs, ServerCommand, DEFAULT_DASHBOARD_DIR,
