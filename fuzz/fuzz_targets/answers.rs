@@ -70,7 +70,11 @@ fuzz_target!(|data: &[u8]| {
     // The status tables answer every status.
     let _ = (p::status_text(status), p::error_code(status));
     let legacy = p::legacy_status(status);
-    assert_eq!(legacy < 400, status < 400, "legacy_status({status}) = {legacy}");
+    assert_eq!(
+        legacy < 400,
+        status < 400,
+        "legacy_status({status}) = {legacy}"
+    );
     match which {
         0 => check(status, p::parse_token_list(status, body), |v| {
             again(v, p::parse_token_list)

@@ -31,7 +31,10 @@ fuzz_target!(|data: &[u8]| {
     let written = first.to_json();
     let second = Config::from_json(&written)
         .unwrap_or_else(|e| panic!("the written file does not parse again: {e}\n{written}"));
-    assert_eq!(first, second, "parse → write → parse changed the configuration");
+    assert_eq!(
+        first, second,
+        "parse → write → parse changed the configuration"
+    );
     assert_eq!(second.to_json(), written, "writing is not stable");
 
     // Every getter answers (a value or a typed error) on whatever parsed.

@@ -56,7 +56,10 @@ fuzz_target!(|data: &[u8]| {
         let (local, domain) = s.split_once('@').unwrap();
         assert!(!local.is_empty() && domain.contains('.'), "{s:?}");
         assert!(!domain.starts_with('.') && !domain.ends_with('.'), "{s:?}");
-        assert!(!s.chars().any(|c| c.is_whitespace() || c.is_control()), "{s:?}");
+        assert!(
+            !s.chars().any(|c| c.is_whitespace() || c.is_control()),
+            "{s:?}"
+        );
     }
 
     if validate_scope_name(s).is_ok() {
@@ -72,7 +75,10 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(shown.len(), 36);
         assert_eq!(ApiToken::parse(&shown).as_ref(), Ok(&token));
         assert_eq!(token.mask().len(), 36);
-        assert!(!format!("{token:?}").contains(&shown[..8]), "Debug shows the token");
+        assert!(
+            !format!("{token:?}").contains(&shown[..8]),
+            "Debug shows the token"
+        );
     }
 
     if let Ok(unix) = parse_rfc3339(s) {

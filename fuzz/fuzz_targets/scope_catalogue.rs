@@ -40,10 +40,7 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(catalogue.expand(ALL_SCOPES), all.join(" "));
     assert_eq!(catalogue.expand(catalogue.every()), catalogue.every());
 
-    let written: String = scopes
-        .iter()
-        .map(|(n, d)| format!("{n} {d}\n"))
-        .collect();
+    let written: String = scopes.iter().map(|(n, d)| format!("{n} {d}\n")).collect();
     let again = Catalogue::parse(&written)
         .unwrap_or_else(|e| panic!("the catalogue written back is refused: {e}\n{written}"));
     assert_eq!(again, catalogue, "{written}");

@@ -62,7 +62,10 @@ fn token_options(policy: &TokenPolicy, body: &[u8]) {
     assert_eq!(token.default_expires_at, max);
     if let Some(at) = token.expires_at {
         assert!(at > NOW, "expiry {at} is not after now");
-        assert!(max.is_none_or(|max| at <= max), "expiry {at} beyond the limit");
+        assert!(
+            max.is_none_or(|max| at <= max),
+            "expiry {at} beyond the limit"
+        );
     }
     if let Some(until) = token.grace_until {
         assert!(until > NOW && until <= NOW + i64::from(MAX_GRACE_SECONDS));
@@ -103,8 +106,8 @@ fuzz_target!(|data: &[u8]| {
             let outcome = fuzzing::empty_object(body);
             refused_with_400(&outcome);
             let blank = body.iter().all(u8::is_ascii_whitespace);
-            let object = serde_json::from_slice::<serde_json::Value>(body)
-                .is_ok_and(|v| v.is_object());
+            let object =
+                serde_json::from_slice::<serde_json::Value>(body).is_ok_and(|v| v.is_object());
             assert_eq!(outcome.is_ok(), blank || object, "{body:?}");
         }
         4 => token_options(&TokenPolicy::default(), body),

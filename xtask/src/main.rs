@@ -4,6 +4,7 @@
 //! wasm-bindgen CLI, Debian's Chromium, npm's binaryen and esbuild, and the npm test packages), so a fresh
 //! machine needs nothing but Rust, Node and root access to apt.
 
+mod fuzz;
 mod size;
 mod structure;
 // One way to start a throwaway PostgreSQL, shared with the server's test harness.
@@ -35,6 +36,9 @@ commands:
                      criterion benchmarks of jitsu-core, the server load test, CLI start-up,
                      forward auth through nginx against auth_basic (wrk)
   structure          no source file over 400 lines, no import cycles between files
+  fuzz [SECONDS] [TARGET...]
+                     build the cargo-fuzz targets of fuzz/ and run each for SECONDS
+                     (default 60): executions done and the outcome per target
   setup              install the toolchain pieces only";
 
 /// A failed step: what failed, for the closing summary.
@@ -90,6 +94,7 @@ fn main() -> ExitCode {
         ["bench", rest @ ..] => bench(rest),
         ["setup"] => tools::ensure_all().map(|_| ()),
         ["structure"] => structure::check(),
+        ["fuzz", rest @ ..] => fuzz::command(rest),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -205,6 +210,7 @@ fn test(args: &[&str]) -> Result {
             "dashboard end-to-end (Chromium)",
             Box::new(|| web::browser_tests(t)),
         ),
+        ("fuzz (15 s a target)", Box::new(fuzz::ci)),
     ];
     let started = Instant::now();
     let mut passed = 0;

@@ -53,9 +53,15 @@ mod tests {
         let ok = br#"{"email":"a@example.com","password":"correct horse"}"#;
         assert_eq!(signup(&alice, ok).unwrap().0, "a@example.com");
         let short = br#"{"email":"a@example.com","password":"short"}"#;
-        assert!(matches!(signup(&alice, short), Err(AppError::BadRequest(_))));
+        assert!(matches!(
+            signup(&alice, short),
+            Err(AppError::BadRequest(_))
+        ));
         let other = br#"{"username":"bob","email":"a@example.com","password":"correct horse"}"#;
-        assert!(matches!(signup(&alice, other), Err(AppError::BadRequest(_))));
+        assert!(matches!(
+            signup(&alice, other),
+            Err(AppError::BadRequest(_))
+        ));
         assert!(password_change(br#"{"old":"x","new":"long enough"}"#).is_ok());
         assert!(password_change(br#"{"old":"x","new":"short"}"#).is_err());
         assert!(account_delete(br#"{"confirm":"ALICE","password":"p"}"#, "alice").is_ok());
