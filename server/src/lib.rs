@@ -56,6 +56,8 @@ use std::path::PathBuf;
 use thiserror::Error;
 use tokio::net::TcpListener;
 
+#[doc(hidden)]
+pub use api::fuzzing;
 pub use api::misc::OPENAPI_JSON;
 pub use api::{operations, router};
 pub use args::{

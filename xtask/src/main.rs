@@ -4,6 +4,7 @@
 //! wasm-bindgen CLI, Debian's Chromium, npm's binaryen and esbuild, and the npm test packages), so a fresh
 //! machine needs nothing but Rust, Node and root access to apt.
 
+mod fuzz;
 mod schemathesis;
 mod size;
 mod soak;
@@ -44,6 +45,9 @@ commands:
                      SQLite while a server is killed (-9) and PostgreSQL restarted at seeded
                      random moments; checks writes, 5xx, RSS/fds (default 10 minutes)
   structure          no source file over 400 lines, no import cycles between files
+  fuzz [SECONDS] [TARGET...]
+                     build the cargo-fuzz targets of fuzz/ and run each for SECONDS
+                     (default 60): executions done and the outcome per target
   setup              install the toolchain pieces only";
 
 /// A failed step: what failed, for the closing summary.
@@ -101,6 +105,7 @@ fn main() -> ExitCode {
         ["structure"] => structure::check(),
         ["schemathesis", rest @ ..] => schemathesis::command(rest),
         ["soak", rest @ ..] => soak::command(rest),
+        ["fuzz", rest @ ..] => fuzz::command(rest),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -224,6 +229,7 @@ fn test(args: &[&str]) -> Result {
             "dashboard end-to-end (Chromium)",
             Box::new(|| web::browser_tests(t)),
         ),
+        ("fuzz (15 s a target)", Box::new(fuzz::ci)),
     ];
     let started = Instant::now();
     let mut passed = 0;

@@ -36,6 +36,27 @@ struct DeleteBody {
     password: String,
 }
 
+/// The body of a password change: the old password and the new one, which must follow the
+/// password rules (400 otherwise).
+pub(super) fn read_password_change(body: &Bytes) -> Result<(Password, Password), AppError> {
+    let body: PasswordBody = extract::json(body)?;
+    let (old, new) = (Password::new(body.old), Password::new(body.new));
+    validate_password(new.expose())?;
+    Ok((old, new))
+}
+
+/// The body of an account deletion: `confirm` must be the account name `username` (any case);
+/// gives the password to check.
+pub(super) fn read_delete(body: &Bytes, username: &str) -> Result<Password, AppError> {
+    let body: DeleteBody = extract::json(body)?;
+    if !body.confirm.eq_ignore_ascii_case(username) {
+        return Err(AppError::BadRequest(format!(
+            "\"confirm\" must be the account name {username:?} — type it to confirm the deletion"
+        )));
+    }
+    Ok(Password::new(body.password))
+}
+
 /// Owner, with the password or a session.
 fn manage(caller: &Caller, username: &Username) -> Result<(), AppError> {
     caller.require_owner(username)?;
@@ -133,9 +154,7 @@ pub(crate) async fn change_password(
     body: Bytes,
 ) -> Result<Json<PasswordChanged>, AppError> {
     manage(&caller, &username)?;
-    let body: PasswordBody = extract::json(&body)?;
-    let (old, new) = (Password::new(body.old), Password::new(body.new));
-    validate_password(new.expose())?;
+    let (old, new) = read_password_change(&body)?;
     confirm_password(&state, &caller, &client, old).await?;
     let place = state.passwords().admit(address_key(client.ip))?;
     let hash = state.passwords().hash(place, new).await?;
@@ -169,14 +188,8 @@ pub(crate) async fn delete_account(
     body: Bytes,
 ) -> Result<Response, AppError> {
     manage(&caller, &username)?;
-    let body: DeleteBody = extract::json(&body)?;
-    if !body.confirm.eq_ignore_ascii_case(&caller.username) {
-        return Err(AppError::BadRequest(format!(
-            "\"confirm\" must be the account name {:?} — type it to confirm the deletion",
-            caller.username
-        )));
-    }
-    confirm_password(&state, &caller, &client, Password::new(body.password)).await?;
+    let password = read_delete(&body, &caller.username)?;
+    confirm_password(&state, &caller, &client, password).await?;
     if !state.store().delete_user(caller.user_id).await? {
         return Err(AppError::NotFound(
             "this account no longer exists".to_owned(),

@@ -101,7 +101,7 @@ fn active(state: &AppState, owner: &TokenOwner) -> Value {
 }
 
 /// The `token` field of an `application/x-www-form-urlencoded` body.
-fn form_token(body: &Bytes) -> Result<String, AppError> {
+pub(super) fn form_token(body: &Bytes) -> Result<String, AppError> {
     let missing = || {
         AppError::BadRequest(
             "the body must be the form token=<value> (application/x-www-form-urlencoded)"

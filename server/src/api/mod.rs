@@ -2,6 +2,8 @@
 
 mod account;
 mod activity;
+#[doc(hidden)]
+pub mod fuzzing;
 mod introspect;
 pub(crate) mod misc;
 mod scopes;

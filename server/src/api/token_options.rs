@@ -5,6 +5,7 @@ use axum::body::Bytes;
 use jitsu_core::protocol::{TokenOptions, ALL_SCOPES, INTROSPECT_SCOPE};
 use jitsu_core::time::parse_rfc3339;
 
+use crate::catalogue::{Catalogue, TokenPolicy};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::storage::NewToken;
@@ -19,19 +20,28 @@ pub(crate) fn new_token(
     hash: jitsu_core::SecretDigest,
     mask: String,
 ) -> Result<NewToken, AppError> {
+    read_new_token(&state.settings().tokens, state.now(), body, hash, mask)
+}
+
+/// [`new_token`] under `policy` at the time `now`.
+pub(super) fn read_new_token(
+    policy: &TokenPolicy,
+    now: i64,
+    body: &Bytes,
+    hash: jitsu_core::SecretDigest,
+    mask: String,
+) -> Result<NewToken, AppError> {
     let text = std::str::from_utf8(body)
         .map_err(|_| AppError::BadRequest("the body is not UTF-8 text".to_owned()))?;
     let options =
         TokenOptions::parse_body(text).map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let now = state.now();
-    let policy = &state.settings().tokens;
     let max_at = policy
         .max_lifetime_secs()
         .map(|secs| now.saturating_add(secs));
     let mut token = NewToken::plain(hash, mask, now);
     token.scopes = options
         .scopes
-        .map(|s| stored_scopes(state, &s))
+        .map(|s| stored_scopes(&policy.catalogue, &s))
         .transpose()?;
     if let Some(text) = &options.expires_at {
         let at = parse_rfc3339(text).map_err(|e| AppError::BadRequest(e.to_string()))?;
@@ -61,8 +71,7 @@ pub(crate) fn new_token(
 
 /// The scopes as stored: `all` (plus `tokens:introspect` when asked for too) when `all` is
 /// among them, else the names given; 400 naming a scope not in the catalogue.
-fn stored_scopes(state: &AppState, scopes: &[String]) -> Result<String, AppError> {
-    let catalogue = &state.settings().tokens.catalogue;
+fn stored_scopes(catalogue: &Catalogue, scopes: &[String]) -> Result<String, AppError> {
     if let Some(unknown) = scopes
         .iter()
         .find(|s| s.as_str() != ALL_SCOPES && !catalogue.contains(s))

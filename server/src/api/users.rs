@@ -6,7 +6,7 @@ use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::Json;
 use jitsu_core::protocol::{Available, UserInfo};
-use jitsu_core::{validate_email, validate_password, Password};
+use jitsu_core::{validate_email, validate_password, Password, Username};
 use serde::Deserialize;
 
 use crate::auth::Caller;
@@ -36,14 +36,13 @@ fn user_info(r: &UserRecord) -> UserInfo {
     }
 }
 
-/// `POST /users/:username` with `{username?, email, password}` → 201 and the account.
-pub(crate) async fn signup(
-    State(state): State<AppState>,
-    UserParam(username): UserParam,
-    parts: Parts,
-    body: Bytes,
-) -> Result<(StatusCode, Json<UserInfo>), AppError> {
-    let body: SignupBody = extract::json(&body)?;
+/// The signup body for the account `username` of the path: its e-mail address and password,
+/// both checked by core's rules (400 otherwise), before any storage work.
+pub(super) fn read_signup(
+    username: &Username,
+    body: &Bytes,
+) -> Result<(String, Password), AppError> {
+    let body: SignupBody = extract::json(body)?;
     let password = Password::new(body.password);
     if let Some(named) = &body.username {
         if named != username.as_str() {
@@ -55,6 +54,17 @@ pub(crate) async fn signup(
     }
     validate_email(&body.email)?;
     validate_password(password.expose())?;
+    Ok((body.email, password))
+}
+
+/// `POST /users/:username` with `{username?, email, password}` → 201 and the account.
+pub(crate) async fn signup(
+    State(state): State<AppState>,
+    UserParam(username): UserParam,
+    parts: Parts,
+    body: Bytes,
+) -> Result<(StatusCode, Json<UserInfo>), AppError> {
+    let (email, password) = read_signup(&username, &body)?;
     if state
         .store()
         .user_by_name(username.as_str())
@@ -71,7 +81,6 @@ pub(crate) async fn signup(
     let place = state.passwords().admit(client)?;
     count_signup(&state, &parts)?;
     let password_hash = state.passwords().hash(place, password).await?;
-    let email = body.email;
     let now = state.now();
     let name = username.as_str().to_owned();
     let record = state
