@@ -36,20 +36,28 @@ async fn the_token_is_recorded_as_used_from_the_clients_address() {
     let auth = basic_auth("alice", &token);
     let r = call_from(&app, "GET", "/apps/alice", Some(&auth), Some(client)).await;
     assert_eq!(r.status, 200, "{}", r.body);
-    let list = common::http(
-        "GET",
-        &format!("{}/users/alice/tokens", jitsu.url()),
-        Some(&basic_auth("alice", PASSWORD)),
-        None,
-    );
-    let tokens = list.json()["tokens"].clone();
-    let reader = tokens
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["name"] == "reader")
-        .unwrap()
-        .clone();
+    // The server records a use off the request path: look until it is there (or 10 s).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let (reader, tokens) = loop {
+        let list = common::http(
+            "GET",
+            &format!("{}/users/alice/tokens", jitsu.url()),
+            Some(&basic_auth("alice", PASSWORD)),
+            None,
+        );
+        let tokens = list.json()["tokens"].clone();
+        let reader = tokens
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == "reader")
+            .unwrap()
+            .clone();
+        if !reader["lastUsedIp"].is_null() || std::time::Instant::now() > deadline {
+            break (reader, tokens);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
     assert_eq!(reader["lastUsedIp"], "203.0.113.9", "{tokens}");
 }
 
