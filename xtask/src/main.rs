@@ -4,6 +4,7 @@
 //! wasm-bindgen CLI, Debian's Chromium, npm's binaryen and esbuild, and the npm test packages), so a fresh
 //! machine needs nothing but Rust, Node and root access to apt.
 
+mod mutants;
 mod size;
 mod structure;
 // One way to start a throwaway PostgreSQL, shared with the server's test harness.
@@ -34,6 +35,10 @@ commands:
   bench [core|server [--database postgres|URL]|cli|nginx]
                      criterion benchmarks of jitsu-core, the server load test, CLI start-up,
                      forward auth through nginx against auth_basic (wrk)
+  mutants [core|server]
+                     cargo-mutants (pinned, installed when missing) on jitsu-core and on the
+                     server's auth, limiter, session and password modules, in a scratch copy
+                     (target/mutants/tree); prints caught/missed/unviable/timeouts per part
   structure          no source file over 400 lines, no import cycles between files
   setup              install the toolchain pieces only";
 
@@ -90,6 +95,7 @@ fn main() -> ExitCode {
         ["bench", rest @ ..] => bench(rest),
         ["setup"] => tools::ensure_all().map(|_| ()),
         ["structure"] => structure::check(),
+        ["mutants", rest @ ..] => mutants::mutants(rest),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
