@@ -35,7 +35,7 @@ commands:
   bench [core|server [--database postgres|URL]|cli|nginx]
                      criterion benchmarks of jitsu-core, the server load test, CLI start-up,
                      forward auth through nginx against auth_basic (wrk)
-  mutants [core|server]
+  mutants [core|server] [-- CARGO-MUTANTS OPTIONS]
                      cargo-mutants (pinned, installed when missing) on jitsu-core and on the
                      server's auth, limiter, session and password modules, in a scratch copy
                      (target/mutants/tree); prints caught/missed/unviable/timeouts per part

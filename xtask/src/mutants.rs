@@ -79,17 +79,23 @@ fn parts(which: &str) -> Result<Vec<Part>> {
     }
 }
 
-/// Runs the parts named by `args` and prints their figures.
+/// Runs the parts named by `args` and prints their figures. Arguments after `--` go to
+/// cargo-mutants (`--list`, `-F REGEX`, `--shard 1/4`, `--iterate`, ...).
 pub(crate) fn mutants(args: &[&str]) -> Result {
-    let which = match args {
+    let (ours, extra) = match args.iter().position(|a| *a == "--") {
+        Some(i) => (&args[..i], &args[i + 1..]),
+        None => (args, &[][..]),
+    };
+    let which = match ours {
         [] => "all",
         [one] => one,
         _ => {
             return Err(Failed(format!(
-                "mutants takes one of core, server, got {args:?}"
+                "mutants takes one of core, server, then -- and cargo-mutants options, got {args:?}"
             )))
         }
     };
+    let listing = extra.contains(&"--list");
     let parts = parts(which)?;
     let tool = ensure_cargo_mutants()?;
     let tree = root().join("target/mutants/tree");
@@ -114,15 +120,22 @@ pub(crate) fn mutants(args: &[&str]) -> Result {
         for f in part.files {
             cmd.args(["--file", f]);
         }
-        cmd.arg("--").args(&part.test_args);
+        cmd.args(extra).arg("--").args(&part.test_args);
         // Property tests at 32 cases each: enough to hit the edges they are written for, at a
         // tenth of the time, paid once per mutant.
         cmd.env("PROPTEST_CASES", "32").current_dir(&tree);
         // cargo-mutants exits non-zero when a mutant is missed: the figures say what happened.
-        let _ = run(&mut cmd);
+        let outcome = run(&mut cmd);
+        if listing {
+            outcome?;
+            continue;
+        }
         let summary = Summary::read(part, &out.join("mutants.out"), started.elapsed().as_secs())?;
         summary.print();
         summaries.push(summary);
+    }
+    if summaries.is_empty() {
+        return Ok(());
     }
     println!("\nxtask: mutants");
     for s in &summaries {
