@@ -3,7 +3,7 @@
 //! showed to survive the rest of the suite (`cargo xtask mutants`).
 
 use jitsu_core::name::{MAX_EMAIL_BYTES, MAX_PASSWORD_BYTES};
-use jitsu_core::protocol::{error_code, status_text, ErrorBody};
+use jitsu_core::protocol::{error_code, parse_auth, status_text, AuthMethod, ErrorBody};
 use jitsu_core::{validate_email, validate_password, InputError, Method, Password, SecretDigest};
 
 #[test]
@@ -43,6 +43,22 @@ fn method_names_on_the_wire() {
     for (method, name) in names {
         assert_eq!(method.as_str(), name);
         assert_eq!(method.to_string(), name);
+    }
+}
+
+#[test]
+fn auth_method_names_are_what_get_auth_answers() {
+    for (method, name) in [
+        (AuthMethod::Password, "password"),
+        (AuthMethod::Token, "token"),
+        (AuthMethod::Session, "session"),
+    ] {
+        assert_eq!(method.as_str(), name);
+        let body = format!(
+            r#"{{"username": "alice", "method": "{}"}}"#,
+            method.as_str()
+        );
+        assert_eq!(parse_auth(200, &body).unwrap().method, method);
     }
 }
 
