@@ -245,4 +245,32 @@ mod tests {
             )])));
         }
     }
+
+    #[test]
+    fn state_changes_need_an_origin_that_is_ours_or_allowed() {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = std::sync::Arc::new(crate::storage::SqliteStorage::open(dir.path()).unwrap());
+        let settings = Settings {
+            allow_origins: vec!["https://app.example".to_owned()],
+            ..Settings::default()
+        };
+        let state = AppState::new(storage, settings).unwrap();
+        let host = ("host", "127.0.0.1:8080");
+        let ok = |pairs: &[(&str, &str)]| check_origin_headers(&headers(pairs), &state).is_ok();
+        assert!(ok(&[host, ("origin", "http://127.0.0.1:8080")]));
+        assert!(ok(&[host, ("origin", "https://app.example")]));
+        assert!(!ok(&[host, ("origin", "https://evil.example")]));
+        assert!(!ok(&[host]), "no Origin at all is refused");
+        assert!(matches!(
+            check_origin_headers(&headers(&[host]), &state),
+            Err(AppError::Forbidden(_))
+        ));
+        let (parts, ()) = axum::http::Request::builder()
+            .header("host", "127.0.0.1:8080")
+            .header("origin", "https://evil.example")
+            .body(())
+            .unwrap()
+            .into_parts();
+        assert!(check_origin(&parts, &state).is_err());
+    }
 }
