@@ -115,3 +115,119 @@ fn the_agent_is_kept_whole_up_to_the_limit_and_cut_on_a_character() {
     assert_eq!(shorten_agent(fitting.as_bytes()), fitting);
     assert_eq!(shorten_agent(b""), "");
 }
+
+/// A state over a fresh SQLite database with the account `alice` (password `correct horse`)
+/// holding one token, and the account `bob`.
+struct World {
+    _dir: tempfile::TempDir,
+    state: AppState,
+    token: ApiToken,
+}
+
+async fn world() -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let storage = std::sync::Arc::new(crate::storage::SqliteStorage::open(dir.path()).unwrap());
+    let state = AppState::new(storage, crate::state::Settings::default()).unwrap();
+    let place = state.passwords().admit([127, 0, 0, 9].into()).unwrap();
+    let phc = state
+        .passwords()
+        .hash(place, Password::new("correct horse"))
+        .await
+        .unwrap();
+    let now = state.now();
+    let store = state.store();
+    let alice = store
+        .create_user("alice".into(), "a@example.com".into(), phc.clone(), now)
+        .await
+        .unwrap();
+    store
+        .create_user("bob".into(), "b@example.com".into(), phc, now)
+        .await
+        .unwrap();
+    let token = ApiToken::generate();
+    let new = crate::storage::NewToken::plain(token.token_hash(), token.mask(), now);
+    store.create_token_auto(alice.id, new, 100).await.unwrap();
+    World {
+        _dir: dir,
+        state,
+        token,
+    }
+}
+
+fn parts_with(auth: Option<String>) -> Parts {
+    let mut request = axum::http::Request::builder().uri("/auth");
+    if let Some(value) = auth {
+        request = request.header(header::AUTHORIZATION, value);
+    }
+    request.body(()).unwrap().into_parts().0
+}
+
+fn basic_header(user: &str, secret: &str) -> Option<String> {
+    Some(jitsu_core::protocol::basic_auth(user, secret))
+}
+
+#[tokio::test]
+async fn a_token_is_found_only_for_its_owner() {
+    let w = world().await;
+    let hash = w.token.token_hash();
+    let found = by_token(&w.state, "alice", &hash).await.unwrap();
+    assert_eq!(found.map(|o| o.username), Some("alice".to_owned()));
+    assert!(by_token(&w.state, "ALICE", &hash).await.unwrap().is_some());
+    assert!(by_token(&w.state, "bob", &hash).await.unwrap().is_none());
+    let other = ApiToken::generate().token_hash();
+    assert!(by_token(&w.state, "alice", &other).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn basic_auth_resolves_token_password_or_nobody() {
+    let w = world().await;
+    let none = authenticate(&parts_with(None), &w.state).await.unwrap();
+    assert!(none.is_none(), "no credentials, no caller");
+    let by_token = parts_with(basic_header("alice", &w.token.expose()));
+    let c = authenticate(&by_token, &w.state).await.unwrap().unwrap();
+    assert_eq!(
+        (c.username.as_str(), c.method),
+        ("alice", AuthMethod::Token)
+    );
+    assert!(c.token_name.is_some());
+    let by_password = parts_with(basic_header("alice", "correct horse"));
+    let c = authenticate(&by_password, &w.state).await.unwrap().unwrap();
+    assert_eq!(
+        (c.username.as_str(), c.method),
+        ("alice", AuthMethod::Password)
+    );
+    for (user, secret) in [
+        ("alice", "wrong horse"),
+        ("bob", w.token.expose().as_str()),
+        ("nobody", "correct horse"),
+    ] {
+        let refused = authenticate(&parts_with(basic_header(user, secret)), &w.state).await;
+        assert!(
+            matches!(refused, Err(AppError::NotAuthorized(_))),
+            "{user} must be refused"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_token_use_is_recorded_with_its_agent() {
+    let w = world().await;
+    let mut parts = parts_with(basic_header("alice", &w.token.expose()));
+    parts
+        .headers
+        .insert(header::USER_AGENT, "probe/1".parse().unwrap());
+    authenticate(&parts, &w.state).await.unwrap().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let tokens = w.state.store().list_tokens(1).await.unwrap();
+        if tokens[0].last_used_at.is_some() {
+            assert_eq!(tokens[0].last_used_agent.as_deref(), Some("probe/1"));
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the use was never recorded"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+}
