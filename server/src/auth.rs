@@ -372,3 +372,7 @@ mod tests {
         assert!(refusal(&previous(Some(1_600)), 1_600).is_some());
     }
 }
+
+#[cfg(test)]
+#[path = "auth_tests.rs"]
+mod caller_tests;

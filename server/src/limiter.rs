@@ -307,4 +307,26 @@ mod tests {
         assert_eq!(l.count(&k("attacker key 9999")), 1);
         assert_eq!(l.count(&k("attacker key 0")), 0);
     }
+
+    #[test]
+    fn cancelling_the_first_attempt_keeps_a_later_one() {
+        let (l, _clock) = limiter(5, Duration::from_secs(60));
+        let first = l.reserve(&k("a")).unwrap();
+        let _second = l.reserve(&k("a")).unwrap();
+        l.cancel(&k("a"), first);
+        assert_eq!(l.len(), 1, "the key still holds an attempt");
+        assert_eq!(l.count(&k("a")), 1);
+    }
+
+    #[test]
+    fn a_cancel_or_release_of_an_old_window_leaves_the_new_one() {
+        let (l, clock) = limiter(2, Duration::from_secs(60));
+        let old = l.reserve(&k("a")).unwrap();
+        clock.advance(Duration::from_secs(60));
+        let _new = l.reserve(&k("a")).unwrap();
+        l.cancel(&k("a"), old);
+        assert_eq!(l.count(&k("a")), 1);
+        l.release(&k("a"), old);
+        assert_eq!(l.count(&k("a")), 1);
+    }
 }

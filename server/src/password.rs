@@ -274,4 +274,37 @@ mod tests {
         drop(a);
         assert!(p.admit(CLIENT).is_ok());
     }
+
+    #[test]
+    fn a_client_share_freed_by_one_place_is_not_reset() {
+        let p = Passwords::new(1, 10, 2).unwrap();
+        let a = p.admit(CLIENT).unwrap();
+        let _b = p.admit(CLIENT).unwrap();
+        drop(a);
+        let _c = p.admit(CLIENT).unwrap();
+        assert!(
+            matches!(p.admit(CLIENT), Err(AppError::TooManyRequests { .. })),
+            "two places are held again"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_hashed_password_verifies_and_no_other_does() {
+        let p = Passwords::new(1, 4, 4).unwrap();
+        assert_eq!(p.started(), 0);
+        let phc = p
+            .hash(p.admit(CLIENT).unwrap(), Password::new("correct horse"))
+            .await
+            .unwrap();
+        assert!(phc.starts_with("$argon2id$"), "{phc}");
+        assert_eq!(p.started(), 1);
+        let check = |password: &str, phc: Option<String>| {
+            let place = p.admit(CLIENT).unwrap();
+            p.verify(place, Password::new(password), phc)
+        };
+        assert!(check("correct horse", Some(phc.clone())).await.unwrap());
+        assert!(!check("correct horsf", Some(phc)).await.unwrap());
+        assert!(!check("correct horse", None).await.unwrap());
+        assert_eq!(p.started(), 4);
+    }
 }

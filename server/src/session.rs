@@ -112,7 +112,9 @@ fn behind_tls(headers: &HeaderMap) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::origin_allowed;
+    use super::*;
+    use axum::http::HeaderName;
+    use std::time::Duration;
 
     #[test]
     fn own_origin_and_listed_origins_are_allowed() {
@@ -129,5 +131,146 @@ mod tests {
             &allowed
         ));
         assert!(!origin_allowed("null", Some("127.0.0.1:8080"), &[]));
+    }
+
+    fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.append(
+                HeaderName::from_bytes(k.as_bytes()).unwrap(),
+                HeaderValue::from_str(v).unwrap(),
+            );
+        }
+        h
+    }
+
+    #[test]
+    fn the_origin_must_match_host_scheme_and_all() {
+        let host = Some("127.0.0.1:8080");
+        assert!(origin_allowed("https://127.0.0.1:8080", host, &[]));
+        assert!(!origin_allowed("http://127.0.0.1:8081", host, &[]));
+        assert!(!origin_allowed("https://127.0.0.1:8081", host, &[]));
+        assert!(!origin_allowed("http://127.0.0.1:8080", None, &[]));
+        let allowed = vec![
+            "https://a.example".to_owned(),
+            "https://b.example/".to_owned(),
+        ];
+        assert!(origin_allowed("https://b.example", None, &allowed));
+        assert!(!origin_allowed("https://c.example", host, &allowed));
+    }
+
+    #[test]
+    fn the_cookie_is_read_by_the_name_of_the_scheme() {
+        let plain = headers(&[("cookie", "a=1; jitsu_session=abc; b=2")]);
+        assert_eq!(cookie_value(&plain).as_deref(), Some("abc"));
+        let other = headers(&[("cookie", "a=1; jitsu_sessionx=abc")]);
+        assert_eq!(cookie_value(&other), None);
+        let empty = headers(&[("cookie", "jitsu_session=")]);
+        assert_eq!(cookie_value(&empty), None, "an empty value is no session");
+        let two_headers = headers(&[("cookie", "a=1"), ("cookie", "jitsu_session=def")]);
+        assert_eq!(cookie_value(&two_headers).as_deref(), Some("def"));
+        // Behind TLS only the __Host- cookie counts.
+        let tls = headers(&[
+            ("x-forwarded-proto", "HTTPS"),
+            ("cookie", "jitsu_session=planted; __Host-jitsu_session=real"),
+        ]);
+        assert_eq!(cookie_value(&tls).as_deref(), Some("real"));
+        let tls_plain_only = headers(&[
+            ("x-forwarded-proto", "https"),
+            ("cookie", "jitsu_session=planted"),
+        ]);
+        assert_eq!(cookie_value(&tls_plain_only), None);
+        let http = headers(&[
+            ("x-forwarded-proto", "http"),
+            ("cookie", "__Host-jitsu_session=x"),
+        ]);
+        assert_eq!(cookie_value(&http), None);
+    }
+
+    #[test]
+    fn the_cookie_is_secure_and_host_bound_behind_tls_only() {
+        let plain = cookie("v", 60, &HeaderMap::new()).unwrap();
+        assert_eq!(
+            plain.to_str().unwrap(),
+            "jitsu_session=v; HttpOnly; SameSite=Strict; Path=/; Max-Age=60"
+        );
+        let tls = cookie("v", 0, &headers(&[("x-forwarded-proto", "https")])).unwrap();
+        assert_eq!(
+            tls.to_str().unwrap(),
+            "__Host-jitsu_session=v; HttpOnly; SameSite=Strict; Path=/; Max-Age=0; Secure"
+        );
+        assert!(cookie("bad\u{7f}", 0, &HeaderMap::new()).is_err());
+    }
+
+    #[test]
+    fn a_session_lives_until_idle_or_capped_exactly() {
+        let settings = Settings {
+            session_idle: Duration::from_secs(100),
+            session_max: Duration::from_secs(1_000),
+            ..Settings::default()
+        };
+        let record = |created_at, last_seen_at| SessionRecord {
+            id: 1,
+            user_id: 1,
+            username: "alice".to_owned(),
+            created_at,
+            last_seen_at,
+        };
+        let r = record(10_000, 10_500);
+        assert!(is_live(&r, 10_500, &settings));
+        assert!(is_live(&r, 10_599, &settings));
+        assert!(
+            !is_live(&r, 10_600, &settings),
+            "idle for exactly the limit"
+        );
+        let old = record(10_000, 10_950);
+        assert!(is_live(&old, 10_999, &settings));
+        assert!(!is_live(&old, 11_000, &settings), "at exactly the cap");
+        assert!(!is_live(&old, 11_001, &settings));
+    }
+
+    #[test]
+    fn sign_ins_without_origin_come_from_our_page_or_no_browser() {
+        assert!(fetched_by_own_page_or_not_a_browser(&HeaderMap::new()));
+        for ok in ["same-origin", "none", "Same-Origin", "NONE"] {
+            assert!(fetched_by_own_page_or_not_a_browser(&headers(&[(
+                "sec-fetch-site",
+                ok
+            )])));
+        }
+        for refused in ["cross-site", "same-site"] {
+            assert!(!fetched_by_own_page_or_not_a_browser(&headers(&[(
+                "sec-fetch-site",
+                refused
+            )])));
+        }
+    }
+
+    #[test]
+    fn state_changes_need_an_origin_that_is_ours_or_allowed() {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = std::sync::Arc::new(crate::storage::SqliteStorage::open(dir.path()).unwrap());
+        let settings = Settings {
+            allow_origins: vec!["https://app.example".to_owned()],
+            ..Settings::default()
+        };
+        let state = AppState::new(storage, settings).unwrap();
+        let host = ("host", "127.0.0.1:8080");
+        let ok = |pairs: &[(&str, &str)]| check_origin_headers(&headers(pairs), &state).is_ok();
+        assert!(ok(&[host, ("origin", "http://127.0.0.1:8080")]));
+        assert!(ok(&[host, ("origin", "https://app.example")]));
+        assert!(!ok(&[host, ("origin", "https://evil.example")]));
+        assert!(!ok(&[host]), "no Origin at all is refused");
+        assert!(matches!(
+            check_origin_headers(&headers(&[host]), &state),
+            Err(AppError::Forbidden(_))
+        ));
+        let (parts, ()) = axum::http::Request::builder()
+            .header("host", "127.0.0.1:8080")
+            .header("origin", "https://evil.example")
+            .body(())
+            .unwrap()
+            .into_parts();
+        assert!(check_origin(&parts, &state).is_err());
     }
 }

@@ -5,6 +5,7 @@
 //! machine needs nothing but Rust, Node and root access to apt.
 
 mod fuzz;
+mod mutants;
 mod schemathesis;
 mod size;
 mod soak;
@@ -44,6 +45,10 @@ commands:
                      mixed load on two servers sharing a throwaway PostgreSQL and one on
                      SQLite while a server is killed (-9) and PostgreSQL restarted at seeded
                      random moments; checks writes, 5xx, RSS/fds (default 10 minutes)
+  mutants [core|server] [-- CARGO-MUTANTS OPTIONS]
+                     cargo-mutants (pinned, installed when missing) on jitsu-core and on the
+                     server's auth, limiter, session and password modules, in a scratch copy
+                     (target/mutants/tree); prints caught/missed/unviable/timeouts per part
   structure          no source file over 400 lines, no import cycles between files
   fuzz [SECONDS] [TARGET...]
                      build the cargo-fuzz targets of fuzz/ and run each for SECONDS
@@ -106,6 +111,7 @@ fn main() -> ExitCode {
         ["schemathesis", rest @ ..] => schemathesis::command(rest),
         ["soak", rest @ ..] => soak::command(rest),
         ["fuzz", rest @ ..] => fuzz::command(rest),
+        ["mutants", rest @ ..] => mutants::mutants(rest),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
