@@ -263,3 +263,48 @@ fn the_described_limits_and_names_are_the_codes_constants() {
         );
     }
 }
+
+/// The router is built from the table only: no `.route(`, `.nest(` or `.merge(` elsewhere in
+/// the server's code (a route added beside the table would be served but undocumented, and
+/// the table comparison above would not see it).
+#[test]
+fn no_route_is_added_beside_the_table() {
+    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut found = Vec::new();
+    let mut dirs = vec![src.clone()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                // The bench and soak drivers are clients; `conn/tests.rs` routes test apps.
+                if !path.ends_with("bin") {
+                    dirs.push(path);
+                }
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "rs") || path.ends_with("conn/tests.rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            for pattern in [
+                ".route(",
+                ".nest(",
+                ".merge(",
+                ".route_service(",
+                ".nest_service(",
+            ] {
+                for _ in text.matches(pattern) {
+                    found.push(format!(
+                        "{} {pattern}",
+                        path.strip_prefix(&src).unwrap().display()
+                    ));
+                }
+            }
+        }
+    }
+    assert_eq!(
+        found,
+        ["api/mod.rs .route("],
+        "the router must be built from api::table() alone"
+    );
+}

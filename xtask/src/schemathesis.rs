@@ -47,9 +47,26 @@ fn ensure() -> Result<PathBuf> {
     );
     // A half-made virtualenv from an interrupted install is started over.
     let _ = std::fs::remove_dir_all(&dir);
-    run(Command::new("python3").args(["-m", "venv"]).arg(&dir))?;
+    // The machine's `python3` when it makes virtualenvs; else Debian's, with its `venv`
+    // module (a fresh Debian has neither `python3` nor `python3-venv`).
+    let made = Command::new("python3")
+        .args(["-m", "venv"])
+        .arg(&dir)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !made {
+        let _ = std::fs::remove_dir_all(&dir);
+        crate::tools::ensure_apt(&[
+            ("python3", "/usr/bin/python3"),
+            ("python3-venv", "/usr/share/doc/python3-venv"),
+        ])?;
+        run(Command::new("/usr/bin/python3")
+            .args(["-m", "venv"])
+            .arg(&dir))?;
+    }
     run(Command::new(dir.join("bin").join("pip"))
-        .args(["install", "--quiet", "--disable-pip-version-check"])
+        .args(["install", "--quiet", "--disable-pip-version-check", "-c"])
+        .arg(root().join("xtask/schemathesis/constraints.txt"))
         .arg(format!("schemathesis=={VERSION}")))?;
     Ok(bin)
 }
@@ -151,17 +168,77 @@ fn check(seconds: u64) -> Result {
         .env("PYTHONPATH", root().join("xtask").join("schemathesis"))
         .current_dir(&work));
     drop(server);
+    let log = std::fs::read_to_string(work.join("server.log")).unwrap_or_default();
     println!(
         "xtask: schemathesis ran {:.0} s; {}",
         started.elapsed().as_secs_f64(),
-        answered(&work.join("server.log"))
+        answered(&log)
     );
-    outcome
+    outcome?;
+    let missing = never_succeeded(&log);
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(Failed(format!(
+            "schemathesis passed, but these authenticated operations never got a 2xx, so their \
+             credentials were not applied (see xtask/schemathesis/hooks.py): {}",
+            missing.join(", ")
+        )))
+    }
+}
+
+/// The operations, with the hooks' accounts in their paths, that must have succeeded at
+/// least once: when the hooks stop giving credentials every answer is a documented 401 and
+/// the five checks still pass, so this is what shows the authenticated API was exercised.
+/// (`DELETE /users/{username}` and `PUT /users/{username}/password` are left out: their
+/// bodies must repeat a secret that generated data does not know.)
+const MUST_SUCCEED: [(&str, &str); 10] = [
+    ("GET", "/auth"),
+    ("GET", "/users/st-owner"),
+    ("POST", "/introspect"),
+    ("POST", "/session"),
+    ("GET", "/users/st-owner/tokens"),
+    ("POST", "/users/st-owner/tokens"),
+    ("PUT", "/users/st-owner/tokens/"),
+    ("DELETE", "/users/st-owner/tokens/"),
+    ("GET", "/users/st-owner/events"),
+    ("DELETE", "/users/st-victim/tokens"),
+];
+
+/// The hooks' own requests before schemathesis starts (two signups, the token, the session).
+const SETUP_REQUESTS: usize = 4;
+
+/// `(method, path, status)` of each request in the server's log, after the hooks' setup.
+fn requests(log: &str) -> impl Iterator<Item = (&str, &str, &str)> {
+    log.lines()
+        .filter(|l| l.contains(" request method="))
+        .filter_map(|line| {
+            let field = |name: &str| line.split_whitespace().find_map(|w| w.strip_prefix(name));
+            Some((field("method=")?, field("path=")?, field("status=")?))
+        })
+        .skip(SETUP_REQUESTS)
+}
+
+/// The [`MUST_SUCCEED`] operations that never got a 2xx (a path ending in `/` is a prefix).
+fn never_succeeded(log: &str) -> Vec<String> {
+    MUST_SUCCEED
+        .iter()
+        .filter(|(method, path)| {
+            !requests(log).any(|(m, p, status)| {
+                let p = p.split('?').next().unwrap_or(p);
+                let same_path = match path.strip_suffix('/') {
+                    Some(_) => p.starts_with(path) && p.len() > path.len(),
+                    None => p == *path,
+                };
+                m == *method && same_path && status.starts_with('2')
+            })
+        })
+        .map(|(method, path)| format!("{method} {path}"))
+        .collect()
 }
 
 /// "N requests answered (200: a, 400: b, …)", from the server's one log line per request.
-fn answered(log: &Path) -> String {
-    let text = std::fs::read_to_string(log).unwrap_or_default();
+fn answered(text: &str) -> String {
     let mut statuses: BTreeMap<&str, u32> = BTreeMap::new();
     for line in text.lines().filter(|l| l.contains(" request method=")) {
         if let Some(status) = line
@@ -177,4 +254,52 @@ fn answered(log: &Path) -> String {
         "the server answered {total} requests ({})",
         by_status.join(", ")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(method: &str, path: &str, status: u16) -> String {
+        format!(
+            "2026-12-01T00:00:00Z  INFO jitsu_server::layers: request method={method} \
+             path={path} status={status} micros=1\n"
+        )
+    }
+
+    /// A log with the setup requests, then each [`MUST_SUCCEED`] operation once with `status`.
+    fn log(status: u16) -> String {
+        let mut log = line("GET", "/auth", 200); // a setup request: never counts
+        for _ in 1..SETUP_REQUESTS {
+            log.push_str(&line("POST", "/users/st-owner", 201));
+        }
+        for (method, path) in MUST_SUCCEED {
+            let path = match path.ends_with('/') {
+                true => format!("{path}t1"),
+                false => path.to_owned(),
+            };
+            log.push_str(&line(method, &path, status));
+        }
+        log
+    }
+
+    #[test]
+    fn operations_answered_only_401_are_reported() {
+        assert_eq!(never_succeeded(&log(401)).len(), MUST_SUCCEED.len());
+    }
+
+    #[test]
+    fn a_2xx_of_each_operation_passes_and_setup_does_not_count() {
+        assert!(never_succeeded(&log(200)).is_empty());
+        // GET /auth succeeded only during the setup, then got 401: reported.
+        let ok = "method=GET path=/auth status=200";
+        let full = log(200);
+        let last = full.rfind(ok).expect("the log has the line");
+        let without_auth = format!(
+            "{}method=GET path=/auth status=401{}",
+            &full[..last],
+            &full[last + ok.len()..]
+        );
+        assert_eq!(never_succeeded(&without_auth), ["GET /auth"]);
+    }
 }
