@@ -71,3 +71,29 @@ fn the_handout_writes_the_port_as_a_number() {
     assert_eq!(c.get_raw("port"), Some(&Json::from(8080_u16)));
     assert_eq!(c.remote_uri().unwrap(), "http://127.0.0.1:8080");
 }
+
+/// The port as the original stores it: a number, a string after `config set port 8080`, an
+/// empty string after `config set port ""` (no port), and nothing else.
+#[test]
+fn the_port_is_read_from_a_number_a_string_or_an_empty_string() {
+    let port = |json: &str| Config::from_json(json).unwrap().port();
+    assert_eq!(port(r#"{"port": 8080}"#).unwrap(), Some(8080));
+    assert_eq!(port(r#"{"port": "8080"}"#).unwrap(), Some(8080));
+    assert_eq!(port(r#"{"port": ""}"#).unwrap(), None);
+    assert_eq!(port(r#"{}"#).unwrap(), None);
+    assert_eq!(port(r#"{"port": null}"#).unwrap(), None);
+    for wrong in [
+        r#"{"port": 0}"#,
+        r#"{"port": "0"}"#,
+        r#"{"port": 65536}"#,
+        r#"{"port": " "}"#,
+        r#"{"port": true}"#,
+    ] {
+        assert!(
+            matches!(port(wrong), Err(ConfigError::WrongType { .. })),
+            "{wrong}"
+        );
+    }
+    let uri = Config::from_json(r#"{"port": ""}"#).unwrap().remote_uri();
+    assert_eq!(uri.unwrap(), "https://api.nodejitsu.com");
+}
