@@ -1,5 +1,5 @@
-//! `Json` against serde_json's `Value` and `Object`'s emptiness: each assertion fails on a
-//! mutant that survived the rest of the suite (`cargo xtask mutants`).
+//! `Json` against serde_json's `Value`, `Object`'s emptiness and how names display: each
+//! assertion fails on a mutant that survived the rest of the suite (`cargo xtask mutants`).
 
 use jitsu_core::json::Object;
 use jitsu_core::Json;
@@ -35,4 +35,14 @@ fn objects_are_equal_only_with_the_same_keys_and_values() {
     assert!(ours != json!({"a": 1, "b": "x", "c": 2}));
     assert!(ours != json!({"a": 1}));
     assert!(Json::parse("{}").unwrap() != json!({"a": 1}));
+}
+
+#[test]
+fn names_display_as_typed() {
+    use jitsu_core::{TokenName, Username};
+    assert_eq!(
+        TokenName::parse("ci-deploy").unwrap().to_string(),
+        "ci-deploy"
+    );
+    assert_eq!(format!("{}", Username::parse("Alice").unwrap()), "Alice");
 }
