@@ -46,3 +46,11 @@ fn names_display_as_typed() {
     );
     assert_eq!(format!("{}", Username::parse("Alice").unwrap()), "Alice");
 }
+
+/// A password shows as a mask in `{:?}` (logs of structs holding one say there is one), never
+/// as its value.
+#[test]
+fn a_password_debugs_as_a_mask() {
+    let shown = format!("{:?}", jitsu_core::Password::new("hunter2 secret"));
+    assert_eq!(shown, "Password(****)");
+}
