@@ -101,8 +101,9 @@ impl AuditState {
         }
     }
 
-    /// Hands a `token_use` to the writer, which stores what has queued up in one transaction:
-    /// one write for many first uses, never a wait for the request.
+    /// Hands an event (a `token_use`, or one whose first write failed) to the writer, which
+    /// stores what has queued up in one transaction: one write for many first uses, never a
+    /// wait for the request.
     pub(super) fn enqueue(&self, store: &Store, event: NewEvent) {
         let queue = self.queue.get_or_init(|| {
             let (tx, rx) = mpsc::channel(QUEUE);
@@ -112,7 +113,10 @@ impl AuditState {
         if queue.try_send(event).is_err() {
             let n = self.dropped.fetch_add(1, Ordering::Relaxed) + 1;
             if n.is_power_of_two() {
-                tracing::warn!(dropped = n, "audit queue full: token_use events dropped");
+                tracing::warn!(
+                    dropped = n,
+                    "audit queue full: events dropped (token_use, or events waiting for a retry)"
+                );
             }
         }
     }
