@@ -187,7 +187,11 @@ async fn basic(
             if let Some(r) = record {
                 let client = crate::audit::Client::of(parts, state);
                 let failed = crate::audit::Action::PasswordFailed;
-                crate::audit::record(state, &client, r.id, failed, None, "password").await;
+                let account = crate::audit::Account {
+                    id: r.id,
+                    name: &r.username,
+                };
+                crate::audit::record(state, &client, account, failed, None, "password").await;
             }
             Err(AppError::bad_credentials())
         }

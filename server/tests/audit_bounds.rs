@@ -9,7 +9,7 @@ mod common;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::activity::wait_for_action;
+use common::activity::{id_of, wait_for_action};
 use common::{unlimited_settings, Backend, TestServer, PASSWORD};
 use jitsu_server::audit::AuditSettings;
 use jitsu_server::storage::{ActivityStorage, NewEvent, PgStorage, SqliteStorage};
@@ -26,11 +26,6 @@ fn events_of(b: &Backend, user: &str) -> Vec<String> {
 }
 
 /// The id of `user`.
-fn id_of(b: &Backend, user: &str) -> i64 {
-    let sql = format!("SELECT CAST(id AS TEXT) FROM users WHERE username = '{user}'");
-    b.strings(&sql, &sql)[0].parse().unwrap()
-}
-
 /// Stores `events` as the audit writer does (one batch) through a second handle on the
 /// test's database; how many were stored.
 fn record_batch(b: &Backend, events: Vec<NewEvent>) -> usize {
@@ -61,19 +56,6 @@ fn token_use(user_id: i64, username: &str, at: i64) -> NewEvent {
         ip: Some("192.0.2.1".to_owned()),
         user_agent: None,
     }
-}
-
-fn delete_account(s: &TestServer, user: &str) {
-    let cookie = s.sign_in(user);
-    let r = s
-        .req("DELETE", &format!("/users/{user}"))
-        .header("Cookie", &cookie)
-        .header("Origin", &s.url)
-        .body(&format!(
-            r#"{{"confirm":"{user}","password":"{PASSWORD}"}}"#
-        ))
-        .send();
-    assert_eq!(r.status, 200, "{}", r.body);
 }
 
 /// Attacker: an account that makes events minute after minute, far past the bound, holds at
@@ -192,7 +174,7 @@ fn a_deleted_accounts_event_does_not_lose_the_batch() {
     s.signup("bob");
     s.signup("carol");
     let (alice, bob) = (id_of(&s.backend, "alice"), id_of(&s.backend, "bob"));
-    delete_account(&s, "bob");
+    s.delete_account("bob");
     let at = s.state.now();
     let mut anonymous = token_use(bob, "bob", at);
     anonymous.username = None;
@@ -223,14 +205,14 @@ fn a_deleted_accounts_queued_events_do_not_reach_its_successor() {
     s.signup("bob");
     let bob = id_of(&s.backend, "bob");
     let queued = token_use(bob, "bob", s.state.now());
-    delete_account(&s, "bob");
+    s.delete_account("bob");
     clock.advance(Duration::from_secs(2));
     s.signup("carol");
     if !s.backend.is_postgres() {
         assert_eq!(id_of(&s.backend, "carol"), bob, "SQLite reuses the id");
     }
     assert_eq!(record_batch(&s.backend, vec![queued.clone()]), 0);
-    delete_account(&s, "carol");
+    s.delete_account("carol");
     clock.advance(Duration::from_secs(2));
     s.signup("bob");
     if !s.backend.is_postgres() {

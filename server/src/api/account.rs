@@ -14,7 +14,7 @@ use jitsu_core::{validate_password, Password, SecretDigest, Username};
 use serde::Deserialize;
 
 use crate::attempts::PasswordAttempt;
-use crate::audit::{self, Action, Client};
+use crate::audit::{self, Account, Action, Client};
 use crate::auth::Caller;
 use crate::client_addr::address_key;
 use crate::error::AppError;
@@ -95,11 +95,13 @@ async fn confirm_password(
         attempt.release(state).await;
         return Ok(());
     }
-    let user = caller.user_id;
     audit::record(
         state,
         client,
-        user,
+        Account {
+            id: caller.user_id,
+            name: &caller.username,
+        },
         Action::PasswordFailed,
         None,
         "password",
@@ -129,7 +131,10 @@ pub(crate) async fn revoke_all(
     audit::record(
         &state,
         &client,
-        caller.user_id,
+        Account {
+            id: caller.user_id,
+            name: &caller.username,
+        },
         Action::RevokeAll,
         None,
         credential,
@@ -167,7 +172,10 @@ pub(crate) async fn change_password(
     audit::record(
         &state,
         &client,
-        caller.user_id,
+        Account {
+            id: caller.user_id,
+            name: &caller.username,
+        },
         Action::PasswordChange,
         None,
         credential,

@@ -8,7 +8,7 @@ use axum::Json;
 use jitsu_core::protocol::{AuthMethod, SessionInfo};
 use jitsu_core::{SecretDigest, SessionId};
 
-use crate::audit::{self, Action, Client};
+use crate::audit::{self, Account, Action, Client};
 use crate::auth::Caller;
 use crate::error::AppError;
 use crate::session::{
@@ -48,7 +48,10 @@ pub(crate) async fn start(
     audit::record(
         &state,
         &client,
-        user_id,
+        Account {
+            id: user_id,
+            name: &caller.username,
+        },
         Action::SessionStart,
         None,
         "password",
@@ -86,7 +89,10 @@ pub(crate) async fn end(
                 audit::record(
                     &state,
                     &client,
-                    record.user_id,
+                    Account {
+                        id: record.user_id,
+                        name: &record.username,
+                    },
                     Action::SessionEnd,
                     None,
                     "session",

@@ -9,7 +9,7 @@ use jitsu_core::{ApiToken, TokenName, Username};
 use serde_json::Value;
 
 use super::token_options;
-use crate::audit::{self, Action, Client};
+use crate::audit::{self, Account, Action, Client};
 use crate::auth::Caller;
 use crate::error::AppError;
 use crate::extract::{self, TokenParams, UserParam};
@@ -118,7 +118,10 @@ pub(crate) async fn create_named(
     audit::record(
         &state,
         &client,
-        user_id,
+        Account {
+            id: user_id,
+            name: &caller.username,
+        },
         action,
         Some(name.as_str()),
         credential,
@@ -149,7 +152,10 @@ pub(crate) async fn create_unnamed(
     audit::record(
         &state,
         &client,
-        user_id,
+        Account {
+            id: user_id,
+            name: &caller.username,
+        },
         Action::TokenCreate,
         Some(name.as_str()),
         credential,
@@ -178,7 +184,10 @@ pub(crate) async fn destroy(
     audit::record(
         &state,
         &client,
-        user_id,
+        Account {
+            id: user_id,
+            name: &caller.username,
+        },
         Action::TokenDestroy,
         Some(name.as_str()),
         credential,

@@ -91,7 +91,10 @@ pub(crate) async fn signup(
     crate::audit::record(
         &state,
         &client,
-        record.id,
+        crate::audit::Account {
+            id: record.id,
+            name: &record.username,
+        },
         crate::audit::Action::Signup,
         None,
         "none",

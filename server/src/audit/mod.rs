@@ -15,7 +15,8 @@
 //! [`AuditSettings::retention_days`] and each account's oldest beyond
 //! [`AuditSettings::max_events_per_account`] (`trim.rs`).
 //!
-//! A `token_use` is written later, by a queue: it carries the account's name and is stored
+//! A `token_use` is written later, by a queue, and so is an event whose first write failed
+//! (a database restart): every event carries the account's name and is stored
 //! only if the account still exists under that name (and, on SQLite, which reuses the id of
 //! a deleted account, was created before the event), so an event of a deleted account is
 //! neither lost with its batch nor given to a newer account.
@@ -121,17 +122,29 @@ impl FromRequestParts<AppState> for Client {
     }
 }
 
-/// Records an event of `user` (unless the log is off or the account's budget for this kind
+/// The account an event belongs to. Its name goes with the event, so an event stored late
+/// (its first write failed and the writer retries it) lands only in the account it happened
+/// to, never in a newer account that got the same id (SQLite reuses the id of a deleted one).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Account<'a> {
+    /// The account's primary key.
+    pub(crate) id: UserId,
+    /// Its name.
+    pub(crate) name: &'a str,
+}
+
+/// Records an event of `account` (unless the log is off or the account's budget for this kind
 /// of event is spent). A failed write is logged and the event queued for the writer, which
 /// retries it; never the request's failure: what the event records has happened already.
 pub(crate) async fn record(
     state: &AppState,
     client: &Client,
-    user: UserId,
+    account: Account<'_>,
     action: Action,
     token_name: Option<&str>,
     credential: &'static str,
 ) {
+    let user = account.id;
     let settings = &state.settings().audit;
     if !settings.enabled {
         return;
@@ -151,7 +164,7 @@ pub(crate) async fn record(
     }
     let event = NewEvent {
         user_id: user,
-        username: None,
+        username: Some(account.name.to_owned()),
         at: state.now(),
         action: action.as_str(),
         token_name: token_name.map(str::to_owned),

@@ -19,6 +19,12 @@ pub fn events_page(s: &TestServer, user: &str, query: &str) -> Value {
     r.json()
 }
 
+/// The primary key of the account `user`, read from the database.
+pub fn id_of(b: &Backend, user: &str) -> i64 {
+    let sql = format!("SELECT CAST(id AS TEXT) FROM users WHERE username = '{user}'");
+    b.strings(&sql, &sql)[0].parse().unwrap()
+}
+
 /// The `action` of each event of the first page (limit 1000), newest first.
 pub fn actions(s: &TestServer, user: &str) -> Vec<String> {
     events_page(s, user, "?limit=1000")["events"]

@@ -117,6 +117,20 @@ impl TestServer {
         r.session_cookie()
     }
 
+    /// Deletes the account `user` from a dashboard session, as the dashboard does.
+    pub fn delete_account(&self, user: &str) {
+        let cookie = self.sign_in(user);
+        let r = self
+            .req("DELETE", &format!("/users/{user}"))
+            .header("Cookie", &cookie)
+            .header("Origin", &self.url)
+            .body(&format!(
+                r#"{{"confirm":"{user}","password":"{PASSWORD}"}}"#
+            ))
+            .send();
+        assert_eq!(r.status, 200, "delete the account {user}: {}", r.body);
+    }
+
     /// Status of `GET /auth` with `user:secret`.
     pub fn auth_status(&self, user: &str, secret: &str) -> u16 {
         self.req("GET", "/auth").basic(user, secret).send().status
