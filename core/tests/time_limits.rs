@@ -1,7 +1,7 @@
 //! `parse_rfc3339` at the edges of each field: each assertion fails on a mutant that survived
-//! the rest of the suite (`cargo xtask mutants`, core shard 2/10).
+//! the rest of the suite (`cargo xtask mutants`, core shards 2/10 and 3/10).
 
-use jitsu_core::time::parse_rfc3339;
+use jitsu_core::time::{parse_lifetime, parse_rfc3339};
 
 const BASE: i64 = 1_798_761_600; // 2027-01-01T00:00:00Z
 
@@ -11,6 +11,20 @@ fn each_separator_must_be_a_colon() {
     // Only one of the two colons wrong: each is checked on its own.
     assert!(parse_rfc3339("2027-01-01T00-00:00Z").is_err());
     assert!(parse_rfc3339("2027-01-01T00:00-00Z").is_err());
+}
+
+#[test]
+fn each_date_separator_must_be_a_dash() {
+    assert_eq!(parse_rfc3339("2027-01-01T00:00:00Z").unwrap(), BASE);
+    assert_eq!(parse_lifetime("2027-01-01", 0).unwrap(), BASE);
+    // Only one of the two dashes wrong: each is checked on its own.
+    for date in ["2027x01-01", "2027-01x01"] {
+        assert!(
+            parse_rfc3339(&format!("{date}T00:00:00Z")).is_err(),
+            "{date}"
+        );
+        assert!(parse_lifetime(date, 0).is_err(), "{date}");
+    }
 }
 
 #[test]
