@@ -3,7 +3,10 @@
 //! showed to survive the rest of the suite (`cargo xtask mutants`).
 
 use jitsu_core::name::{MAX_EMAIL_BYTES, MAX_PASSWORD_BYTES};
-use jitsu_core::protocol::{error_code, parse_auth, status_text, AuthMethod, ErrorBody};
+use jitsu_core::protocol::{
+    error_code, legacy_status, parse_auth, status_text, AuthMethod, ErrorBody,
+    LEGACY_ERROR_STATUSES,
+};
 use jitsu_core::{validate_email, validate_password, InputError, Method, Password, SecretDigest};
 
 #[test]
@@ -118,6 +121,33 @@ fn every_status_has_its_text_and_code() {
         assert_eq!(error_code(status), code, "code of {status}");
         assert_eq!(ErrorBody::for_status(status, "m").error, code);
     }
+}
+
+/// What a client without `X-Jitsu-Client` gets for each status: its own error statuses and
+/// every success unchanged, "try later" as 503, any other refusal as 400 or 500, each class
+/// at its edges (cargo-mutants shard 8/10: only the doctest, which that run leaves out,
+/// checked these).
+#[test]
+fn legacy_statuses_keep_what_the_original_clients_know() {
+    let cases: [(&[u16], Option<u16>); 5] = [
+        (&[100, 200, 201, 204, 301, 304, 399], None),
+        (&LEGACY_ERROR_STATUSES, None),
+        (&[408, 429, 502, 504], Some(503)),
+        (
+            &[406, 407, 410, 411, 413, 414, 415, 418, 422, 431, 499],
+            Some(400),
+        ),
+        (&[501, 505, 507, 511, 599], Some(500)),
+    ];
+    for (statuses, sent) in cases {
+        for &status in statuses {
+            assert_eq!(legacy_status(status), sent.unwrap_or(status), "{status}");
+        }
+    }
+    assert_eq!(
+        LEGACY_ERROR_STATUSES,
+        [400, 401, 402, 403, 404, 405, 409, 500, 503]
+    );
 }
 
 #[test]
