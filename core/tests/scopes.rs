@@ -138,6 +138,58 @@ fn options_bodies_that_are_refused_say_why() {
     );
 }
 
+/// `graceSeconds` is read exactly from its digits: a whole number however it is written,
+/// nothing that only a float would round to one (review of issue 14: `1e-400` was read as
+/// 0 and `60.000000000000001` as 60).
+#[test]
+fn grace_seconds_are_whole_numbers_read_exactly() {
+    let grace = |n: &str| {
+        TokenOptions::parse_body(&format!(r#"{{"graceSeconds":{n}}}"#)).map(|o| o.grace_seconds)
+    };
+    for (n, seconds) in [
+        ("0", 0),
+        ("-0", 0),
+        ("0.000", 0),
+        ("-0.0e-5", 0),
+        ("0e99999999999999999999", 0),
+        ("60", 60),
+        ("60.0", 60),
+        ("6e1", 60),
+        ("6E+1", 60),
+        ("600e-1", 60),
+        ("0.06e3", 60),
+        ("0.6E2", 60),
+        ("86400", 86_400),
+        ("8.64e4", 86_400),
+        ("86400000e-3", 86_400),
+        ("1", 1),
+        ("10e-1", 1),
+    ] {
+        assert_eq!(grace(n), Ok(Some(seconds)), "{n}");
+    }
+    for n in [
+        "1e-400",
+        "60.000000000000001",
+        "59.99999999999999999",
+        "0.5",
+        "1e-1",
+        "6001e-2",
+        "-1",
+        "-6e1",
+        "86401",
+        "8.6401e4",
+        "86400.5",
+        "1e5",
+        "1e20",
+        "1e400",
+        "1e99999999999999999999",
+        "18446744073709551616",
+        "184467440737095516160e-1",
+    ] {
+        assert_eq!(grace(n), Err(ScopeError::GraceTooLong), "{n}");
+    }
+}
+
 #[test]
 fn repeated_scopes_are_kept_once_in_order() {
     let o = TokenOptions::parse_body(r#"{"scopes":["logs:read","apps:read","logs:read"]}"#);

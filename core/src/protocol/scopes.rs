@@ -163,21 +163,59 @@ impl TokenOptions {
     }
 }
 
-/// A JSON number as whole seconds from 0 to [`MAX_GRACE_SECONDS`]: `60`, and also `60.0` or
-/// `6e1`, which JSON (and JSON Schema's `integer`) take for the same whole number.
+/// A JSON number as whole seconds from 0 to [`MAX_GRACE_SECONDS`]: `60`, and also `60.0`,
+/// `6e1` or `600e-1`, which JSON (and JSON Schema's `integer`) take for the same whole
+/// number.
 fn grace_seconds(n: &str) -> Result<u32, ScopeError> {
-    if let Ok(whole) = n.parse::<u64>() {
-        return u32::try_from(whole)
-            .ok()
-            .filter(|s| *s <= MAX_GRACE_SECONDS)
-            .ok_or(ScopeError::GraceTooLong);
+    whole_number(n)
+        .filter(|s| *s <= u64::from(MAX_GRACE_SECONDS))
+        .and_then(|s| u32::try_from(s).ok())
+        .ok_or(ScopeError::GraceTooLong)
+}
+
+/// The value of the JSON number `n` when it is a whole number from 0 to `u64::MAX`, read
+/// exactly from its digits, never through a float: `1e-400` and `60.000000000000001` are
+/// not whole numbers, though a float reads them as 0 and 60. `None` otherwise.
+fn whole_number(n: &str) -> Option<u64> {
+    let (mantissa, exponent) = match n.find(['e', 'E']) {
+        Some(i) => (&n[..i], Some(&n[i + 1..])),
+        None => (n, None),
+    };
+    let (negative, mantissa) = match mantissa.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, mantissa),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if int.is_empty() || !int.bytes().chain(frac.bytes()).all(|c| c.is_ascii_digit()) {
+        return None;
     }
-    let x: f64 = n.parse().map_err(|_| ScopeError::GraceTooLong)?;
-    if x.is_finite() && x.fract() == 0.0 && (0.0..=f64::from(MAX_GRACE_SECONDS)).contains(&x) {
-        Ok(x as u32)
-    } else {
-        Err(ScopeError::GraceTooLong)
+    let digits = format!("{int}{frac}");
+    let digits = digits.trim_start_matches('0');
+    let significant = digits.trim_end_matches('0');
+    if significant.is_empty() {
+        // Zero, whatever its sign and exponent.
+        return Some(0);
     }
+    if negative {
+        return None;
+    }
+    let exponent: i64 = match exponent {
+        Some(e) => e.parse().ok()?,
+        None => 0,
+    };
+    // The value is `significant` × 10^shift.
+    let zeros = i64::try_from(digits.len() - significant.len()).ok()?;
+    let shift = exponent
+        .checked_sub(i64::try_from(frac.len()).ok()?)?
+        .checked_add(zeros)?;
+    if shift < 0 {
+        return None;
+    }
+    let mut value: u64 = significant.parse().ok()?;
+    for _ in 0..shift.min(20) {
+        value = value.checked_mul(10)?;
+    }
+    Some(value)
 }
 
 fn wrong(field: &'static str, expected: &'static str) -> ScopeError {
