@@ -27,10 +27,11 @@ pub const LEGACY_ERROR_STATUSES: [u16; 9] = [400, 401, 402, 403, 404, 405, 409, 
 /// ```
 pub fn legacy_status(status: u16) -> u16 {
     match status {
-        s if s < 400 || LEGACY_ERROR_STATUSES.contains(&s) => s,
+        s if LEGACY_ERROR_STATUSES.contains(&s) => s,
         408 | 429 | 502 | 504 => 503,
-        s if s < 500 => 400,
-        _ => 500,
+        400..=499 => 400,
+        500.. => 500,
+        success => success,
     }
 }
 
