@@ -63,7 +63,9 @@ fn syntax_errors_say_what_and_where() {
 }
 
 /// The depth limit counts nesting, not values: a depth is given back when its value closes,
-/// so any number of siblings parse (cargo-mutants shard 6/10 found nothing checked that).
+/// so any number of siblings parse, and a value as deep as the limit allows still parses
+/// after them (cargo-mutants shard 6/10: `depth -= 1` → `/=` fails the first, → `+=` the
+/// second, as the limit is checked with `==` and a growing depth jumps past it).
 #[test]
 fn siblings_do_not_add_up_to_the_depth_limit() {
     let siblings = vec!["[{}]"; MAX_DEPTH * 3].join(",");

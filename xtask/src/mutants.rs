@@ -38,6 +38,7 @@ struct Part {
     name: &'static str,
     package: &'static str,
     files: &'static [&'static str],
+    /// cargo's target selection (`--lib`, `--test NAME`): the tests built and run per mutant.
     test_args: Vec<String>,
     /// Seconds a test run may take before the mutant counts as a timeout.
     timeout: u32,
@@ -122,7 +123,13 @@ pub(crate) fn mutants(args: &[&str]) -> Result {
         for f in part.files {
             cmd.args(["--file", f]);
         }
-        cmd.args(extra).arg("--").args(&part.test_args);
+        // Given to every cargo call, the build included: by default cargo-mutants builds
+        // every test target of the package for each mutant (40 in the server), not only
+        // the ones that judge it.
+        for a in &part.test_args {
+            cmd.arg(format!("--cargo-arg={a}"));
+        }
+        cmd.args(extra);
         // Property tests at 32 cases each: enough to hit the edges they are written for, at a
         // tenth of the time, paid once per mutant. A failing property is not shrunk far: a
         // mutant only needs the failure, not the smallest input (unbounded shrinking ran

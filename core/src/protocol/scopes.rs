@@ -406,3 +406,22 @@ pub fn create_token_unnamed_with(
     req.body = Some(options.to_body());
     req
 }
+
+#[cfg(test)]
+mod tests {
+    use super::whole_number;
+
+    /// Only JSON number text reaches `whole_number` (the parser checks it), but what is not
+    /// a number is still no number (cargo-mutants: `||` → `&&` in its guard survived the
+    /// body tests, which cannot send such text).
+    #[test]
+    fn text_that_is_not_a_json_number_is_none() {
+        for text in [
+            "", ".", ".0", "e5", "-", "+5", "1a", "0x10", "1.2.3", "--1", "1e",
+        ] {
+            assert_eq!(whole_number(text), None, "{text:?}");
+        }
+        assert_eq!(whole_number("-0"), Some(0));
+        assert_eq!(whole_number("60"), Some(60));
+    }
+}

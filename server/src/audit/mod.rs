@@ -16,7 +16,7 @@
 //! [`AuditSettings::max_events_per_account`] (`trim.rs`).
 //!
 //! A `token_use` is written later, by a queue, and so is an event whose first write failed
-//! (a database restart): every event carries the account's name and is stored
+//! (a database restart): such an event carries the account's name and is stored
 //! only if the account still exists under that name (and, on SQLite, which reuses the id of
 //! a deleted account, was created before the event), so an event of a deleted account is
 //! neither lost with its batch nor given to a newer account.
@@ -164,7 +164,7 @@ pub(crate) async fn record(
     }
     let event = NewEvent {
         user_id: user,
-        username: Some(account.name.to_owned()),
+        username: None,
         at: state.now(),
         action: action.as_str(),
         token_name: token_name.map(str::to_owned),
@@ -175,9 +175,16 @@ pub(crate) async fn record(
     // A failed write (the database restarting between the change and its event) hands the
     // event to the writer, which retries it: the change happened and was answered 2xx, so
     // its event must not be lost (the soak test found 201s without their event).
+    // Written now, the account is the one the request authenticated. Written later, its id
+    // may belong to a newer account (SQLite reuses ids): the name, and on SQLite the
+    // creation time, tell them apart.
     if let Err(e) = state.store().record_event(event.clone()).await {
         tracing::warn!(error = %e, action = action.as_str(), "could not record an audit event yet: queued to retry");
-        state.audit().enqueue(state.store(), event);
+        let later = NewEvent {
+            username: Some(account.name.to_owned()),
+            ..event
+        };
+        state.audit().enqueue(state.store(), later);
     }
 }
 

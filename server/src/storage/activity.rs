@@ -19,7 +19,8 @@ pub const MAX_USER_AGENT: usize = 256;
 pub struct NewEvent {
     /// The account.
     pub user_id: UserId,
-    /// The account's name when the event happened, for events written later (`token_use`):
+    /// The account's name when the event happened, for events written later (`token_use`,
+    /// and events whose first write failed):
     /// then the event is stored only if `user_id` still has this name (compared folded)
     /// and, on SQLite, which reuses the id of a deleted account, was created at `at` or
     /// before. `None`: stored whenever the account exists.
