@@ -184,6 +184,30 @@ fn sessions_end_after_idle_time_but_activity_keeps_them_alive() {
     assert_session_ended(&auth_with_cookie(&s, &cookie));
 }
 
+/// Activity is written at most once a `touch_interval` (60 s by default) per session: a
+/// request 59 s after the recorded activity writes nothing, the one at 60 s does, the next
+/// second's does not (cargo-mutants: the interval's comparison and subtraction survived).
+#[test]
+fn activity_is_recorded_once_a_touch_interval() {
+    let clock = ManualClock::default();
+    let s = TestServer::with_settings(Settings {
+        clock: Arc::new(clock.clone()),
+        ..Settings::default()
+    });
+    let cookie = signed_in(&s);
+    let t0 = s.state.now();
+    let seen = || {
+        let sql = "SELECT CAST(last_seen_at AS TEXT) FROM sessions";
+        s.backend.strings(sql, sql)[0].parse::<i64>().unwrap()
+    };
+    assert_eq!(seen(), t0);
+    for (step, recorded) in [(59, t0), (1, t0 + 60), (1, t0 + 60)] {
+        clock.advance(Duration::from_secs(step));
+        assert_eq!(auth_with_cookie(&s, &cookie).status, 200);
+        assert_eq!(seen(), recorded, "after {step} s more");
+    }
+}
+
 #[test]
 fn sessions_end_after_the_absolute_cap_whatever_the_activity() {
     let clock = ManualClock::default();

@@ -243,3 +243,43 @@ fn a_token_destroyed_in_grace_is_refused_by_every_other_process_at_once() {
         started.elapsed()
     );
 }
+
+/// `lastUsedAt` is written at most once a `touch_interval` (60 s by default) per token: a use
+/// 59 s after the recorded one writes nothing, the use at 60 s does, and the next second's
+/// does not (cargo-mutants: the interval's comparison and subtraction survived the suite).
+#[test]
+fn a_use_is_recorded_once_a_touch_interval() {
+    let (clock, s) = server_on_clock();
+    s.signup("alice");
+    let token = s.token("alice", "ci");
+    let t0 = s.state.now();
+    let stored = || {
+        let sql = "SELECT coalesce(CAST(last_used_at AS TEXT), '') FROM tokens";
+        s.backend.strings(sql, sql)[0].parse::<i64>().ok()
+    };
+    let use_and_expect = |at: i64| {
+        assert_eq!(auth(&s, &token).status, 200);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while stored() != Some(at) {
+            assert!(
+                Instant::now() < deadline,
+                "lastUsedAt {:?}, not {at}",
+                stored()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    };
+    let use_and_expect_no_write = |kept: i64| {
+        assert_eq!(auth(&s, &token).status, 200);
+        // A write would be off the request's path: give it time to land.
+        std::thread::sleep(Duration::from_millis(300));
+        assert_eq!(stored(), Some(kept));
+    };
+    use_and_expect(t0);
+    clock.advance(Duration::from_secs(59));
+    use_and_expect_no_write(t0);
+    clock.advance(Duration::from_secs(1));
+    use_and_expect(t0 + 60);
+    clock.advance(Duration::from_secs(1));
+    use_and_expect_no_write(t0 + 60);
+}

@@ -17,9 +17,11 @@
 
 use std::fmt;
 
+mod number;
 mod parse;
 mod write;
 
+pub(crate) use number::whole_number;
 pub use parse::{SyntaxError, MAX_DEPTH, MAX_OBJECT_KEYS};
 pub use write::string_object;
 
