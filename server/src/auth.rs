@@ -349,34 +349,5 @@ async fn session_caller(parts: &Parts, state: &AppState, id: &str) -> Result<Cal
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn previous(prev_valid_until: Option<i64>) -> TokenOwner {
-        TokenOwner {
-            token_id: 1,
-            hash: SecretDigest::of(b"old value"),
-            name: "ci".to_owned(),
-            user_id: 1,
-            username: "alice".to_owned(),
-            last_used_at: None,
-            created_at: 1_000,
-            scopes: "all".to_owned(),
-            expires_at: None,
-            previous: true,
-            prev_valid_until,
-        }
-    }
-
-    #[test]
-    fn a_previous_value_without_an_end_is_refused() {
-        let refused = refusal(&previous(None), 1_001).expect("refused");
-        assert!(refused.to_string().contains("replaced"), "{refused}");
-        assert!(refusal(&previous(Some(1_600)), 1_599).is_none());
-        assert!(refusal(&previous(Some(1_600)), 1_600).is_some());
-    }
-}
-
-#[cfg(test)]
 #[path = "auth_tests.rs"]
 mod caller_tests;

@@ -77,6 +77,24 @@ fn owner(expires_at: Option<i64>) -> TokenOwner {
     }
 }
 
+/// The old value of a regenerated token, in its grace period until `prev_valid_until`.
+fn previous(prev_valid_until: Option<i64>) -> TokenOwner {
+    TokenOwner {
+        hash: SecretDigest::of(b"old value"),
+        previous: true,
+        prev_valid_until,
+        ..owner(None)
+    }
+}
+
+#[test]
+fn a_previous_value_without_an_end_is_refused() {
+    let refused = refusal(&previous(None), 1_001).expect("refused");
+    assert!(refused.to_string().contains("replaced"), "{refused}");
+    assert!(refusal(&previous(Some(1_600)), 1_599).is_none());
+    assert!(refusal(&previous(Some(1_600)), 1_600).is_some());
+}
+
 #[test]
 fn a_token_expires_at_its_instant_exactly() {
     assert!(refusal(&owner(None), i64::MAX).is_none());

@@ -6,13 +6,11 @@
 
 mod common;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use common::activity::{actions, id_of, wait_for_action};
-use common::{unlimited_settings, TestServer};
-use jitsu_server::time::ManualClock;
-use jitsu_server::Settings;
+use common::scoped::server_on_clock;
+use common::TestServer;
 
 /// Makes every insert into `events` fail (`on`), or lets them through again.
 fn refuse_event_inserts(s: &TestServer, on: bool) {
@@ -62,11 +60,7 @@ fn a_token_write_whose_event_could_not_be_stored_gets_it_once_the_database_takes
 /// events carried only the id).
 #[test]
 fn an_event_waiting_for_its_retry_never_lands_in_a_newer_account_with_its_id() {
-    let clock = ManualClock::default();
-    let s = TestServer::with_settings(Settings {
-        clock: Arc::new(clock.clone()),
-        ..unlimited_settings()
-    });
+    let (clock, s) = server_on_clock();
     s.signup("alice");
     let alice = id_of(&s.backend, "alice");
     refuse_event_inserts(&s, true);

@@ -189,11 +189,7 @@ fn sessions_end_after_idle_time_but_activity_keeps_them_alive() {
 /// second's does not (cargo-mutants: the interval's comparison and subtraction survived).
 #[test]
 fn activity_is_recorded_once_a_touch_interval() {
-    let clock = ManualClock::default();
-    let s = TestServer::with_settings(Settings {
-        clock: Arc::new(clock.clone()),
-        ..Settings::default()
-    });
+    let (clock, s) = common::scoped::server_on_clock();
     let cookie = signed_in(&s);
     let t0 = s.state.now();
     let seen = || {
